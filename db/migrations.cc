@@ -1,0 +1,118 @@
+#include "db/migrations.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <array>
+#include <exception>
+#include <string>
+
+namespace db {
+namespace {
+
+// The schema, one script per version. Append new migrations at the end; never edit or reorder
+// one that has shipped (databases in the field have already applied it).
+constexpr std::array<const char*, 1> kMigrations = {
+    // 1: submissions and their per-test results.
+    R"sql(
+CREATE TABLE submissions (
+  id INTEGER PRIMARY KEY,
+  learner TEXT NOT NULL,
+  problem_id TEXT NOT NULL,
+  problem_version INTEGER NOT NULL,
+  source_hash TEXT NOT NULL,
+  source TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('graded', 'compile_error', 'internal_error')),
+  score REAL NOT NULL,
+  max_score REAL NOT NULL,
+  compile_output TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  graded_at TEXT NOT NULL
+);
+CREATE INDEX submissions_by_learner_problem ON submissions (learner, problem_id);
+CREATE INDEX submissions_by_source_hash ON submissions (source_hash);
+CREATE TABLE test_results (
+  submission_id INTEGER NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  entry TEXT NOT NULL,
+  visibility TEXT NOT NULL CHECK (visibility IN ('visible', 'hidden')),
+  verdict TEXT NOT NULL CHECK (verdict <> ''),
+  score REAL NOT NULL,
+  max_score REAL NOT NULL,
+  message TEXT NOT NULL,
+  max_rel_error REAL NULL,
+  cpu_time_ms INTEGER NOT NULL,
+  wall_time_ms INTEGER NOT NULL,
+  peak_memory_bytes INTEGER NOT NULL,
+  PRIMARY KEY (submission_id, position)
+);
+)sql",
+};
+
+constexpr const char* kCreateMigrationsTable =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    "version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)";
+
+// Throws SQLite::Exception; callers convert at the API boundary.
+int ReadVersionOrThrow(SQLite::Database& database) {
+  if (!database.tableExists("schema_migrations")) return 0;
+  SQLite::Statement query(database, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  query.executeStep();
+  return query.getColumn(0).getInt();
+}
+
+base::Status NewerThanBuild(int version) {
+  return base::Status::InvalidArgument("database schema version " + std::to_string(version) +
+                                       " is newer than the latest this build knows (" +
+                                       std::to_string(LatestSchemaVersion()) +
+                                       "); use a newer grader");
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+base::StatusOr<int> ReadSchemaVersion(SQLite::Database& database) {
+  try {
+    return ReadVersionOrThrow(database);
+  } catch (const std::exception& e) {
+    return base::Status::Internal(std::string("reading schema version: ") + e.what());
+  }
+}
+
+base::StatusOr<int> ApplyMigrations(SQLite::Database& database) {
+  int version = 0;
+  try {
+    version = ReadVersionOrThrow(database);
+  } catch (const std::exception& e) {
+    return base::Status::Internal(std::string("reading schema version: ") + e.what());
+  }
+  if (version > LatestSchemaVersion()) return NewerThanBuild(version);
+
+  while (version < LatestSchemaVersion()) {
+    const int next = version + 1;
+    try {
+      // IMMEDIATE takes the write lock up front, and the version is re-read under it, so two
+      // processes opening the same file at once never apply the same migration twice.
+      SQLite::Transaction transaction(database, SQLite::TransactionBehavior::IMMEDIATE);
+      database.exec(kCreateMigrationsTable);
+      version = ReadVersionOrThrow(database);
+      if (version > LatestSchemaVersion()) return NewerThanBuild(version);
+      if (version >= next) continue;  // another connection got there first
+      database.exec(kMigrations[static_cast<size_t>(version)]);
+      SQLite::Statement record(database,
+                               "INSERT INTO schema_migrations (version, applied_at) "
+                               "VALUES (?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
+      record.bind(1, next);
+      record.exec();
+      transaction.commit();
+      version = next;
+    } catch (const std::exception& e) {
+      return base::Status::Internal("applying schema migration " + std::to_string(next) + ": " +
+                                    e.what());
+    }
+  }
+  return version;
+}
+
+}  // namespace db

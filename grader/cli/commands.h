@@ -1,0 +1,33 @@
+// The grader's command-line commands. Each returns the process exit code (docs/cli.md):
+//   0  done (a submission was graded, whatever its score, or did not compile)
+//   2  usage or input error: nothing was recorded
+//   3  internal error: the grader itself failed
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace grader::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitInputError = 2;
+inline constexpr int kExitInternalError = 3;
+
+struct GlobalOptions {
+  std::string data_dir;      // --data-dir, else $GRADER_DATA, else a per-user default
+  std::string problems_dir;  // --problems, else $GRADER_PROBLEMS, else the source tree's
+};
+
+struct GradeOptions {
+  std::string problem;
+  std::string learner = "anonymous";
+  std::string file;
+  bool json = false;
+};
+
+int Grade(const GlobalOptions& global, const GradeOptions& options);
+int ProblemsList(const GlobalOptions& global, bool json);
+int ProblemsShow(const GlobalOptions& global, const std::string& id, bool json);
+int ProblemsExport(const GlobalOptions& global, const std::string& id, const std::string& out_dir);
+
+}  // namespace grader::cli

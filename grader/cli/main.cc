@@ -1,0 +1,55 @@
+// grader: the command-line interface. Parses arguments and dispatches to commands.h.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "grader/cli/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace grader::cli;
+  CLI::App app{"Grades C++/Eigen deep-learning exercises against reference implementations."};
+  app.require_subcommand(1);
+  GlobalOptions global;
+  app.add_option("--data-dir", global.data_dir,
+                 "Data directory (database, secret key); default $GRADER_DATA or "
+                 "~/.local/share/dlgrader");
+  app.add_option("--problems", global.problems_dir,
+                 "Problems directory; default $GRADER_PROBLEMS or the source tree's problems/");
+
+  GradeOptions grade;
+  CLI::App* grade_cmd = app.add_subcommand("grade", "Grade one submission file");
+  grade_cmd->add_option("--problem", grade.problem, "Problem id")->required();
+  grade_cmd->add_option("--learner", grade.learner, "Learner name (default: anonymous)");
+  grade_cmd->add_flag("--json", grade.json, "Print the result as JSON");
+  grade_cmd->add_option("file", grade.file, "The submission's .cpp file")->required();
+
+  CLI::App* problems = app.add_subcommand("problems", "List, show and export problems");
+  problems->require_subcommand(1);
+  bool list_json = false;
+  CLI::App* list = problems->add_subcommand("list", "List the problems");
+  list->add_flag("--json", list_json, "Print JSON");
+  std::string show_id;
+  bool show_json = false;
+  CLI::App* show = problems->add_subcommand("show", "Describe one problem");
+  show->add_option("id", show_id, "Problem id")->required();
+  show->add_flag("--json", show_json, "Print JSON");
+  std::string export_id, export_dir;
+  CLI::App* exp = problems->add_subcommand("export", "Write the visible tests as JSON files");
+  exp->add_option("id", export_id, "Problem id")->required();
+  exp->add_option("--out", export_dir, "Output directory")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::cerr << "grader: " << e.what() << "\n";
+    return kExitInputError;
+  }
+
+  if (grade_cmd->parsed()) return Grade(global, grade);
+  if (list->parsed()) return ProblemsList(global, list_json);
+  if (show->parsed()) return ProblemsShow(global, show_id, show_json);
+  if (exp->parsed()) return ProblemsExport(global, export_id, export_dir);
+  std::cerr << "grader: no command\n";
+  return kExitInputError;
+}

@@ -1,0 +1,297 @@
+#include "grader/grade.h"
+
+#include <csignal>
+#include <cstring>
+
+#include "grader/compare.h"
+#include "grader/generator.h"
+#include "grader/harness/exit_codes.h"
+#include "grader/harness/wire.h"
+#include "grader/secret.h"
+#include "grader/work_dir.h"
+#include "reference/registry.h"
+
+namespace grader {
+namespace {
+
+bool IsValidUtf8(const std::string& s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t extra = 0;
+    if (c >= 0x80) {
+      if ((c >> 5) == 0x6) {
+        extra = 1;
+      } else if ((c >> 4) == 0xE) {
+        extra = 2;
+      } else if ((c >> 3) == 0x1E) {
+        extra = 3;
+      } else {
+        return false;
+      }
+    }
+    for (size_t k = 1; k <= extra; ++k) {
+      if (i + k >= s.size() || (static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+std::string SignalName(int signal) {
+  const char* abbrev = sigabbrev_np(signal);
+  const char* description = sigdescr_np(signal);
+  std::string name = abbrev ? std::string("SIG") + abbrev : "signal " + std::to_string(signal);
+  if (description) name += std::string(" (") + description + ")";
+  return name;
+}
+
+// Text after `marker` up to the end of its line, or "" when absent.
+std::string AfterMarker(const std::string& text, const char* marker) {
+  size_t at = text.rfind(marker);
+  if (at == std::string::npos) return "";
+  at += std::strlen(marker);
+  size_t end = text.find('\n', at);
+  return text.substr(at, std::min<size_t>(end == std::string::npos ? text.size() - at : end - at, 300));
+}
+
+// Why the program did not hand back a valid frame: a verdict and a message. For hidden tests
+// the message never repeats anything the program printed.
+void ClassifyFailedRun(const sandbox::Outcome& outcome, bool hidden, TestResult* result) {
+  switch (outcome.status) {
+    case sandbox::Status::kCpuTime:
+      result->verdict = Verdict::kTimeLimit;
+      result->message = "CPU time limit exceeded";
+      return;
+    case sandbox::Status::kWallTime:
+      result->verdict = Verdict::kTimeLimit;
+      result->message = "wall-clock time limit exceeded";
+      return;
+    case sandbox::Status::kMemory:
+      result->verdict = Verdict::kMemoryLimit;
+      result->message = "memory limit exceeded";
+      return;
+    case sandbox::Status::kOutput:
+      result->verdict = Verdict::kOutputLimit;
+      result->message = "the program wrote more output than allowed";
+      return;
+    case sandbox::Status::kForbiddenSyscall:
+      result->verdict = Verdict::kForbiddenSyscall;
+      result->message = "the program made a forbidden system call" +
+                        (outcome.forbidden_syscall.empty() ? std::string()
+                                                           : " (" + outcome.forbidden_syscall + ")");
+      return;
+    case sandbox::Status::kSandboxError:
+      result->verdict = Verdict::kInternalError;
+      result->message = "the grader could not run the program (not your fault)";
+      return;
+    case sandbox::Status::kSignaled:
+    case sandbox::Status::kOk:
+      break;
+  }
+  const std::string& err = outcome.stderr_data;
+  result->verdict = Verdict::kRuntimeError;
+  if (outcome.exit_code == harness::kExitEigenAssert &&
+      err.find(GRADER_EIGEN_ASSERT_MARKER) != std::string::npos) {
+    result->message = "an Eigen assertion failed (usually a dimension mismatch)";
+    if (!hidden) result->message += ": " + AfterMarker(err, GRADER_EIGEN_ASSERT_MARKER);
+  } else if (outcome.exit_code == harness::kExitOutOfMemory &&
+             err.find(GRADER_OUT_OF_MEMORY_MARKER) != std::string::npos) {
+    result->verdict = Verdict::kMemoryLimit;
+    result->message = "memory limit exceeded (an allocation failed)";
+  } else if (outcome.exit_code == harness::kExitException &&
+             err.find(GRADER_EXCEPTION_MARKER) != std::string::npos) {
+    result->message = "your code threw an exception";
+    if (!hidden) result->message += ": " + AfterMarker(err, GRADER_EXCEPTION_MARKER);
+  } else if (outcome.status == sandbox::Status::kSignaled) {
+    result->message = "killed by " + SignalName(outcome.signal);
+  } else {
+    result->message = "the program exited with code " + std::to_string(outcome.exit_code) +
+                      " before returning its outputs";
+  }
+}
+
+void RunTest(const ProblemSpec& problem, const TestSpec& test, const std::string& binary,
+             const reference::ProblemCode& code, const GradeContext& context, TestResult* result) {
+  const bool hidden = test.visibility == Visibility::kHidden;
+  auto inputs = GenerateInputs(test, TestSeed(problem, test, context.secret));
+  if (!inputs.ok()) {
+    result->verdict = Verdict::kInternalError;
+    result->message = "test data could not be generated: " + inputs.status().message();
+    return;
+  }
+  auto expected = reference::Evaluate(code.reference, test.entry, *inputs);
+  if (!expected.ok()) {
+    result->verdict = Verdict::kInternalError;
+    result->message = "the reference failed: " + expected.status().message();
+    return;
+  }
+
+  wire::Request request;
+  request.entry = test.entry;
+  request.inputs = *inputs;
+  if (base::Status s = RandomBytes(request.nonce.data(), request.nonce.size()); !s.ok()) {
+    result->verdict = Verdict::kInternalError;
+    result->message = s.message();
+    return;
+  }
+  sandbox::Command command;
+  command.argv = {binary};
+  command.env = {"LANG=C"};
+  command.working_dir = std::filesystem::path(binary).parent_path().string();
+  command.stdin_data = wire::EncodeRequest(request);
+  command.result_channel = true;
+  sandbox::Limits limits;
+  limits.cpu_time = problem.limits.cpu_time;
+  limits.wall_time = problem.limits.wall_time;
+  limits.memory_bytes = problem.limits.memory_bytes;
+  sandbox::Outcome outcome = context.runner->Run(command, limits, sandbox::Policy::kExecute);
+  result->cpu_time = outcome.cpu_time;
+  result->wall_time = outcome.wall_time;
+  result->peak_memory_bytes = outcome.peak_memory_bytes;
+  if (outcome.status != sandbox::Status::kOk || outcome.exit_code != 0) {
+    ClassifyFailedRun(outcome, hidden, result);
+    return;
+  }
+
+  auto response = wire::DecodeResponse(outcome.result_data);
+  if (!response.ok()) {
+    result->verdict = Verdict::kProtocolError;
+    result->message = "the program's result frame is invalid: " + response.status().message();
+    return;
+  }
+  if (response->nonce != request.nonce) {
+    result->verdict = Verdict::kProtocolError;
+    result->message = "the program's result frame does not answer this run (wrong nonce)";
+    return;
+  }
+  const EntrySpec* entry = problem.FindEntry(test.entry);
+  if (response->outputs.size() != expected->size()) {
+    result->verdict = Verdict::kProtocolError;
+    result->message = "the program returned " + std::to_string(response->outputs.size()) +
+                      " outputs, expected " + std::to_string(expected->size());
+    return;
+  }
+  // Compare in the entry's display order; the worst verdict wins by a fixed priority.
+  auto rank = [](Verdict v) {
+    return v == Verdict::kShapeMismatch ? 3 : v == Verdict::kNonFinite ? 2
+                                            : v == Verdict::kWrongAnswer ? 1 : 0;
+  };
+  result->verdict = Verdict::kPassed;
+  result->max_rel_error = 0.0;
+  std::string failures;
+  for (const std::string& name : entry->outputs) {
+    auto want = expected->find(name);
+    auto got = response->outputs.find(name);
+    if (want == expected->end()) {
+      result->verdict = Verdict::kInternalError;
+      result->message = "the reference did not produce output '" + name + "'";
+      return;
+    }
+    if (got == response->outputs.end()) {
+      result->verdict = Verdict::kProtocolError;
+      result->message = "the program's result frame lacks output '" + name + "'";
+      return;
+    }
+    Comparison c = CompareTensor(got->second, want->second, test.tolerance, test.floor);
+    result->max_rel_error = std::max(*result->max_rel_error, c.max_rel_error);
+    if (c.verdict == Verdict::kPassed) continue;
+    if (rank(c.verdict) > rank(result->verdict)) result->verdict = c.verdict;
+    if (!failures.empty()) failures += "; ";
+    failures += DescribeComparison(name, c, got->second, want->second, !hidden);
+  }
+  if (result->verdict == Verdict::kPassed) {
+    result->score = test.points;
+    char buffer[96];
+    std::snprintf(buffer, sizeof(buffer), "all outputs match (max relative error %.2g)",
+                  *result->max_rel_error);
+    result->message = buffer;
+  } else {
+    result->message = failures;
+    if (hidden) result->max_rel_error.reset();  // even its size says something about the data
+  }
+}
+
+}  // namespace
+
+const char* SubmissionStatusName(SubmissionStatus status) {
+  switch (status) {
+    case SubmissionStatus::kGraded: return "graded";
+    case SubmissionStatus::kCompileError: return "compile_error";
+    case SubmissionStatus::kInternalError: return "internal_error";
+  }
+  return "internal_error";
+}
+
+uint64_t TestSeed(const ProblemSpec& problem, const TestSpec& test, const std::string& secret) {
+  if (test.seed) return *test.seed;
+  return HiddenTestSeed(secret, problem.id, problem.version, test.name);
+}
+
+base::Status ValidateSource(const std::string& source) {
+  if (source.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return base::Status::InvalidArgument("the submission is empty");
+  }
+  if (source.size() > kMaxSourceBytes) {
+    return base::Status::InvalidArgument("the submission is " + std::to_string(source.size()) +
+                                         " bytes; the limit is " +
+                                         std::to_string(kMaxSourceBytes));
+  }
+  if (source.find('\0') != std::string::npos) {
+    return base::Status::InvalidArgument("the submission contains a NUL byte at offset " +
+                                         std::to_string(source.find('\0')));
+  }
+  if (!IsValidUtf8(source)) return base::Status::InvalidArgument("the submission is not UTF-8 text");
+  return base::Status::Ok();
+}
+
+GradeResult GradeSubmission(const ProblemSpec& problem, const std::string& source,
+                            const GradeContext& context) {
+  GradeResult result;
+  result.max_score = problem.MaxScore();
+  for (const TestSpec& test : problem.tests) {
+    TestResult t;
+    t.name = test.name;
+    t.entry = test.entry;
+    t.visibility = test.visibility;
+    t.max_score = test.points;
+    result.tests.push_back(t);
+  }
+  auto fail = [&](const std::string& why) {
+    result.status = SubmissionStatus::kInternalError;
+    result.internal_error = why;
+    for (TestResult& t : result.tests) {
+      t.verdict = Verdict::kInternalError;
+      t.message = "not run: the grader failed (not your fault)";
+    }
+    return result;
+  };
+  const reference::ProblemCode* code = reference::FindProblemCode(problem.id);
+  if (code == nullptr) return fail("no reference code is registered for " + problem.id);
+
+  auto work_dir = WorkDir::Create(context.work_parent);
+  if (!work_dir.ok()) return fail(work_dir.status().message());
+  auto built = context.builder->Build(problem, source, work_dir->path());
+  if (!built.ok()) return fail(built.status().message());
+  result.compile_output = built->compiler_output;
+  if (!built->compiled) {
+    result.status = SubmissionStatus::kCompileError;
+    for (TestResult& t : result.tests) {
+      t.verdict = Verdict::kCompileError;
+      t.message = "the submission did not compile";
+    }
+    return result;
+  }
+  result.status = SubmissionStatus::kGraded;
+  for (size_t i = 0; i < problem.tests.size(); ++i) {
+    RunTest(problem, problem.tests[i], built->binary.string(), *code, context, &result.tests[i]);
+    result.score += result.tests[i].score;
+    if (result.tests[i].verdict == Verdict::kInternalError) {
+      result.status = SubmissionStatus::kInternalError;
+      result.internal_error = "test " + result.tests[i].name + ": " + result.tests[i].message;
+    }
+  }
+  return result;
+}
+
+}  // namespace grader

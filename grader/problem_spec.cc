@@ -1,0 +1,464 @@
+#include "grader/problem_spec.h"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace grader {
+namespace {
+
+using base::Status;
+using base::StatusOr;
+
+// Where we are in the file, for messages such as "problem.toml: tests[2].tolerance must be > 0".
+struct Where {
+  std::string file;
+  std::string path;
+  Where Key(const std::string& key) const {
+    return {file, path.empty() ? key : path + "." + key};
+  }
+  Where Index(size_t i) const { return {file, path + "[" + std::to_string(i) + "]"}; }
+  Status Error(const std::string& what) const {
+    return Status::InvalidArgument(file + ": " + (path.empty() ? "" : path + " ") + what);
+  }
+};
+
+bool IsIdentifier(const std::string& s) {
+  if (s.empty() || s.size() > 64) return false;
+  if (!(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+Status RequireOnlyKeys(const toml::table& table, const Where& where,
+                       std::initializer_list<const char*> allowed) {
+  for (const auto& [key, node] : table) {
+    bool known = std::any_of(allowed.begin(), allowed.end(),
+                             [&](const char* a) { return key.str() == a; });
+    if (!known) return where.Key(std::string(key.str())).Error("is not a known key");
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::string> GetString(const toml::table& t, const Where& where, const char* key,
+                                bool required, std::string fallback = "") {
+  const toml::node* node = t.get(key);
+  if (node == nullptr) {
+    if (required) return where.Key(key).Error("is required");
+    return fallback;
+  }
+  auto value = node->value<std::string>();
+  if (!value) return where.Key(key).Error("must be a string");
+  return *value;
+}
+
+StatusOr<double> GetNumber(const toml::table& t, const Where& where, const char* key,
+                           double fallback) {
+  const toml::node* node = t.get(key);
+  if (node == nullptr) return fallback;
+  if (!node->is_number()) return where.Key(key).Error("must be a number");
+  return *node->value<double>();
+}
+
+StatusOr<int64_t> GetInteger(const toml::table& t, const Where& where, const char* key,
+                             int64_t fallback, bool required = false) {
+  const toml::node* node = t.get(key);
+  if (node == nullptr) {
+    if (required) return where.Key(key).Error("is required");
+    return fallback;
+  }
+  if (!node->is_integer()) return where.Key(key).Error("must be an integer");
+  return *node->value<int64_t>();
+}
+
+StatusOr<std::vector<std::string>> GetStringArray(const toml::table& t, const Where& where,
+                                                  const char* key, bool required) {
+  std::vector<std::string> out;
+  const toml::node* node = t.get(key);
+  if (node == nullptr) {
+    if (required) return where.Key(key).Error("is required");
+    return out;
+  }
+  const toml::array* array = node->as_array();
+  if (array == nullptr) return where.Key(key).Error("must be an array of strings");
+  for (size_t i = 0; i < array->size(); ++i) {
+    auto value = array->get(i)->value<std::string>();
+    if (!value) return where.Key(key).Index(i).Error("must be a string");
+    out.push_back(*value);
+  }
+  return out;
+}
+
+// Applies the keys present in `t` to `input` (entry defaults first, then a test's overrides).
+Status ApplyInputFields(const toml::table& t, const Where& where, InputSpec* input) {
+  RETURN_IF_ERROR(RequireOnlyKeys(
+      t, where,
+      {"shape", "kind", "dist", "mean", "scale", "low", "high", "value", "zeros", "classes"}));
+  if (const toml::node* shape = t.get("shape")) {
+    const toml::array* array = shape->as_array();
+    if (array == nullptr || array->size() > 2) {
+      return where.Key("shape").Error("must be an array of at most 2 dimensions");
+    }
+    input->shape.clear();
+    for (size_t i = 0; i < array->size(); ++i) {
+      const toml::node* dim = array->get(i);
+      if (auto name = dim->value<std::string>()) {
+        input->shape.push_back(*name);
+      } else if (dim->is_integer() && *dim->value<int64_t>() > 0) {
+        input->shape.push_back(std::to_string(*dim->value<int64_t>()));
+      } else {
+        return where.Key("shape").Index(i).Error("must be a dimension name or a positive integer");
+      }
+    }
+    input->kind = input->shape.empty()       ? reference::TensorKind::kScalar
+                  : input->shape.size() == 1 ? reference::TensorKind::kVector
+                                             : reference::TensorKind::kMatrix;
+  }
+  auto kind = GetString(t, where, "kind", false, "");
+  if (!kind.ok()) return kind.status();
+  if (*kind == "labels") {
+    if (input->shape.size() != 1) return where.Key("kind").Error("labels need a 1-d shape");
+    input->kind = reference::TensorKind::kLabels;
+  } else if (!kind->empty() && *kind != "tensor") {
+    return where.Key("kind").Error("must be \"tensor\" or \"labels\", not \"" + *kind + "\"");
+  }
+  auto dist = GetString(t, where, "dist", false, input->distribution);
+  if (!dist.ok()) return dist.status();
+  if (*dist != "normal" && *dist != "uniform" && *dist != "constant") {
+    return where.Key("dist").Error("must be \"normal\", \"uniform\" or \"constant\", not \"" +
+                                   *dist + "\"");
+  }
+  input->distribution = *dist;
+  struct NumberField {
+    const char* key;
+    double* field;
+  };
+  for (NumberField f : {NumberField{"mean", &input->mean}, NumberField{"scale", &input->scale},
+                        NumberField{"low", &input->low}, NumberField{"high", &input->high},
+                        NumberField{"value", &input->value}, NumberField{"zeros", &input->zeros}}) {
+    auto v = GetNumber(t, where, f.key, *f.field);
+    if (!v.ok()) return v.status();
+    if (!std::isfinite(*v)) return where.Key(f.key).Error("must be finite");
+    *f.field = *v;
+  }
+  if (input->scale <= 0) return where.Key("scale").Error("must be > 0");
+  if (input->low >= input->high) return where.Key("low").Error("must be < high");
+  if (input->zeros < 0 || input->zeros > 1) return where.Key("zeros").Error("must be in [0, 1]");
+  auto classes = GetString(t, where, "classes", false, input->classes);
+  if (!classes.ok()) return classes.status();
+  input->classes = *classes;
+  if (input->kind == reference::TensorKind::kLabels && input->classes.empty()) {
+    return where.Key("classes").Error("is required for labels");
+  }
+  return Status::Ok();
+}
+
+StatusOr<EntrySpec> ParseEntry(const std::string& name, const toml::table& t, const Where& where) {
+  RETURN_IF_ERROR(RequireOnlyKeys(t, where, {"signature", "inputs", "outputs"}));
+  if (!IsIdentifier(name)) return where.Error("entry name must be a C++ identifier");
+  EntrySpec entry;
+  entry.name = name;
+  auto signature = GetString(t, where, "signature", true);
+  if (!signature.ok()) return signature.status();
+  entry.signature = *signature;
+  auto outputs = GetStringArray(t, where, "outputs", true);
+  if (!outputs.ok()) return outputs.status();
+  if (outputs->empty()) return where.Key("outputs").Error("must name at least one output");
+  entry.outputs = *outputs;
+  const toml::table* inputs = t.get("inputs") ? t.get("inputs")->as_table() : nullptr;
+  if (inputs == nullptr) return where.Key("inputs").Error("is required and must be a table");
+  for (const auto& [key, node] : *inputs) {
+    Where input_where = where.Key("inputs").Key(std::string(key.str()));
+    const toml::table* input_table = node.as_table();
+    if (input_table == nullptr) return input_where.Error("must be a table");
+    InputSpec input;
+    input.name = std::string(key.str());
+    if (!IsIdentifier(input.name)) return input_where.Error("name must be an identifier");
+    if (input_table->get("shape") == nullptr) return input_where.Key("shape").Error("is required");
+    RETURN_IF_ERROR(ApplyInputFields(*input_table, input_where, &input));
+    entry.inputs.push_back(std::move(input));
+  }
+  return entry;
+}
+
+StatusOr<TestSpec> ParseTest(const toml::table& t, const Where& where, const ProblemSpec& problem) {
+  RETURN_IF_ERROR(RequireOnlyKeys(t, where,
+                                  {"name", "entry", "visibility", "points", "seed", "tolerance",
+                                   "floor", "dims", "inputs", "skills", "allow_equal_dims"}));
+  TestSpec test;
+  auto name = GetString(t, where, "name", true);
+  if (!name.ok()) return name.status();
+  test.name = *name;
+  if (!IsIdentifier(test.name)) return where.Key("name").Error("must be an identifier");
+  auto entry_name = GetString(t, where, "entry", true);
+  if (!entry_name.ok()) return entry_name.status();
+  const EntrySpec* entry = problem.FindEntry(*entry_name);
+  if (entry == nullptr) {
+    return where.Key("entry").Error("names unknown entry \"" + *entry_name + "\"");
+  }
+  test.entry = *entry_name;
+  auto visibility = GetString(t, where, "visibility", true);
+  if (!visibility.ok()) return visibility.status();
+  if (*visibility == "visible") {
+    test.visibility = Visibility::kVisible;
+  } else if (*visibility == "hidden") {
+    test.visibility = Visibility::kHidden;
+  } else {
+    return where.Key("visibility").Error("must be \"visible\" or \"hidden\", not \"" +
+                                         *visibility + "\"");
+  }
+  auto points = GetNumber(t, where, "points", 1.0);
+  if (!points.ok()) return points.status();
+  if (!(*points > 0) || !std::isfinite(*points)) return where.Key("points").Error("must be > 0");
+  test.points = *points;
+  auto tolerance = GetNumber(t, where, "tolerance", 1e-7);
+  if (!tolerance.ok()) return tolerance.status();
+  if (!(*tolerance > 0) || *tolerance >= 1) {
+    return where.Key("tolerance").Error("must be > 0 and < 1");
+  }
+  test.tolerance = *tolerance;
+  auto floor = GetNumber(t, where, "floor", 1e-6);
+  if (!floor.ok()) return floor.status();
+  if (!(*floor > 0)) return where.Key("floor").Error("must be > 0");
+  test.floor = *floor;
+  if (t.get("seed") != nullptr) {
+    if (test.visibility == Visibility::kHidden) {
+      return where.Key("seed").Error(
+          "must not be set on a hidden test (hidden seeds come from the deployment secret)");
+    }
+    auto seed = GetInteger(t, where, "seed", 0);
+    if (!seed.ok()) return seed.status();
+    if (*seed < 0) return where.Key("seed").Error("must be >= 0");
+    test.seed = static_cast<uint64_t>(*seed);
+  } else if (test.visibility == Visibility::kVisible) {
+    return where.Key("seed").Error("is required on a visible test");
+  }
+  auto skills = GetStringArray(t, where, "skills", false);
+  if (!skills.ok()) return skills.status();
+  test.skills = skills->empty() ? problem.skills : *skills;
+
+  const toml::table* dims = t.get("dims") ? t.get("dims")->as_table() : nullptr;
+  if (t.get("dims") != nullptr && dims == nullptr) return where.Key("dims").Error("must be a table");
+  if (dims != nullptr) {
+    for (const auto& [key, node] : *dims) {
+      auto value = node.value<int64_t>();
+      if (!node.is_integer() || *value < 1 || *value > 4096) {
+        return where.Key("dims").Key(std::string(key.str())).Error(
+            "must be an integer in 1..4096");
+      }
+      test.dims[std::string(key.str())] = *value;
+    }
+  }
+  const toml::node* allow_equal = t.get("allow_equal_dims");
+  if (allow_equal != nullptr && !allow_equal->is_boolean()) {
+    return where.Key("allow_equal_dims").Error("must be true or false");
+  }
+  if (allow_equal == nullptr || !*allow_equal->value<bool>()) {
+    // Distinct dimensions >= 3 keep transposes, wrong axes and 1/N factors from passing.
+    std::set<int64_t> seen;
+    for (const auto& [dim, value] : test.dims) {
+      if (value < 3) {
+        return where.Key("dims").Key(dim).Error(
+            "must be >= 3 (set allow_equal_dims = true to allow it)");
+      }
+      if (!seen.insert(value).second) {
+        return where.Key("dims").Error(
+            "must be pairwise distinct (set allow_equal_dims = true to allow equal ones)");
+      }
+    }
+  }
+
+  test.inputs = entry->inputs;
+  const toml::node* overrides_node = t.get("inputs");
+  if (overrides_node != nullptr) {
+    const toml::table* overrides = overrides_node->as_table();
+    if (overrides == nullptr) return where.Key("inputs").Error("must be a table");
+    for (const auto& [key, node] : *overrides) {
+      Where input_where = where.Key("inputs").Key(std::string(key.str()));
+      auto it = std::find_if(test.inputs.begin(), test.inputs.end(),
+                             [&](const InputSpec& in) { return in.name == key.str(); });
+      if (it == test.inputs.end()) {
+        return input_where.Error("is not an input of entry \"" + test.entry + "\"");
+      }
+      if (node.as_table() == nullptr) return input_where.Error("must be a table");
+      RETURN_IF_ERROR(ApplyInputFields(*node.as_table(), input_where, &*it));
+    }
+  }
+  for (const InputSpec& input : test.inputs) {
+    auto shape = ResolveShape(input, test);
+    if (!shape.ok()) return where.Error(shape.status().message());
+  }
+  return test;
+}
+
+}  // namespace
+
+const char* VisibilityName(Visibility v) { return v == Visibility::kHidden ? "hidden" : "visible"; }
+
+const EntrySpec* ProblemSpec::FindEntry(const std::string& name) const {
+  for (const EntrySpec& e : entries) {
+    if (e.name == name) return &e;
+  }
+  return nullptr;
+}
+
+double ProblemSpec::MaxScore() const {
+  double total = 0;
+  for (const TestSpec& t : tests) total += t.points;
+  return total;
+}
+
+base::StatusOr<ResolvedShape> ResolveShape(const InputSpec& input, const TestSpec& test) {
+  auto dim = [&](const std::string& name) -> base::StatusOr<int64_t> {
+    if (!name.empty() && std::isdigit(static_cast<unsigned char>(name[0]))) {
+      return static_cast<int64_t>(std::stoll(name));
+    }
+    auto it = test.dims.find(name);
+    if (it == test.dims.end()) {
+      return Status::InvalidArgument("input \"" + input.name + "\" uses dimension \"" + name +
+                                     "\", which dims does not define");
+    }
+    return it->second;
+  };
+  ResolvedShape shape;
+  if (input.shape.size() >= 1) {
+    auto rows = dim(input.shape[0]);
+    if (!rows.ok()) return rows.status();
+    shape.rows = *rows;
+  }
+  if (input.shape.size() == 2) {
+    auto cols = dim(input.shape[1]);
+    if (!cols.ok()) return cols.status();
+    shape.cols = *cols;
+  }
+  if (input.kind == reference::TensorKind::kLabels) {
+    auto classes = dim(input.classes);
+    if (!classes.ok()) return classes.status();
+  }
+  return shape;
+}
+
+base::StatusOr<ProblemSpec> ParseProblem(const std::string& toml_text,
+                                         const std::string& source_name) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, source_name);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream message;
+    message << source_name << ":" << e.source().begin.line << ":" << e.source().begin.column
+            << ": " << e.description();
+    return Status::InvalidArgument(message.str());
+  }
+  Where where{source_name, ""};
+  RETURN_IF_ERROR(RequireOnlyKeys(root, where,
+                                  {"id", "title", "version", "skills", "prerequisites", "limits",
+                                   "entries", "tests"}));
+  ProblemSpec problem;
+  auto id = GetString(root, where, "id", true);
+  if (!id.ok()) return id.status();
+  if (!IsIdentifier(*id)) return where.Key("id").Error("must be a C++ identifier");
+  problem.id = *id;
+  auto title = GetString(root, where, "title", true);
+  if (!title.ok()) return title.status();
+  problem.title = *title;
+  auto version = GetInteger(root, where, "version", 1, /*required=*/true);
+  if (!version.ok()) return version.status();
+  if (*version < 1) return where.Key("version").Error("must be >= 1");
+  problem.version = *version;
+  auto skills = GetStringArray(root, where, "skills", true);
+  if (!skills.ok()) return skills.status();
+  problem.skills = *skills;
+  auto prerequisites = GetStringArray(root, where, "prerequisites", false);
+  if (!prerequisites.ok()) return prerequisites.status();
+  problem.prerequisites = *prerequisites;
+
+  if (const toml::node* limits_node = root.get("limits")) {
+    const toml::table* limits = limits_node->as_table();
+    Where lw = where.Key("limits");
+    if (limits == nullptr) return lw.Error("must be a table");
+    RETURN_IF_ERROR(RequireOnlyKeys(*limits, lw, {"cpu_time_ms", "wall_time_ms", "memory_mb"}));
+    auto cpu = GetInteger(*limits, lw, "cpu_time_ms", problem.limits.cpu_time.count());
+    auto wall = GetInteger(*limits, lw, "wall_time_ms", problem.limits.wall_time.count());
+    auto memory = GetInteger(*limits, lw, "memory_mb", problem.limits.memory_bytes >> 20);
+    if (!cpu.ok()) return cpu.status();
+    if (!wall.ok()) return wall.status();
+    if (!memory.ok()) return memory.status();
+    if (*cpu < 10 || *cpu > 60000) return lw.Key("cpu_time_ms").Error("must be in 10..60000");
+    if (*wall < *cpu || *wall > 120000) {
+      return lw.Key("wall_time_ms").Error("must be >= cpu_time_ms and <= 120000");
+    }
+    if (*memory < 16 || *memory > 4096) return lw.Key("memory_mb").Error("must be in 16..4096");
+    problem.limits.cpu_time = std::chrono::milliseconds(*cpu);
+    problem.limits.wall_time = std::chrono::milliseconds(*wall);
+    problem.limits.memory_bytes = *memory << 20;
+  }
+
+  const toml::table* entries = root.get("entries") ? root.get("entries")->as_table() : nullptr;
+  if (entries == nullptr || entries->empty()) {
+    return where.Key("entries").Error("is required and must define at least one entry");
+  }
+  for (const auto& [key, node] : *entries) {
+    Where ew = where.Key("entries").Key(std::string(key.str()));
+    if (node.as_table() == nullptr) return ew.Error("must be a table");
+    auto entry = ParseEntry(std::string(key.str()), *node.as_table(), ew);
+    if (!entry.ok()) return entry.status();
+    problem.entries.push_back(std::move(*entry));
+  }
+
+  const toml::array* tests = root.get("tests") ? root.get("tests")->as_array() : nullptr;
+  if (tests == nullptr || tests->empty()) {
+    return where.Key("tests").Error("is required: add at least one [[tests]] table");
+  }
+  std::set<std::string> test_names;
+  for (size_t i = 0; i < tests->size(); ++i) {
+    Where tw = where.Key("tests").Index(i);
+    const toml::table* test_table = tests->get(i)->as_table();
+    if (test_table == nullptr) return tw.Error("must be a table");
+    auto test = ParseTest(*test_table, tw, problem);
+    if (!test.ok()) return test.status();
+    if (!test_names.insert(test->name).second) {
+      return tw.Key("name").Error("\"" + test->name + "\" is used by another test");
+    }
+    problem.tests.push_back(std::move(*test));
+  }
+  return problem;
+}
+
+base::StatusOr<ProblemSpec> LoadProblem(const std::filesystem::path& dir) {
+  const std::filesystem::path file = dir / "problem.toml";
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::NotFound(file.string() + ": cannot be read");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto problem = ParseProblem(text.str(), file.string());
+  if (!problem.ok()) return problem.status();
+  if (problem->id != dir.filename().string()) {
+    return Status::InvalidArgument(file.string() + ": id \"" + problem->id +
+                                   "\" must equal the folder name \"" +
+                                   dir.filename().string() + "\"");
+  }
+  problem->dir = dir;
+  return problem;
+}
+
+base::StatusOr<std::vector<ProblemSpec>> LoadAllProblems(const std::filesystem::path& root) {
+  std::vector<ProblemSpec> problems;
+  std::error_code ec;
+  std::filesystem::directory_iterator it(root, ec);
+  if (ec) return Status::NotFound(root.string() + ": cannot list problems: " + ec.message());
+  for (const auto& entry : it) {
+    if (!entry.is_directory() || !std::filesystem::exists(entry.path() / "problem.toml")) continue;
+    auto problem = LoadProblem(entry.path());
+    if (!problem.ok()) return problem.status();
+    problems.push_back(std::move(*problem));
+  }
+  std::sort(problems.begin(), problems.end(),
+            [](const ProblemSpec& a, const ProblemSpec& b) { return a.id < b.id; });
+  return problems;
+}
+
+}  // namespace grader

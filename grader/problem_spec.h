@@ -1,0 +1,95 @@
+// The problem specification: problems/<id>/problem.toml, as documented in docs/problem-format.md.
+// LoadProblem() validates the whole file where it enters and names the broken constraint
+// ("problems/relu/problem.toml: tests[2].tolerance must be > 0"); nothing is defaulted silently
+// except the documented defaults.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "reference/tensor.h"
+
+namespace grader {
+
+// How one input of an entry point is generated. Shapes are dimension names resolved per test.
+struct InputSpec {
+  std::string name;
+  reference::TensorKind kind = reference::TensorKind::kMatrix;
+  std::vector<std::string> shape;  // [] scalar, [n] vector or labels, [rows, cols] matrix
+  std::string distribution = "normal";  // "normal" | "uniform" | "constant"
+  double mean = 0.0;                    // normal
+  double scale = 1.0;                   // normal: standard deviation
+  double low = -1.0, high = 1.0;        // uniform
+  double value = 0.0;                   // constant
+  double zeros = 0.0;                   // fraction of entries set to exactly 0
+  std::string classes;                  // labels: the dimension giving the number of classes
+};
+
+struct EntrySpec {
+  std::string name;
+  std::string signature;             // shown to learners
+  std::vector<InputSpec> inputs;
+  std::vector<std::string> outputs;  // names, in display order
+};
+
+enum class Visibility { kVisible, kHidden };
+const char* VisibilityName(Visibility v);
+
+struct TestSpec {
+  std::string name;
+  std::string entry;
+  Visibility visibility = Visibility::kVisible;
+  double points = 1.0;
+  std::optional<uint64_t> seed;  // visible tests only; hidden tests derive theirs from the secret
+  double tolerance = 1e-7;
+  double floor = 1e-6;
+  std::map<std::string, int64_t> dims;
+  std::vector<InputSpec> inputs;  // the entry's inputs with this test's overrides applied
+  std::vector<std::string> skills;
+};
+
+struct ProblemLimits {
+  std::chrono::milliseconds cpu_time{2000};
+  std::chrono::milliseconds wall_time{5000};
+  int64_t memory_bytes = 256LL << 20;
+};
+
+struct ProblemSpec {
+  std::string id;
+  std::string title;
+  int64_t version = 1;
+  std::vector<std::string> skills;
+  std::vector<std::string> prerequisites;
+  std::vector<EntrySpec> entries;
+  std::vector<TestSpec> tests;
+  ProblemLimits limits;
+  std::filesystem::path dir;  // the problem's folder
+
+  const EntrySpec* FindEntry(const std::string& name) const;
+  double MaxScore() const;
+};
+
+// Loads and validates problems/<id>/problem.toml from `dir`.
+base::StatusOr<ProblemSpec> LoadProblem(const std::filesystem::path& dir);
+
+// Parses problem.toml text; `source_name` is used in error messages.
+base::StatusOr<ProblemSpec> ParseProblem(const std::string& toml_text,
+                                         const std::string& source_name);
+
+// Every problem folder under `root`, sorted by id. Fails on the first invalid problem.
+base::StatusOr<std::vector<ProblemSpec>> LoadAllProblems(const std::filesystem::path& root);
+
+// Resolves a test input's shape to (rows, cols) using the test's dims.
+struct ResolvedShape {
+  int64_t rows = 1;
+  int64_t cols = 1;
+};
+base::StatusOr<ResolvedShape> ResolveShape(const InputSpec& input, const TestSpec& test);
+
+}  // namespace grader

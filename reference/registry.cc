@@ -1,0 +1,46 @@
+#include "reference/registry.h"
+
+#include <exception>
+
+#include "problems/linear_backward/adapter.h"
+#include "problems/linear_forward/adapter.h"
+#include "problems/relu/adapter.h"
+#include "reference/linear.h"
+#include "reference/relu.h"
+
+namespace reference {
+namespace {
+
+const std::vector<ProblemCode>& AllProblems() {
+  static const std::vector<ProblemCode> problems = {
+      {"linear_forward", &problems::linear_forward::Call<Linear>, {}},
+      {"linear_backward", &problems::linear_backward::Call<Linear>, {}},
+      {"relu", &problems::relu::Call<Relu>, {}},
+  };
+  return problems;
+}
+
+}  // namespace
+
+const ProblemCode* FindProblemCode(std::string_view problem_id) {
+  for (const ProblemCode& p : AllProblems()) {
+    if (p.id == problem_id) return &p;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> RegisteredProblemIds() {
+  std::vector<std::string> ids;
+  for (const ProblemCode& p : AllProblems()) ids.push_back(p.id);
+  return ids;
+}
+
+base::StatusOr<Tensors> Evaluate(EntryFn fn, std::string_view entry, const Tensors& inputs) {
+  try {
+    return fn(entry, inputs);
+  } catch (const std::exception& e) {
+    return base::Status::Internal("entry '" + std::string(entry) + "': " + e.what());
+  }
+}
+
+}  // namespace reference

@@ -1,0 +1,41 @@
+// The registry of trusted code: for each problem id, the function that evaluates the reference
+// implementation on named inputs, and its mutants (one per known misconception).
+//
+// Evaluate() runs an entry on inputs and never throws: an adapter error (a missing input, a
+// wrong kind) is a problem-authoring error and comes back as a Status naming it.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+#include "reference/tensor.h"
+
+namespace reference {
+
+// Evaluates `entry` of a problem on `inputs`. Throws EntryError on bad inputs.
+using EntryFn = Tensors (*)(std::string_view entry, const Tensors& inputs);
+
+// A known misconception, as code: it replaces the reference for one entry point.
+struct Mutant {
+  std::string id;                   // e.g. "dw_transposed"
+  std::string entry;                // the entry point it changes
+  std::vector<std::string> skills;  // skill tags the misconception shows a gap in
+  std::string explanation;          // learner-facing: what was misunderstood, how to fix it
+  EntryFn call = nullptr;
+};
+
+struct ProblemCode {
+  std::string id;
+  EntryFn reference = nullptr;
+  std::vector<Mutant> mutants;
+};
+
+// Returns nullptr when no code is registered for `problem_id`.
+const ProblemCode* FindProblemCode(std::string_view problem_id);
+std::vector<std::string> RegisteredProblemIds();
+
+base::StatusOr<Tensors> Evaluate(EntryFn fn, std::string_view entry, const Tensors& inputs);
+
+}  // namespace reference

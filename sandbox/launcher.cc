@@ -1,0 +1,253 @@
+// Theory of operation
+//
+// The grader (root, for now) forks one child per Run(). Between fork and execve the child runs
+// the policy's checklist (policy.h), one step at a time, calling only async-signal-safe
+// functions: everything that allocates (argv/envp arrays, rlimit values, messages) was prepared
+// in the parent by PrepareLaunch(). The child then execs the command directly: no shell, no PATH.
+//
+// Pipes between the grader and the child (all created O_CLOEXEC, so children forked at the same
+// time by other threads never keep them across their exec):
+//   stdin   grader -> child fd 0
+//   stdout  child fd 1 -> grader
+//   stderr  child fd 2 -> grader
+//   result  child fd 3 -> grader   (only with Command::result_channel; otherwise fd 3 is closed)
+//   error   child fd 4 -> grader   (CLOEXEC: closed by a successful execve)
+// If a step or execve fails, the child writes one SetupFailure record (step, detail, errno) to
+// the error pipe and _exit(127)s. The parent reads the error pipe: a record means "the sandbox
+// failed" (kSandboxError), EOF means the command is running.
+#include "sandbox/launcher.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+
+#include "sandbox/errno_text.h"
+
+namespace sandbox {
+namespace {
+
+// The child's fd layout after kRedirectFds.
+constexpr int kStdinFd = 0;
+constexpr int kStdoutFd = 1;
+constexpr int kStderrFd = 2;
+constexpr int kResultFd = 3;
+constexpr int kErrorFd = 4;
+constexpr int kFirstUnusedFd = 5;
+
+constexpr int kMaxFdToClose = 1 << 20;
+
+// Sent on the error pipe; small enough for one atomic write.
+struct SetupFailure {
+  int32_t step;          // a ChildStep, or kExecStep
+  int32_t detail;        // kRlimits: index into RlimitPlan::settings
+  int32_t error_number;  // errno
+};
+constexpr int32_t kExecStep = -1;
+
+[[noreturn]] void FailSetup(int error_fd, int32_t step, int32_t detail, int error_number) {
+  const SetupFailure record{step, detail, error_number};
+  // Nothing else can be done if this write fails: the parent then sees EOF and exit code 127.
+  [[maybe_unused]] ssize_t written = write(error_fd, &record, sizeof record);
+  _exit(127);
+}
+
+// --- Child side: async-signal-safe only. Each step returns 0 or an errno. ---
+
+int ResetSignals() {
+  struct sigaction default_action {};
+  default_action.sa_handler = SIG_DFL;
+  for (int signal_number = 1; signal_number < NSIG; ++signal_number) {
+    if (signal_number == SIGKILL || signal_number == SIGSTOP) continue;
+    // Fails (EINVAL) for the real-time signals glibc reserves; nothing to reset there.
+    sigaction(signal_number, &default_action, nullptr);
+  }
+  sigset_t empty;
+  sigemptyset(&empty);
+  return sigprocmask(SIG_SETMASK, &empty, nullptr) == 0 ? 0 : errno;
+}
+
+int DieWithParent(pid_t parent_pid) {
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) return errno;
+  // The parent may have died before prctl took effect.
+  return getppid() == parent_pid ? 0 : ESRCH;
+}
+
+// Moves the pipes onto fds 0..3 and the error pipe onto fd 4. Every source is first copied above
+// the target range, so that no dup2 can overwrite a source that is still needed.
+int RedirectFds(const ChildFds& fds, int* error_fd) {
+  int sources[] = {fds.stdin_fd, fds.stdout_fd, fds.stderr_fd, fds.result_fd, *error_fd};
+  for (int& source : sources) {
+    if (source < 0) continue;
+    const int moved = fcntl(source, F_DUPFD_CLOEXEC, kFirstUnusedFd);
+    if (moved < 0) return errno;
+    source = moved;
+  }
+  *error_fd = sources[4];
+  if (dup2(sources[0], kStdinFd) < 0 || dup2(sources[1], kStdoutFd) < 0 ||
+      dup2(sources[2], kStderrFd) < 0) {
+    return errno;
+  }
+  if (sources[3] >= 0) {
+    if (dup2(sources[3], kResultFd) < 0) return errno;
+  } else {
+    close(kResultFd);  // EBADF when it was not open: fine
+  }
+  if (dup3(sources[4], kErrorFd, O_CLOEXEC) < 0) return errno;
+  *error_fd = kErrorFd;
+  return 0;
+}
+
+int CloseOtherFds(int max_fd) {
+  if (close_range(kFirstUnusedFd, ~0U, 0) == 0) return 0;
+  if (errno != ENOSYS) return errno;
+  for (int fd = kFirstUnusedFd; fd < max_fd; ++fd) close(fd);
+  return 0;
+}
+
+int RunStep(ChildStep step, const LaunchPlan& plan, const ChildFds& fds, int* error_fd,
+            int32_t* detail) {
+  switch (step) {
+    case ChildStep::kResetSignals:
+      return ResetSignals();
+    case ChildStep::kNewSession:
+      return setsid() < 0 ? errno : 0;
+    case ChildStep::kDieWithParent:
+      return DieWithParent(plan.parent_pid);
+    case ChildStep::kRedirectFds:
+      return RedirectFds(fds, error_fd);
+    case ChildStep::kCloseOtherFds:
+      return CloseOtherFds(plan.max_fd);
+    case ChildStep::kChdir:
+      return chdir(plan.working_dir) != 0 ? errno : 0;
+    case ChildStep::kNoNewPrivs:
+      return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ? errno : 0;
+    case ChildStep::kRlimits: {
+      size_t failed_index = 0;
+      const int error_number = ApplyRlimits(plan.rlimits, &failed_index);
+      *detail = static_cast<int32_t>(failed_index);
+      return error_number;
+    }
+  }
+  return EINVAL;
+}
+
+[[noreturn]] void RunChild(const LaunchPlan& plan, const ChildFds& fds, int error_fd) {
+  for (const ChildStep step : plan.steps) {
+    int32_t detail = 0;
+    const int error_number = RunStep(step, plan, fds, &error_fd, &detail);
+    if (error_number != 0) {
+      FailSetup(error_fd, static_cast<int32_t>(step), detail, error_number);
+    }
+  }
+  execve(plan.argv[0], plan.argv.data(), plan.envp.data());
+  FailSetup(error_fd, kExecStep, 0, errno);
+}
+
+// --- Parent side. ---
+
+std::string DescribeFailure(const SetupFailure& failure, const LaunchPlan& plan) {
+  std::string what;
+  if (failure.step == kExecStep) {
+    what = std::string("execve(\"") + plan.argv[0] + "\")";
+  } else {
+    const auto step = static_cast<ChildStep>(failure.step);
+    what = ChildStepName(step);
+    if (step == ChildStep::kChdir) {
+      what += std::string("(\"") + plan.working_dir + "\")";
+    } else if (step == ChildStep::kRlimits && failure.detail >= 0 &&
+               static_cast<size_t>(failure.detail) < plan.rlimits.count) {
+      what += std::string("(") + plan.rlimits.settings[failure.detail].name + ")";
+    }
+  }
+  return "sandbox setup: " + what + " failed: " + ErrnoText(failure.error_number);
+}
+
+bool ContainsNul(const std::string& text) { return text.find('\0') != std::string::npos; }
+
+}  // namespace
+
+base::StatusOr<LaunchPlan> PrepareLaunch(const Command& command, const Limits& limits,
+                                         Policy policy) {
+  if (command.argv.empty()) return base::Status::InvalidArgument("command.argv is empty");
+  if (command.argv[0].empty() || command.argv[0][0] != '/') {
+    return base::Status::InvalidArgument(
+        "command.argv[0] must be an absolute path (no PATH search), got '" + command.argv[0] + "'");
+  }
+  if (command.working_dir.empty() || command.working_dir[0] != '/') {
+    return base::Status::InvalidArgument("command.working_dir must be an absolute path, got '" +
+                                         command.working_dir + "'");
+  }
+  if (ContainsNul(command.working_dir)) {
+    return base::Status::InvalidArgument("command.working_dir contains a NUL byte");
+  }
+  LaunchPlan plan;
+  for (size_t i = 0; i < command.argv.size(); ++i) {
+    if (ContainsNul(command.argv[i])) {
+      return base::Status::InvalidArgument("command.argv[" + std::to_string(i) +
+                                           "] contains a NUL byte");
+    }
+    plan.argv.push_back(const_cast<char*>(command.argv[i].c_str()));
+  }
+  plan.argv.push_back(nullptr);
+  for (size_t i = 0; i < command.env.size(); ++i) {
+    const std::string& entry = command.env[i];
+    if (ContainsNul(entry) || entry.find('=') == std::string::npos || entry[0] == '=') {
+      return base::Status::InvalidArgument("command.env[" + std::to_string(i) +
+                                           "] must be NAME=value, got '" + entry + "'");
+    }
+    plan.envp.push_back(const_cast<char*>(entry.c_str()));
+  }
+  plan.envp.push_back(nullptr);
+  plan.working_dir = command.working_dir.c_str();
+  plan.rlimits = PrepareRlimits(limits);
+  plan.steps = ChildSteps(policy);
+  plan.parent_pid = getpid();
+  const long open_max = sysconf(_SC_OPEN_MAX);
+  plan.max_fd =
+      open_max > 0 ? static_cast<int>(std::min<long>(open_max, kMaxFdToClose)) : kMaxFdToClose;
+  return plan;
+}
+
+base::StatusOr<Launched> Launch(const LaunchPlan& plan, const ChildFds& fds) {
+  base::StatusOr<Pipe> error_pipe = MakePipe();
+  if (!error_pipe.ok()) return error_pipe.status().WithContext("sandbox setup: error pipe");
+  const pid_t pid = fork();
+  if (pid < 0) return base::Status::Internal("sandbox setup: fork failed: " + ErrnoText(errno));
+  if (pid == 0) RunChild(plan, fds, error_pipe->write_end.get());
+  error_pipe->write_end.Reset();
+  return Launched{pid, std::move(error_pipe->read_end)};
+}
+
+base::Status AwaitExec(const LaunchPlan& plan, Launched& launched,
+                       std::chrono::steady_clock::time_point deadline) {
+  using std::chrono::steady_clock;
+  for (;;) {
+    const auto remaining = deadline - steady_clock::now();
+    if (remaining <= steady_clock::duration::zero()) {
+      return base::Status::Internal(
+          "sandbox setup: the child did not reach execve within the wall-time limit");
+    }
+    pollfd ready{launched.error_pipe.get(), POLLIN, 0};
+    const auto timeout = std::chrono::ceil<std::chrono::milliseconds>(remaining);
+    const int polled = poll(&ready, 1, static_cast<int>(timeout.count()));
+    if (polled < 0 && errno == EINTR) continue;
+    if (polled < 0) return base::Status::Internal("sandbox setup: poll: " + ErrnoText(errno));
+    if (polled == 0) continue;
+    SetupFailure failure{};
+    const ssize_t got = read(launched.error_pipe.get(), &failure, sizeof failure);
+    if (got < 0 && errno == EINTR) continue;
+    if (got == 0) return base::Status::Ok();  // CLOEXEC closed it: execve succeeded
+    if (got != static_cast<ssize_t>(sizeof failure)) {
+      return base::Status::Internal("sandbox setup: unreadable report on the error pipe");
+    }
+    return base::Status::Internal(DescribeFailure(failure, plan));
+  }
+}
+
+}  // namespace sandbox

@@ -1,0 +1,87 @@
+#include "test_util.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+extern char** environ;
+
+namespace testing_util {
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void WriteFile(const std::filesystem::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+TempDir::TempDir() {
+  std::string t = (std::filesystem::temp_directory_path() / "grader-test-XXXXXX").string();
+  if (::mkdtemp(t.data()) == nullptr) std::abort();
+  path_ = t;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+CommandResult RunCommand(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& extra_env) {
+  TempDir io;
+  const std::string out_path = (io.path() / "out").string();
+  const std::string err_path = (io.path() / "err").string();
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  std::vector<std::string> env_storage;
+  for (char** e = environ; *e != nullptr; ++e) env_storage.emplace_back(*e);
+  for (const std::string& e : extra_env) env_storage.push_back(e);
+  std::vector<char*> env;
+  for (std::string& e : env_storage) env.push_back(e.data());
+  env.push_back(nullptr);
+  pid_t pid = 0;
+  CommandResult result;
+  if (posix_spawn(&pid, args[0], &actions, nullptr, args.data(), env.data()) != 0) {
+    result.err = "spawn failed";
+    return result;
+  }
+  posix_spawn_file_actions_destroy(&actions);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = ReadFile(out_path);
+  result.err = ReadFile(err_path);
+  return result;
+}
+
+Grader::Grader() = default;
+
+CommandResult Grader::Run(std::vector<std::string> args) const {
+  std::vector<std::string> argv = {GRADER_BINARY};
+  if (std::find(args.begin(), args.end(), "--data-dir") == args.end()) {
+    argv.insert(argv.end(), {"--data-dir", data_.path().string()});
+  }
+  argv.insert(argv.end(), args.begin(), args.end());
+  // Harness objects are shared by every test through one cache directory.
+  const std::string cache = std::string(GRADER_TEST_CACHE_DIR);
+  return RunCommand(argv, {"GRADER_CACHE=" + cache});
+}
+
+}  // namespace testing_util

@@ -1,0 +1,47 @@
+// Helpers for end-to-end tests that run build/grader as a user would.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace testing_util {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `argv` (argv[0] absolute) with the current environment plus `extra_env`, capturing output.
+CommandResult RunCommand(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& extra_env = {});
+
+// A fresh temporary directory, removed at destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+std::string ReadFile(const std::filesystem::path& path);
+void WriteFile(const std::filesystem::path& path, const std::string& text);
+
+// build/grader with a private data directory and the shared harness cache.
+class Grader {
+ public:
+  Grader();
+  CommandResult Run(std::vector<std::string> args) const;
+  const std::filesystem::path& data_dir() const { return data_.path(); }
+
+ private:
+  TempDir data_;
+};
+
+}  // namespace testing_util
