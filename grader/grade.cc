@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "grader/compare.h"
+#include "grader/diagnose.h"
 #include "grader/generator.h"
 #include "grader/harness/exit_codes.h"
 #include "grader/harness/wire.h"
@@ -112,7 +113,8 @@ void ClassifyFailedRun(const sandbox::Outcome& outcome, bool hidden, TestResult*
 }
 
 void RunTest(const ProblemSpec& problem, const TestSpec& test, const std::string& binary,
-             const reference::ProblemCode& code, const GradeContext& context, TestResult* result) {
+             const reference::ProblemCode& code, const GradeContext& context, TestResult* result,
+             TestEvidence* evidence) {
   const bool hidden = test.visibility == Visibility::kHidden;
   auto inputs = GenerateInputs(test, TestSeed(problem, test, context.secret));
   if (!inputs.ok()) {
@@ -126,6 +128,9 @@ void RunTest(const ProblemSpec& problem, const TestSpec& test, const std::string
     result->message = "the reference failed: " + expected.status().message();
     return;
   }
+  evidence->inputs = *inputs;
+  evidence->expected = *expected;
+  evidence->has_reference = true;
 
   wire::Request request;
   request.entry = test.entry;
@@ -151,6 +156,8 @@ void RunTest(const ProblemSpec& problem, const TestSpec& test, const std::string
   result->peak_memory_bytes = outcome.peak_memory_bytes;
   if (outcome.status != sandbox::Status::kOk || outcome.exit_code != 0) {
     ClassifyFailedRun(outcome, hidden, result);
+    evidence->dimension_mismatch = result->verdict == Verdict::kRuntimeError &&
+                                   outcome.exit_code == harness::kExitEigenAssert;
     return;
   }
 
@@ -177,6 +184,7 @@ void RunTest(const ProblemSpec& problem, const TestSpec& test, const std::string
     return v == Verdict::kShapeMismatch ? 3 : v == Verdict::kNonFinite ? 2
                                             : v == Verdict::kWrongAnswer ? 1 : 0;
   };
+  evidence->outputs = response->outputs;
   result->verdict = Verdict::kPassed;
   result->max_rel_error = 0.0;
   std::string failures;
@@ -283,13 +291,19 @@ GradeResult GradeSubmission(const ProblemSpec& problem, const std::string& sourc
     return result;
   }
   result.status = SubmissionStatus::kGraded;
+  std::vector<TestEvidence> evidence(problem.tests.size());
   for (size_t i = 0; i < problem.tests.size(); ++i) {
-    RunTest(problem, problem.tests[i], built->binary.string(), *code, context, &result.tests[i]);
+    RunTest(problem, problem.tests[i], built->binary.string(), *code, context, &result.tests[i],
+            &evidence[i]);
     result.score += result.tests[i].score;
     if (result.tests[i].verdict == Verdict::kInternalError) {
       result.status = SubmissionStatus::kInternalError;
       result.internal_error = "test " + result.tests[i].name + ": " + result.tests[i].message;
     }
+  }
+  if (base::Status s = DiagnoseSubmission(problem, *code, evidence, &result); !s.ok()) {
+    result.status = SubmissionStatus::kInternalError;
+    result.internal_error = "diagnosis: " + s.message();
   }
   return result;
 }

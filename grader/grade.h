@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "grader/diagnosis.h"
 #include "grader/problem_spec.h"
 #include "grader/program_builder.h"
 #include "grader/runner.h"
@@ -27,6 +28,7 @@ struct TestResult {
   std::chrono::milliseconds cpu_time{0};
   std::chrono::milliseconds wall_time{0};
   int64_t peak_memory_bytes = 0;
+  std::optional<Diagnosis> diagnosis;  // failed tests only (grader/diagnose.h)
 };
 
 enum class SubmissionStatus { kGraded, kCompileError, kInternalError };

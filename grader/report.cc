@@ -5,6 +5,16 @@
 
 namespace grader {
 
+nlohmann::json DiagnosisJson(const std::optional<Diagnosis>& diagnosis) {
+  if (!diagnosis) return nullptr;
+  if (diagnosis->kind == Diagnosis::Kind::kMisconception) {
+    return {{"misconception", diagnosis->misconception},
+            {"skills", diagnosis->skills},
+            {"explanation", diagnosis->explanation}};
+  }
+  return {{"pattern", diagnosis->pattern}, {"detail", diagnosis->detail}};
+}
+
 nlohmann::json ResultJson(const ProblemSpec& problem, const SubmissionInfo& info,
                           const GradeResult& result) {
   nlohmann::json tests = nlohmann::json::array();
@@ -24,6 +34,7 @@ nlohmann::json ResultJson(const ProblemSpec& problem, const SubmissionInfo& info
     test["max_rel_error"] = t.max_rel_error && std::isfinite(*t.max_rel_error)
                                 ? nlohmann::json(*t.max_rel_error)
                                 : nlohmann::json(nullptr);
+    test["diagnosis"] = DiagnosisJson(t.diagnosis);
     tests.push_back(std::move(test));
   }
   return {
@@ -65,6 +76,15 @@ std::string ResultText(const ProblemSpec& problem, const SubmissionInfo& info,
     std::snprintf(line, sizeof(line), "  %-22s %-8s %-18s %-7s ", t.name.c_str(),
                   VisibilityName(t.visibility), VerdictName(t.verdict), points.c_str());
     out << line << t.message << "\n";
+    if (!t.diagnosis) continue;
+    if (t.diagnosis->kind == Diagnosis::Kind::kMisconception) {
+      std::string skills;
+      for (const std::string& k : t.diagnosis->skills) skills += (skills.empty() ? "" : ", ") + k;
+      out << "      diagnosis: " << t.diagnosis->misconception << " [" << skills << "]: "
+          << t.diagnosis->explanation << "\n";
+    } else {
+      out << "      pattern: " << t.diagnosis->pattern << ": " << t.diagnosis->detail << "\n";
+    }
   }
   return out.str();
 }

@@ -17,6 +17,9 @@ struct SubmissionInfo {
   std::string learner;
 };
 
+// {misconception, skills, explanation}, {pattern, detail}, or null.
+nlohmann::json DiagnosisJson(const std::optional<Diagnosis>& diagnosis);
+
 nlohmann::json ResultJson(const ProblemSpec& problem, const SubmissionInfo& info,
                           const GradeResult& result);
 std::string ResultText(const ProblemSpec& problem, const SubmissionInfo& info,

@@ -2,6 +2,9 @@
 
 #include <exception>
 
+#include "reference/mutant_support.h"
+#include "reference/mutants.h"
+
 #include "problems/linear_backward/adapter.h"
 #include "problems/linear_forward/adapter.h"
 #include "problems/relu/adapter.h"
@@ -13,9 +16,9 @@ namespace {
 
 const std::vector<ProblemCode>& AllProblems() {
   static const std::vector<ProblemCode> problems = {
-      {"linear_forward", &problems::linear_forward::Call<Linear>, {}},
-      {"linear_backward", &problems::linear_backward::Call<Linear>, {}},
-      {"relu", &problems::relu::Call<Relu>, {}},
+      {"linear_forward", &problems::linear_forward::Call<Linear>, LinearForwardMutants()},
+      {"linear_backward", &problems::linear_backward::Call<Linear>, LinearBackwardMutants()},
+      {"relu", &problems::relu::Call<Relu>, ReluMutants()},
   };
   return problems;
 }
@@ -41,6 +44,27 @@ base::StatusOr<Tensors> Evaluate(EntryFn fn, std::string_view entry, const Tenso
   } catch (const std::exception& e) {
     return base::Status::Internal("entry '" + std::string(entry) + "': " + e.what());
   }
+}
+
+base::StatusOr<MutantOutcome> EvaluateMutant(const Mutant& mutant, const Tensors& inputs) {
+  MutantOutcome outcome;
+  try {
+    outcome.outputs = mutant.call(mutant.entry, inputs);
+  } catch (const DimensionMismatch&) {
+    outcome.dimension_mismatch = true;
+  } catch (const std::exception& e) {
+    return base::Status::Internal("mutant '" + mutant.id + "': " + e.what());
+  }
+  return outcome;
+}
+
+const Mutant* FindMutant(std::string_view problem_id, std::string_view mutant_id) {
+  const ProblemCode* code = FindProblemCode(problem_id);
+  if (code == nullptr) return nullptr;
+  for (const Mutant& m : code->mutants) {
+    if (m.id == mutant_id) return &m;
+  }
+  return nullptr;
 }
 
 }  // namespace reference

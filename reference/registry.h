@@ -14,7 +14,8 @@
 
 namespace reference {
 
-// Evaluates `entry` of a problem on `inputs`. Throws EntryError on bad inputs.
+// Evaluates `entry` of a problem on `inputs`. Throws EntryError on bad inputs; a mutant that
+// models a failing Eigen dimension check throws DimensionMismatch (reference/mutant_support.h).
 using EntryFn = Tensors (*)(std::string_view entry, const Tensors& inputs);
 
 // A known misconception, as code: it replaces the reference for one entry point.
@@ -25,6 +26,9 @@ struct Mutant {
   std::string explanation;          // learner-facing: what was misunderstood, how to fix it
   EntryFn call = nullptr;
 };
+// Convention for `explanation`: its first sentence says what the learner did, starting with
+// "You " ("You summed db over the wrong axis."); recommendations quote it ("twice you summed db
+// over the wrong axis"). The following sentences say why it is wrong and how to fix it.
 
 struct ProblemCode {
   std::string id;
@@ -37,5 +41,16 @@ const ProblemCode* FindProblemCode(std::string_view problem_id);
 std::vector<std::string> RegisteredProblemIds();
 
 base::StatusOr<Tensors> Evaluate(EntryFn fn, std::string_view entry, const Tensors& inputs);
+
+// A mutant's outcome on one input: its outputs, or the dimension mismatch it models.
+struct MutantOutcome {
+  bool dimension_mismatch = false;
+  Tensors outputs;  // when !dimension_mismatch
+};
+// Like Evaluate, but a DimensionMismatch is an outcome, not an error.
+base::StatusOr<MutantOutcome> EvaluateMutant(const Mutant& mutant, const Tensors& inputs);
+
+// The mutant `mutant_id` of problem `problem_id`, or nullptr.
+const Mutant* FindMutant(std::string_view problem_id, std::string_view mutant_id);
 
 }  // namespace reference
