@@ -11,7 +11,7 @@ namespace {
 
 // The schema, one script per version. Append new migrations at the end; never edit or reorder
 // one that has shipped (databases in the field have already applied it).
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     // 1: submissions and their per-test results.
     R"sql(
 CREATE TABLE submissions (
@@ -45,6 +45,41 @@ CREATE TABLE test_results (
   wall_time_ms INTEGER NOT NULL,
   peak_memory_bytes INTEGER NOT NULL,
   PRIMARY KEY (submission_id, position)
+);
+)sql",
+    // 2: diagnoses of failed tests, skill evidence per submission, BKT mastery per learner.
+    R"sql(
+CREATE TABLE test_diagnoses (
+  submission_id INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  misconception TEXT NULL,
+  pattern TEXT NULL,
+  skills TEXT NOT NULL,
+  text TEXT NOT NULL,
+  PRIMARY KEY (submission_id, position),
+  FOREIGN KEY (submission_id, position) REFERENCES test_results (submission_id, position)
+    ON DELETE CASCADE,
+  CHECK ((misconception IS NULL) <> (pattern IS NULL))
+);
+CREATE INDEX test_diagnoses_by_misconception ON test_diagnoses (misconception);
+CREATE TABLE skill_evidence (
+  submission_id INTEGER NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+  skill TEXT NOT NULL CHECK (skill <> ''),
+  correct INTEGER NOT NULL CHECK (correct IN (0, 1)),
+  source TEXT NOT NULL,
+  mastery_before REAL NOT NULL CHECK (mastery_before BETWEEN 0 AND 1),
+  mastery_after REAL NOT NULL CHECK (mastery_after BETWEEN 0 AND 1),
+  PRIMARY KEY (submission_id, skill)
+);
+CREATE TABLE skill_mastery (
+  learner TEXT NOT NULL,
+  skill TEXT NOT NULL,
+  p_mastery REAL NOT NULL CHECK (p_mastery BETWEEN 0 AND 1),
+  observations INTEGER NOT NULL CHECK (observations >= 0),
+  correct INTEGER NOT NULL CHECK (correct >= 0),
+  last_submission_id INTEGER NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (learner, skill)
 );
 )sql",
 };

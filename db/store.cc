@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "db/migrations.h"
+#include "db/store_internal.h"
 
 namespace db {
 namespace {
@@ -62,6 +63,20 @@ std::vector<TestResultRecord> ReadTests(SQLite::Database& database, int64_t subm
     test.wall_time_ms = query.getColumn("wall_time_ms").getInt64();
     test.peak_memory_bytes = query.getColumn("peak_memory_bytes").getInt64();
     tests.push_back(std::move(test));
+  }
+  SQLite::Statement diagnoses(database,
+                              "SELECT position, misconception, pattern, skills, text "
+                              "FROM test_diagnoses WHERE submission_id = ? ORDER BY position");
+  diagnoses.bind(1, submission_id);
+  while (diagnoses.executeStep()) {
+    const auto position = static_cast<size_t>(diagnoses.getColumn(0).getInt64());
+    if (position >= tests.size()) continue;
+    DiagnosisRecord d;
+    if (!diagnoses.getColumn(1).isNull()) d.misconception = diagnoses.getColumn(1).getString();
+    if (!diagnoses.getColumn(2).isNull()) d.pattern = diagnoses.getColumn(2).getString();
+    d.skills = SplitSkills(diagnoses.getColumn(3).getString());
+    d.text = diagnoses.getColumn(4).getString();
+    tests[position].diagnosis = std::move(d);
   }
   return tests;
 }
@@ -170,6 +185,7 @@ base::StatusOr<int64_t> Store::RecordSubmission(const SubmissionRecord& submissi
                                       test.name + "': " + e.what());
       }
     }
+    InsertLearningRowsOrThrow(id, submission);
     transaction.commit();
     return id;
   } catch (const std::exception& e) {

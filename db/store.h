@@ -12,12 +12,49 @@
 #include <vector>
 
 #include "base/status.h"
+#include "db/bkt.h"
 
 namespace SQLite {
 class Database;
 }
 
 namespace db {
+
+// Why a test failed (grader/diagnosis.h): exactly one of misconception and pattern is set.
+struct DiagnosisRecord {
+  std::string misconception;        // a mutant id, or ""
+  std::string pattern;              // a generic pattern name, or ""
+  std::vector<std::string> skills;  // the misconception's skills (empty for a pattern)
+  std::string text;                 // the explanation or the pattern's detail
+};
+
+// One BKT observation of a skill from a submission, with the parameters to apply.
+struct SkillObservation {
+  std::string skill;
+  bool correct = false;
+  std::string source;  // what it was attributed from: misconception ids or test names
+  BktParams params;
+};
+
+// A learner's current estimate for one skill.
+struct MasteryRecord {
+  std::string skill;
+  double p_mastery = 0;
+  int64_t observations = 0;
+  int64_t correct = 0;
+  int64_t last_submission_id = 0;
+  std::string updated_at;
+};
+
+// A diagnosed misconception, with where it was found.
+struct MisconceptionRecord {
+  int64_t submission_id = 0;
+  std::string problem_id;
+  std::string test_name;
+  std::string misconception;
+  std::vector<std::string> skills;
+  std::string created_at;
+};
 
 struct TestResultRecord {
   std::string name;
@@ -31,6 +68,7 @@ struct TestResultRecord {
   int64_t cpu_time_ms = 0;
   int64_t wall_time_ms = 0;
   int64_t peak_memory_bytes = 0;
+  std::optional<DiagnosisRecord> diagnosis;
 };
 
 struct SubmissionRecord {
@@ -47,6 +85,8 @@ struct SubmissionRecord {
   std::string created_at;      // ISO 8601 UTC, set by the store when empty
   std::string graded_at;       // ISO 8601 UTC, set by the store when empty
   std::vector<TestResultRecord> tests;
+  // Applied by RecordSubmission to the learner's mastery (at most one per skill). Not read back.
+  std::vector<SkillObservation> observations;
 };
 
 class Store {
@@ -63,8 +103,10 @@ class Store {
   // The schema version after Open()'s migrations (the latest this build knows).
   int SchemaVersion() const;
 
-  // Writes the submission and all its test results (tests[i] at position i) in one transaction;
-  // returns the new id. `id` is ignored; empty created_at / graded_at are set to now
+  // Writes the submission, all its test results (tests[i] at position i) and their diagnoses,
+  // and applies its skill observations to the learner's BKT mastery (evidence rows and updated
+  // mastery rows), all in one transaction; returns the new id. An unseen skill starts at its
+  // params.prior. `id` is ignored; empty created_at / graded_at are set to now
   // ("2026-11-28T18:00:00.123Z"). On any error (e.g. a value breaking a schema constraint:
   // status, visibility) nothing is written and kInternal names the submission and the test.
   base::StatusOr<int64_t> RecordSubmission(const SubmissionRecord& submission);
@@ -76,11 +118,20 @@ class Store {
   base::StatusOr<std::vector<SubmissionRecord>> ListSubmissions(const std::string& learner,
                                                                  int64_t limit) const;
 
+  // The learner's mastery per skill, by skill id. An unknown learner has none.
+  base::StatusOr<std::vector<MasteryRecord>> GetMastery(const std::string& learner) const;
+  // The learner's diagnosed misconceptions, most recent submission first, at most `limit`.
+  // REQUIRES: limit > 0.
+  base::StatusOr<std::vector<MisconceptionRecord>> ListMisconceptions(const std::string& learner,
+                                                                      int64_t limit) const;
+
   // For tests and later modules: the underlying connection.
   SQLite::Database& database() { return *database_; }
 
  private:
   Store(std::unique_ptr<SQLite::Database> database, int schema_version);
+  // store_learning.cc: the diagnosis and mastery rows of one submission. Throw SQLite::Exception.
+  void InsertLearningRowsOrThrow(int64_t submission_id, const SubmissionRecord& submission);
   std::unique_ptr<SQLite::Database> database_;
   int schema_version_;
 };

@@ -16,6 +16,7 @@
 #include "grader/report.h"
 #include "grader/runner.h"
 #include "grader/secret.h"
+#include "grader/skills.h"
 #include "reference/registry.h"
 
 namespace grader::cli {
@@ -121,6 +122,12 @@ db::SubmissionRecord ToRecord(const ProblemSpec& problem, const std::string& lea
     r.cpu_time_ms = t.cpu_time.count();
     r.wall_time_ms = t.wall_time.count();
     r.peak_memory_bytes = t.peak_memory_bytes;
+    if (t.diagnosis) {
+      const Diagnosis& d = *t.diagnosis;
+      const bool known = d.kind == Diagnosis::Kind::kMisconception;
+      r.diagnosis = db::DiagnosisRecord{known ? d.misconception : "", known ? "" : d.pattern,
+                                        d.skills, known ? d.explanation : d.detail};
+    }
     record.tests.push_back(r);
   }
   return record;
@@ -146,13 +153,21 @@ int Grade(const GlobalOptions& global, const GradeOptions& options) {
   if (!secret.ok()) return Fail(secret.status());
   auto store = db::Store::Open(data_dir->database().string());
   if (!store.ok()) return Fail(store.status());
+  // Without a skills.toml (a private problems folder) every skill uses the default parameters.
+  auto skills = LoadSkills(ProblemsRoot(global));
+  if (!skills.ok() && skills.status().code() != base::StatusCode::kNotFound) {
+    return Fail(skills.status());
+  }
+  const SkillCatalog catalog = skills.ok() ? *skills : SkillCatalog();
 
   SandboxRunner runner;
   ProgramBuilder builder(runner, GRADER_SOURCE_DIR, data_dir->cache());
   GradeContext context{&runner, &builder, *secret, WorkParent()};
   GradeResult result = GradeSubmission(*problem, *source, context);
 
-  auto id = (*store)->RecordSubmission(ToRecord(*problem, options.learner, *source, result));
+  db::SubmissionRecord record = ToRecord(*problem, options.learner, *source, result);
+  record.observations = SkillEvidence(*problem, result, catalog);
+  auto id = (*store)->RecordSubmission(record);
   if (!id.ok()) return InternalError("recording the result failed: " + id.status().message());
   SubmissionInfo info{*id, options.learner};
   if (options.json) {

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "grader/cli/commands.h"
+#include "grader/cli/learner_commands.h"
 
 int main(int argc, char** argv) {
   using namespace grader::cli;
@@ -38,6 +39,26 @@ int main(int argc, char** argv) {
   exp->add_option("id", export_id, "Problem id")->required();
   exp->add_option("--out", export_dir, "Output directory")->required();
 
+  std::vector<std::string> validate_ids;
+  CLI::App* validate = problems->add_subcommand("validate", "Check problems (docs/validation.md)");
+  validate->add_option("ids", validate_ids, "Problem ids (default: all)");
+
+  std::string show_learner;
+  bool learner_json = false;
+  CLI::App* learner = app.add_subcommand("learner", "A learner's mastery and history");
+  learner->require_subcommand(1);
+  CLI::App* learner_show = learner->add_subcommand("show", "Mastery per skill, attempts, misconceptions");
+  learner_show->add_option("name", show_learner, "Learner name")->required();
+  learner_show->add_flag("--json", learner_json, "Print JSON");
+
+  std::string recommend_learner;
+  bool recommend_json = false;
+  int recommend_limit = 3;
+  CLI::App* recommend = app.add_subcommand("recommend", "The next problems for a learner");
+  recommend->add_option("--learner", recommend_learner, "Learner name")->required();
+  recommend->add_option("--limit", recommend_limit, "At most this many (default 3)");
+  recommend->add_flag("--json", recommend_json, "Print JSON");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -50,6 +71,9 @@ int main(int argc, char** argv) {
   if (list->parsed()) return ProblemsList(global, list_json);
   if (show->parsed()) return ProblemsShow(global, show_id, show_json);
   if (exp->parsed()) return ProblemsExport(global, export_id, export_dir);
+  if (validate->parsed()) return ProblemsValidate(global, validate_ids);
+  if (learner_show->parsed()) return LearnerShow(global, show_learner, learner_json);
+  if (recommend->parsed()) return RecommendFor(global, recommend_learner, recommend_json, recommend_limit);
   std::cerr << "grader: no command\n";
   return kExitInputError;
 }
