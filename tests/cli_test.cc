@@ -85,6 +85,18 @@ TEST_P(OwnFilesTest, SolutionFullMarksOthersLess) {
   } else {
     EXPECT_LT(result["score"].get<double>(), result["max_score"].get<double>()) << result.dump(2);
   }
+  if (rel.find("/mistakes/") != std::string::npos) {
+    // Diagnosed by name (docs/problem-format.md: the file stem is the mutant id), on at least
+    // one failed test, and never as another misconception.
+    const std::string stem = fs::path(rel).stem().string();
+    int named = 0;
+    for (const auto& t : result["tests"]) {
+      if (t["verdict"] == "passed" || !t["diagnosis"].contains("misconception")) continue;
+      EXPECT_EQ(t["diagnosis"]["misconception"], stem) << t.dump();
+      named += t["diagnosis"]["misconception"] == stem;
+    }
+    EXPECT_GE(named, 1) << result.dump(2);
+  }
   EXPECT_EQ(CountSubmissions(g), 1);
 }
 

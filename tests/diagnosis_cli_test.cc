@@ -1,0 +1,150 @@
+// End-to-end tests of diagnosis, mastery, recommendations and validation through build/grader.
+// (Every mistakes/*.cpp being diagnosed by name is checked in cli_test.cc's OwnFilesTest, which
+// grades each of them already.)
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+#include "test_util.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing_util::CommandResult;
+using testing_util::Grader;
+
+const fs::path kProblems = fs::path(GRADER_SOURCE_DIR) / "problems";
+
+CommandResult GradeAs(const Grader& g, const std::string& learner, const std::string& problem,
+                      const std::string& file, bool json_output = true) {
+  std::vector<std::string> args = {"grade", "--problem", problem, "--learner", learner};
+  if (json_output) args.push_back("--json");
+  args.push_back((kProblems / problem / file).string());
+  CommandResult r = g.Run(args);
+  EXPECT_EQ(r.exit_code, 0) << r.err << r.out;
+  return r;
+}
+
+TEST(DiagnosisCliTest, TextOutputShowsDiagnosisAndHiddenTestsKeepTheirData) {
+  Grader g;
+  CommandResult r = GradeAs(g, "bo", "relu", "mistakes/mask_from_upstream.cpp", false);
+  EXPECT_NE(r.out.find("diagnosis: mask_from_upstream [activation-derivative, chain-rule]: You took "
+                       "the mask from the upstream gradient"),
+            std::string::npos)
+      << r.out;
+  json result = json::parse(GradeAs(g, "bo", "relu", "mistakes/mask_from_upstream.cpp").out);
+  for (const auto& t : result["tests"]) {
+    if (t["verdict"] == "passed") {
+      EXPECT_TRUE(t["diagnosis"].is_null()) << t.dump();
+      continue;
+    }
+    EXPECT_EQ(t["diagnosis"]["misconception"], "mask_from_upstream") << t.dump();
+    EXPECT_EQ(t["diagnosis"]["skills"], json({"activation-derivative", "chain-rule"}));
+  }
+}
+
+TEST(DiagnosisCliTest, GenericPatternWhenNoMutantMatches) {
+  testing_util::TempDir dir;
+  const fs::path file = dir.path() / "negated.cpp";
+  testing_util::WriteFile(file,
+                          "#include <Eigen/Dense>\n"
+                          "Eigen::MatrixXd relu_forward(const Eigen::MatrixXd& Z) {"
+                          " return Z.cwiseMax(0.0); }\n"
+                          "Eigen::MatrixXd relu_backward(const Eigen::MatrixXd& Z, "
+                          "const Eigen::MatrixXd& dA) {"
+                          " return -(Z.array() > 0).select(dA.array(), 0.0).matrix(); }\n");
+  Grader g;
+  CommandResult r = g.Run({"grade", "--problem", "relu", "--json", file.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json result = json::parse(r.out);
+  int diagnosed = 0;
+  for (const auto& t : result["tests"]) {
+    if (t["entry"] != "relu_backward") continue;
+    EXPECT_EQ(t["diagnosis"]["pattern"], "scale_factor") << t.dump();
+    EXPECT_NE(t["diagnosis"]["detail"].get<std::string>().find("sign is flipped"), std::string::npos);
+    ++diagnosed;
+  }
+  EXPECT_EQ(diagnosed, 3);
+}
+
+TEST(DiagnosisCliTest, ThreeWrongThenRightGivesMasteryAndRecommendations) {
+  Grader g;
+  for (const char* f : {"mistakes/db_summed_over_features.cpp", "mistakes/db_mean_instead_of_sum.cpp",
+                        "mistakes/dw_transposed.cpp"}) {
+    json result = json::parse(GradeAs(g, "ada", "linear_backward", f).out);
+    const std::string stem = fs::path(f).stem().string();
+    EXPECT_EQ(result["tests"][0]["diagnosis"]["misconception"], stem);
+  }
+  // Before the correct one: a retry of linear_backward for the recent misconception.
+  CommandResult before = g.Run({"recommend", "--learner", "ada", "--json"});
+  ASSERT_EQ(before.exit_code, 0) << before.err;
+  json recs = json::parse(before.out)["recommendations"];
+  ASSERT_GE(recs.size(), 1u);
+  EXPECT_EQ(recs[0]["problem"], "linear_backward");
+  EXPECT_EQ(recs[0]["kind"], "retry");
+  EXPECT_NE(recs[0]["reason"].get<std::string>().find("you computed dW = dYᵀ X"), std::string::npos)
+      << recs[0].dump();
+
+  GradeAs(g, "ada", "linear_backward", "solution.cpp");
+  CommandResult show = g.Run({"learner", "show", "ada", "--json"});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  json learner = json::parse(show.out);
+  EXPECT_EQ(learner["submissions"], 4);
+  std::map<std::string, json> skills;
+  for (const auto& s : learner["skills"]) skills[s["skill"]] = s;
+  // reduction-axis: wrong once (db over the wrong axis), right once; never mastered yet.
+  ASSERT_TRUE(skills.count("reduction-axis"));
+  EXPECT_EQ(skills["reduction-axis"]["observations"], 2);
+  EXPECT_EQ(skills["reduction-axis"]["correct"], 1);
+  EXPECT_FALSE(skills["reduction-axis"]["mastered"].get<bool>());
+  EXPECT_EQ(skills["batch-averaging"]["correct"], 0);
+  EXPECT_LT(skills["batch-averaging"]["p_mastery"].get<double>(),
+            skills["reduction-axis"]["p_mastery"].get<double>());
+  ASSERT_EQ(learner["recent_misconceptions"].size(), 3u);
+  EXPECT_EQ(learner["recent_misconceptions"][0]["misconception"], "dw_transposed");
+  EXPECT_EQ(learner["problems"][0]["solved"], true);
+
+  CommandResult after = g.Run({"recommend", "--learner", "ada", "--json"});
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  recs = json::parse(after.out)["recommendations"];
+  // linear_backward is solved; relu needs linear_forward first: only linear_forward is open.
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0]["problem"], "linear_forward");
+  CommandResult text = g.Run({"learner", "show", "ada"});
+  EXPECT_NE(text.out.find("you summed db over the wrong axis"), std::string::npos) << text.out;
+}
+
+TEST(DiagnosisCliTest, NewLearnerGetsEntryPointsAndUnknownLearnerShowFails) {
+  Grader g;
+  CommandResult r = g.Run({"recommend", "--learner", "newcomer", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json recs = json::parse(r.out)["recommendations"];
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0]["problem"], "linear_forward");
+  EXPECT_EQ(recs[0]["kind"], "start");
+  CommandResult show = g.Run({"learner", "show", "newcomer"});
+  EXPECT_EQ(show.exit_code, 2);
+  EXPECT_NE(show.err.find("has no submissions"), std::string::npos) << show.err;
+}
+
+TEST(ValidateCliTest, RejectsTheInadequateFixture) {
+  Grader g;
+  const fs::path fixtures = fs::path(GRADER_SOURCE_DIR) / "tests/fixtures/problems";
+  CommandResult r = g.Run({"--problems", fixtures.string(), "problems", "validate"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  for (const char* expected :
+       {"relu: FAILED", "prerequisites form a cycle: relu -> relu",
+        "mutant 'derivative_one_at_zero' is not separated from the reference on test "
+        "'backward_small'",
+        "mistakes/sign_flipped.cpp: no mutant of 'relu' has the id 'sign_flipped'",
+        "skill 'activation-forward' is not declared in skills.toml",
+        "validated 1 problem: 0 ok, 1 failed"}) {
+    EXPECT_NE(r.out.find(expected), std::string::npos) << expected << "\n" << r.out;
+  }
+  CommandResult unknown = g.Run({"problems", "validate", "no_such_problem"});
+  EXPECT_EQ(unknown.exit_code, 2);
+}
+
+}  // namespace
