@@ -5,6 +5,7 @@
 
 #include "grader/compare.h"
 #include "grader/diagnose.h"
+#include "grader/gradient_check.h"
 #include "grader/generator.h"
 #include "grader/harness/exit_codes.h"
 #include "grader/harness/wire.h"
@@ -305,6 +306,7 @@ GradeResult GradeSubmission(const ProblemSpec& problem, const std::string& sourc
     result.status = SubmissionStatus::kInternalError;
     result.internal_error = "diagnosis: " + s.message();
   }
+  CheckGradients(problem, *code, built->binary.string(), context, evidence, &result);
   return result;
 }
 

@@ -157,8 +157,62 @@ Status ApplyInputFields(const toml::table& t, const Where& where, InputSpec* inp
   return Status::Ok();
 }
 
+// gradient_of = { forward = "f", upstream = { Y = "dY" }, inputs = { dX = "X" } }; the names are
+// checked against the entries by CheckGradientOf once every entry is parsed.
+Status ParseGradientOf(const toml::node* node, const Where& where, EntrySpec* entry) {
+  const toml::table* t = node->as_table();
+  if (t == nullptr) return where.Error("must be a table");
+  RETURN_IF_ERROR(RequireOnlyKeys(*t, where, {"forward", "upstream", "inputs"}));
+  GradientOf g;
+  auto forward = GetString(*t, where, "forward", true);
+  if (!forward.ok()) return forward.status();
+  g.forward = *forward;
+  for (const char* key : {"upstream", "inputs"}) {
+    const toml::table* map = t->get(key) ? t->get(key)->as_table() : nullptr;
+    if (map == nullptr || map->empty()) return where.Key(key).Error("is required: a table of names");
+    for (const auto& [k, v] : *map) {
+      if (!v.is_string()) return where.Key(key).Key(std::string(k.str())).Error("must be a string");
+      (std::string(key) == "upstream" ? g.upstream : g.inputs)[std::string(k.str())] =
+          *v.value<std::string>();
+    }
+  }
+  entry->gradient_of = std::move(g);
+  return Status::Ok();
+}
+
+bool HasInput(const EntrySpec& e, const std::string& name) {
+  for (const InputSpec& i : e.inputs) {
+    if (i.name == name) return true;
+  }
+  return false;
+}
+
+bool HasOutput(const EntrySpec& e, const std::string& name) {
+  return std::find(e.outputs.begin(), e.outputs.end(), name) != e.outputs.end();
+}
+
+Status CheckGradientOf(const ProblemSpec& problem, const EntrySpec& entry, const Where& where) {
+  const GradientOf& g = *entry.gradient_of;
+  const EntrySpec* forward = problem.FindEntry(g.forward);
+  if (forward == nullptr) return where.Key("forward").Error("names no entry: \"" + g.forward + "\"");
+  for (const InputSpec& i : forward->inputs) {
+    if (!HasInput(entry, i.name)) {
+      return where.Error("forward input \"" + i.name + "\" must also be an input of this entry");
+    }
+  }
+  for (const auto& [out, up] : g.upstream) {
+    if (!HasOutput(*forward, out)) return where.Key("upstream").Error("\"" + out + "\" is not an output of " + g.forward);
+    if (!HasInput(entry, up)) return where.Key("upstream").Error("\"" + up + "\" is not an input of this entry");
+  }
+  for (const auto& [out, in] : g.inputs) {
+    if (!HasOutput(entry, out)) return where.Key("inputs").Error("\"" + out + "\" is not an output of this entry");
+    if (!HasInput(*forward, in)) return where.Key("inputs").Error("\"" + in + "\" is not an input of " + g.forward);
+  }
+  return Status::Ok();
+}
+
 StatusOr<EntrySpec> ParseEntry(const std::string& name, const toml::table& t, const Where& where) {
-  RETURN_IF_ERROR(RequireOnlyKeys(t, where, {"signature", "inputs", "outputs"}));
+  RETURN_IF_ERROR(RequireOnlyKeys(t, where, {"signature", "inputs", "outputs", "gradient_of"}));
   if (!IsIdentifier(name)) return where.Error("entry name must be a C++ identifier");
   EntrySpec entry;
   entry.name = name;
@@ -181,6 +235,9 @@ StatusOr<EntrySpec> ParseEntry(const std::string& name, const toml::table& t, co
     if (input_table->get("shape") == nullptr) return input_where.Key("shape").Error("is required");
     RETURN_IF_ERROR(ApplyInputFields(*input_table, input_where, &input));
     entry.inputs.push_back(std::move(input));
+  }
+  if (const toml::node* g = t.get("gradient_of")) {
+    RETURN_IF_ERROR(ParseGradientOf(g, where.Key("gradient_of"), &entry));
   }
   return entry;
 }
@@ -407,6 +464,10 @@ base::StatusOr<ProblemSpec> ParseProblem(const std::string& toml_text,
     auto entry = ParseEntry(std::string(key.str()), *node.as_table(), ew);
     if (!entry.ok()) return entry.status();
     problem.entries.push_back(std::move(*entry));
+  }
+  for (const EntrySpec& e : problem.entries) {
+    if (!e.gradient_of) continue;
+    RETURN_IF_ERROR(CheckGradientOf(problem, e, where.Key("entries").Key(e.name).Key("gradient_of")));
   }
 
   const toml::array* tests = root.get("tests") ? root.get("tests")->as_array() : nullptr;

@@ -31,11 +31,20 @@ struct InputSpec {
   std::string classes;                  // labels: the dimension giving the number of classes
 };
 
+// A backward entry's relation to its forward entry, for the numerical gradient check
+// (grader/gradient_check.h): it returns the vector–Jacobian product of `forward`.
+struct GradientOf {
+  std::string forward;                          // the forward entry, in the same problem
+  std::map<std::string, std::string> upstream;  // forward output -> this entry's input holding dL/d(output)
+  std::map<std::string, std::string> inputs;    // this entry's output -> the forward input it is dL/d of
+};
+
 struct EntrySpec {
   std::string name;
   std::string signature;             // shown to learners
   std::vector<InputSpec> inputs;
   std::vector<std::string> outputs;  // names, in display order
+  std::optional<GradientOf> gradient_of;
 };
 
 enum class Visibility { kVisible, kHidden };

@@ -69,6 +69,45 @@ TEST(DiagnosisCliTest, GenericPatternWhenNoMutantMatches) {
   EXPECT_EQ(diagnosed, 3);
 }
 
+// relu_backward is checked against the learner's own relu_forward (central differences).
+TEST(DiagnosisCliTest, GradientCheckSeparatesBackwardFromForwardErrors) {
+  struct Case {
+    const char* forward;
+    const char* backward;
+    const char* pattern;
+  };
+  const Case cases[] = {
+      // Right forward; a backward that leaks a third of the gradient for negative Z.
+      {"return Z.cwiseMax(0.0);",
+       "return (Z.array() > 0).select(dA.array(), dA.array() / 3.0).matrix();",
+       "gradient_inconsistent"},
+      // Leaky forward (slope 0.1), and the backward of that leaky forward: consistent with it.
+      {"return (Z.array() > 0).select(Z.array(), 0.1 * Z.array()).matrix();",
+       "return (Z.array() > 0).select(dA.array(), 0.1 * dA.array()).matrix();", "forward_wrong"},
+  };
+  for (const Case& c : cases) {
+    testing_util::TempDir dir;
+    const fs::path file = dir.path() / "s.cpp";
+    testing_util::WriteFile(file, std::string("#include <Eigen/Dense>\n"
+                                              "Eigen::MatrixXd relu_forward(const Eigen::MatrixXd& Z) {") +
+                                      c.forward +
+                                      "}\nEigen::MatrixXd relu_backward(const Eigen::MatrixXd& Z, "
+                                      "const Eigen::MatrixXd& dA) {" +
+                                      c.backward + "}\n");
+    Grader g;
+    CommandResult r = g.Run({"grade", "--problem", "relu", "--json", file.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    json result = json::parse(r.out);
+    int checked = 0;
+    for (const auto& t : result["tests"]) {
+      if (t["entry"] != "relu_backward") continue;
+      EXPECT_EQ(t["diagnosis"]["pattern"], c.pattern) << t.dump();
+      ++checked;
+    }
+    EXPECT_EQ(checked, 3) << c.pattern;
+  }
+}
+
 TEST(DiagnosisCliTest, ThreeWrongThenRightGivesMasteryAndRecommendations) {
   Grader g;
   for (const char* f : {"mistakes/db_summed_over_features.cpp", "mistakes/db_mean_instead_of_sum.cpp",

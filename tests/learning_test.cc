@@ -7,6 +7,7 @@
 #include "db/bkt.h"
 #include "db/store.h"
 #include "grader/diagnose.h"
+#include "grader/gradient_check.h"
 #include "grader/recommend.h"
 #include "grader/skills.h"
 #include "grader/validate.h"
@@ -170,7 +171,7 @@ TEST(DiagnoseTest, EntryWideMutantNamesTestsThatAloneAreAmbiguous) {
   ASSERT_NE(code, nullptr);
   ProblemSpec problem;
   problem.id = "linear_forward";
-  problem.entries.push_back({"linear_forward", "", {}, {"Y"}});
+  problem.entries.push_back({"linear_forward", "", {}, {"Y"}, std::nullopt});
   auto make = [&](const std::string& name, int64_t n, int64_t d, int64_t m) {
     TestSpec t = MakeTest({{"N", n}, {"D", d}, {"M", m}});
     t.name = name;
@@ -210,6 +211,65 @@ TEST(DiagnoseTest, EntryWideMutantNamesTestsThatAloneAreAmbiguous) {
     ASSERT_TRUE(t.diagnosis) << t.name;
     EXPECT_EQ(t.diagnosis->misconception, "bias_broadcast_wrong_axis") << t.name;
   }
+}
+
+// --- the numerical gradient check's verdicts -----------------------------------------------
+
+TEST(GradientCheckTest, SeparatesWrongBackwardFromWrongForward) {
+  EntrySpec backward;
+  backward.name = "relu_backward";
+  backward.gradient_of = GradientOf{"relu_forward", {{"A", "dA"}}, {{"dZ", "Z"}}};
+  // Consistent with a right forward: the check has nothing to add.
+  EXPECT_FALSE(GradientDiagnosis({1.0, 1.0 + 1e-7, true}, backward));
+  auto forward_wrong = GradientDiagnosis({2.5, 2.5, false}, backward);
+  ASSERT_TRUE(forward_wrong);
+  EXPECT_EQ(forward_wrong->pattern, "forward_wrong");
+  auto inconsistent = GradientDiagnosis({1.0, 1.2, true}, backward);
+  ASSERT_TRUE(inconsistent);
+  EXPECT_EQ(inconsistent->pattern, "gradient_inconsistent");
+  EXPECT_NE(inconsistent->detail.find("which is right"), std::string::npos);
+  EXPECT_NE(GradientDiagnosis({1.0, -1.0, false}, backward)->detail.find("relu_forward is wrong too"),
+            std::string::npos);
+}
+
+TEST(GradientCheckTest, SpecRejectsUnknownNames) {
+  const std::string base = R"toml(
+id = "p"
+title = "t"
+version = 1
+skills = ["s"]
+[entries.f]
+signature = "f"
+outputs = ["Y"]
+[entries.f.inputs]
+X = { shape = ["N", "D"] }
+[entries.g]
+signature = "g"
+outputs = ["dX"]
+GRADIENT
+[entries.g.inputs]
+X = { shape = ["N", "D"] }
+dY = { shape = ["N", "D"] }
+[[tests]]
+name = "v"
+entry = "g"
+visibility = "visible"
+seed = 1
+dims = { N = 3, D = 4 }
+)toml";
+  auto with = [&](const std::string& gradient) {
+    std::string text = base;
+    text.replace(text.find("GRADIENT"), 8, gradient);
+    return ParseProblem(text, "problem.toml");
+  };
+  auto good = with(R"(gradient_of = { forward = "f", upstream = { Y = "dY" }, inputs = { dX = "X" } })");
+  ASSERT_TRUE(good.ok()) << good.status().message();
+  ASSERT_TRUE(good->entries[1].gradient_of);
+  EXPECT_EQ(good->entries[1].gradient_of->inputs.at("dX"), "X");
+  auto bad = with(R"(gradient_of = { forward = "f", upstream = { Y = "dZ" }, inputs = { dX = "X" } })");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("entries.g.gradient_of.upstream"), std::string::npos)
+      << bad.status().message();
 }
 
 // --- skills catalogue and evidence ---------------------------------------------------------
