@@ -7,10 +7,10 @@
 namespace db {
 
 struct BktParams {
-  double prior = 0.2;  // P(L0): known before any practice
+  double prior = 0.2;   // P(L0): known before any practice
   double learn = 0.15;  // P(T): unknown -> known after an opportunity
-  double guess = 0.2;  // P(G): correct although unknown
-  double slip = 0.1;   // P(S): incorrect although known
+  double guess = 0.2;   // P(G): correct although unknown
+  double slip = 0.1;    // P(S): incorrect although known
 };
 
 // P(L | obs):

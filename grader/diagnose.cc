@@ -61,9 +61,10 @@ struct Finding {
 std::optional<Finding> NonFinite(const std::string& name, const Tensor& got, const Tensor& want) {
   if (!SameShape(got, want) || AllFinite(got) || !AllFinite(want)) return std::nullopt;
   return Finding{"non_finite",
-                 "'" + name + "' has NaN or Inf entries where the expected values are finite: "
-                 "look for overflow (exp of a large value), division by zero, log of 0 or an "
-                 "uninitialised matrix"};
+                 "'" + name +
+                     "' has NaN or Inf entries where the expected values are finite: "
+                     "look for overflow (exp of a large value), division by zero, log of 0 or an "
+                     "uninitialised matrix"};
 }
 
 // L ≈ Rᵀ.
@@ -140,10 +141,14 @@ std::optional<Finding> WrongAxis(const std::string& name, const Tensor& got, con
 
 // Names a scale factor: ±1, 2, ½, 0, or a dimension of the test (N, 1/N).
 std::string NameFactor(double alpha, const TestSpec& test) {
-  auto near = [alpha](double c) { return std::fabs(alpha - c) <= 1e-6 * std::fmax(1.0, std::fabs(c)); };
+  auto near = [alpha](double c) {
+    return std::fabs(alpha - c) <= 1e-6 * std::fmax(1.0, std::fabs(c));
+  };
   if (near(-1)) return "-1 × the expected values: the sign is flipped";
-  if (near(2)) return "2 × the expected values: a factor-2 convention (e.g. the derivative of x² vs ½x²)";
-  if (near(0.5)) return "½ × the expected values: a factor-2 convention (e.g. the derivative of ½x² vs x²)";
+  if (near(2))
+    return "2 × the expected values: a factor-2 convention (e.g. the derivative of x² vs ½x²)";
+  if (near(0.5))
+    return "½ × the expected values: a factor-2 convention (e.g. the derivative of ½x² vs x²)";
   for (const auto& [dim, n] : test.dims) {
     const auto size = static_cast<double>(n);
     if (near(size)) {
@@ -172,8 +177,9 @@ std::optional<Finding> ScaleFactor(const std::string& name, const Tensor& got, c
   }
   if (rr == 0) return std::nullopt;
   if (std::all_of(got.values.begin(), got.values.end(), [](double x) { return x == 0.0; })) {
-    return Finding{"all_zeros", "'" + name + "' is all zeros: not computed yet, or an integer "
-                                "division (1/n with int n) truncated to 0"};
+    return Finding{"all_zeros", "'" + name +
+                                    "' is all zeros: not computed yet, or an integer "
+                                    "division (1/n with int n) truncated to 0"};
   }
   // α = ⟨L,R⟩ / ⟨R,R⟩, the least-squares scale of R closest to L.
   const double alpha = lr / rr;
@@ -244,9 +250,10 @@ base::StatusOr<std::vector<const reference::Mutant*>> MatchingMutants(
     if (mutant.entry != test.entry) continue;
     auto outcome = reference::EvaluateMutant(mutant, evidence.inputs);
     if (!outcome.ok()) return outcome.status();
-    const bool match = outcome->dimension_mismatch
-                           ? evidence.dimension_mismatch
-                           : evidence.outputs && OutputsMatch(*evidence.outputs, outcome->outputs, test);
+    const bool match =
+        outcome->dimension_mismatch
+            ? evidence.dimension_mismatch
+            : evidence.outputs && OutputsMatch(*evidence.outputs, outcome->outputs, test);
     if (match) matches.push_back(&mutant);
   }
   return matches;
@@ -257,8 +264,9 @@ std::optional<Diagnosis> DetectPattern(const TestSpec& test, const EntrySpec& en
   Diagnosis d;
   if (evidence.dimension_mismatch) {
     d.pattern = "dimension_mismatch";
-    d.detail = "an Eigen dimension check failed: compare the shape of every operand with the "
-               "shapes in the statement";
+    d.detail =
+        "an Eigen dimension check failed: compare the shape of every operand with the "
+        "shapes in the statement";
     return d;
   }
   if (!evidence.outputs) return std::nullopt;

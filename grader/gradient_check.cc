@@ -13,7 +13,7 @@ namespace {
 using reference::Tensor;
 using reference::Tensors;
 
-constexpr double kStep = 1e-5;           // h, relative to max(1, |x|_max)
+constexpr double kStep = 1e-5;  // h, relative to max(1, |x|_max)
 constexpr double kRelativeAgreement = 1e-4;
 
 // One run of the learner's program on `entry`; nullopt when it does not return valid outputs.
@@ -47,7 +47,7 @@ Tensor Direction(const Tensor& x, uint64_t salt) {
   Tensor v = x;
   uint64_t state = 0x9E3779B97F4A7C15ULL ^ salt;
   for (size_t i = 0; i < v.values.size(); ++i) {
-    state = state * 6364136223846793005ULL + 1442695040888963407ULL;  // LCG (Knuth MMIX)
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;         // LCG (Knuth MMIX)
     const double u = static_cast<double>(state >> 11) / 9007199254740992.0;  // [0, 1)
     v.values[i] = x.values[i] == 0.0 ? 0.0 : 2 * u - 1;
   }
@@ -56,7 +56,8 @@ Tensor Direction(const Tensor& x, uint64_t salt) {
 
 double Dot(const Tensor& a, const Tensor& b) {
   double s = 0;
-  for (size_t i = 0; i < a.values.size() && i < b.values.size(); ++i) s += a.values[i] * b.values[i];
+  for (size_t i = 0; i < a.values.size() && i < b.values.size(); ++i)
+    s += a.values[i] * b.values[i];
   return s;
 }
 
@@ -68,10 +69,10 @@ bool FiniteSameShape(const Tensor& a, const Tensor& b) {
   return true;
 }
 
-std::optional<GradientCheck> RunCheck(const ProblemSpec& problem, const reference::ProblemCode& code,
-                                      const EntrySpec& backward, const TestSpec& test,
-                                      const TestEvidence& evidence, const std::string& binary,
-                                      const GradeContext& context) {
+std::optional<GradientCheck> RunCheck(const ProblemSpec& problem,
+                                      const reference::ProblemCode& code, const EntrySpec& backward,
+                                      const TestSpec& test, const TestEvidence& evidence,
+                                      const std::string& binary, const GradeContext& context) {
   const GradientOf& g = *backward.gradient_of;
   const EntrySpec* forward = problem.FindEntry(g.forward);
   if (forward == nullptr || !evidence.outputs) return std::nullopt;
@@ -84,7 +85,8 @@ std::optional<GradientCheck> RunCheck(const ProblemSpec& problem, const referenc
   for (const auto& [gradient, input] : g.inputs) {
     const Tensor& xi = x.at(input);
     auto learner = evidence.outputs->find(gradient);
-    if (learner == evidence.outputs->end() || !FiniteSameShape(learner->second, xi)) return std::nullopt;
+    if (learner == evidence.outputs->end() || !FiniteSameShape(learner->second, xi))
+      return std::nullopt;
     const Tensor v = Direction(xi, salt++);
     double scale = 1;
     for (double value : xi.values) scale = std::fmax(scale, std::fabs(value));
@@ -112,9 +114,9 @@ std::optional<GradientCheck> RunCheck(const ProblemSpec& problem, const referenc
   check.forward_right = true;
   for (const auto& [name, want] : *reference_plus) {
     auto got = f_plus->find(name);
-    check.forward_right = check.forward_right && got != f_plus->end() &&
-                          CompareTensor(got->second, want, test.tolerance, test.floor).verdict ==
-                              Verdict::kPassed;
+    check.forward_right =
+        check.forward_right && got != f_plus->end() &&
+        CompareTensor(got->second, want, test.tolerance, test.floor).verdict == Verdict::kPassed;
   }
   return check;
 }
@@ -123,7 +125,8 @@ std::optional<GradientCheck> RunCheck(const ProblemSpec& problem, const referenc
 
 bool GradientConsistent(const GradientCheck& check) {
   const double scale = std::fmax(std::fabs(check.numerical), std::fabs(check.analytic));
-  return std::fabs(check.numerical - check.analytic) <= kRelativeAgreement * std::fmax(scale, 1e-300);
+  return std::fabs(check.numerical - check.analytic) <=
+         kRelativeAgreement * std::fmax(scale, 1e-300);
 }
 
 std::optional<Diagnosis> GradientDiagnosis(const GradientCheck& check, const EntrySpec& backward) {
@@ -138,8 +141,10 @@ std::optional<Diagnosis> GradientDiagnosis(const GradientCheck& check, const Ent
                " itself is wrong: fix the forward pass first";
   } else {
     d.pattern = "gradient_inconsistent";
-    d.detail = "your " + backward.name + " does not match a numerical gradient (central "
-               "differences) of your own " + forward + ", " +
+    d.detail = "your " + backward.name +
+               " does not match a numerical gradient (central "
+               "differences) of your own " +
+               forward + ", " +
                (check.forward_right ? "which is right: the backward pass is wrong"
                                     : "and " + forward + " is wrong too");
   }

@@ -31,8 +31,8 @@ struct SkillState {
 
 struct Candidate {
   Recommendation rec;
-  int group = 0;           // 0 retry, 1 practice an unmastered skill, 2 all mastered
-  int64_t recency = 0;     // retries: the submission id (higher first)
+  int group = 0;        // 0 retry, 1 practice an unmastered skill, 2 all mastered
+  int64_t recency = 0;  // retries: the submission id (higher first)
 };
 
 }  // namespace
@@ -41,7 +41,8 @@ std::vector<std::string> ProblemSkills(const ProblemSpec& problem) {
   std::set<std::string> skills(problem.skills.begin(), problem.skills.end());
   for (const TestSpec& t : problem.tests) skills.insert(t.skills.begin(), t.skills.end());
   if (const reference::ProblemCode* code = reference::FindProblemCode(problem.id)) {
-    for (const reference::Mutant& m : code->mutants) skills.insert(m.skills.begin(), m.skills.end());
+    for (const reference::Mutant& m : code->mutants)
+      skills.insert(m.skills.begin(), m.skills.end());
   }
   return {skills.begin(), skills.end()};
 }
@@ -73,7 +74,8 @@ std::vector<Recommendation> Recommend(const std::vector<ProblemSpec>& problems,
   std::map<std::string, int64_t> latest;  // problem -> its latest submission id
   for (const db::SubmissionRecord& s : history.submissions) {
     attempted.insert(s.problem_id);
-    if (s.status == "graded" && s.max_score > 0 && s.score >= s.max_score) solved.insert(s.problem_id);
+    if (s.status == "graded" && s.max_score > 0 && s.score >= s.max_score)
+      solved.insert(s.problem_id);
     latest.emplace(s.problem_id, s.id);  // most recent first: the first one wins
   }
   std::set<int64_t> recent;
@@ -85,8 +87,9 @@ std::vector<Recommendation> Recommend(const std::vector<ProblemSpec>& problems,
   std::vector<Candidate> candidates;
   for (const ProblemSpec& p : problems) {
     if (solved.count(p.id)) continue;
-    const bool unlocked = std::all_of(p.prerequisites.begin(), p.prerequisites.end(),
-                                      [&](const std::string& pre) { return solved.count(pre) > 0; });
+    const bool unlocked =
+        std::all_of(p.prerequisites.begin(), p.prerequisites.end(),
+                    [&](const std::string& pre) { return solved.count(pre) > 0; });
     if (!unlocked) continue;
     Candidate c;
     c.rec.problem_id = p.id;
@@ -117,9 +120,10 @@ std::vector<Recommendation> Recommend(const std::vector<ProblemSpec>& problems,
       c.rec.kind = "start";
       std::string list;
       for (const std::string& s : p.skills) list += (list.empty() ? "" : ", ") + s;
-      c.rec.reason = p.prerequisites.empty()
-                         ? "a starting point of the curriculum (no prerequisites); it practises " + list
-                         : "its prerequisites are met; it practises " + list;
+      c.rec.reason =
+          p.prerequisites.empty()
+              ? "a starting point of the curriculum (no prerequisites); it practises " + list
+              : "its prerequisites are met; it practises " + list;
     } else if (last_mistake != nullptr) {
       c.group = 0;
       c.recency = last_mistake->submission_id;
@@ -130,9 +134,9 @@ std::vector<Recommendation> Recommend(const std::vector<ProblemSpec>& problems,
       }
       c.rec.reason = "retry it: in submission " + std::to_string(last_mistake->submission_id) +
                      " you " + MisconceptionPhrase(p.id, last_mistake->misconception) +
-                     (c.rec.skill.empty() ? std::string()
-                                          : "; your mastery of " + c.rec.skill + " is " +
-                                                Fixed2(c.rec.mastery));
+                     (c.rec.skill.empty()
+                          ? std::string()
+                          : "; your mastery of " + c.rec.skill + " is " + Fixed2(c.rec.mastery));
     } else if (weakest) {
       c.group = 1;
       c.rec.kind = attempted.count(p.id) ? "practice" : "next";

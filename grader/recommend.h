@@ -18,9 +18,9 @@
 namespace grader {
 
 struct LearnerHistory {
-  std::vector<db::SubmissionRecord> submissions;         // most recent first, without tests
-  std::vector<db::MasteryRecord> mastery;                // by skill
-  std::vector<db::MisconceptionRecord> misconceptions;   // most recent first
+  std::vector<db::SubmissionRecord> submissions;        // most recent first, without tests
+  std::vector<db::MasteryRecord> mastery;               // by skill
+  std::vector<db::MisconceptionRecord> misconceptions;  // most recent first
 };
 
 struct Recommendation {

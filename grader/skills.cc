@@ -82,15 +82,16 @@ base::StatusOr<SkillCatalog> ParseSkills(const std::string& toml_text, const std
   if (const toml::table* defaults = root["defaults"].as_table()) {
     for (const auto& [key, node] : *defaults) {
       const std::string k(key.str());
-      if (k != "prior" && k != "learn" && k != "guess" && k != "slip" &&
-          k != "mastery_threshold" && k != "min_observations") {
+      if (k != "prior" && k != "learn" && k != "guess" && k != "slip" && k != "mastery_threshold" &&
+          k != "min_observations") {
         return Error(source, "defaults." + k, "is not a known key");
       }
     }
     RETURN_IF_ERROR(ReadParams(*defaults, source, "defaults.", &catalog.defaults));
     if (const toml::node* t = defaults->get("mastery_threshold")) {
       const double v = t->value<double>().value_or(-1);
-      if (!(v > 0.5 && v < 1)) return Error(source, "defaults.mastery_threshold", "must be in (0.5, 1)");
+      if (!(v > 0.5 && v < 1))
+        return Error(source, "defaults.mastery_threshold", "must be in (0.5, 1)");
       catalog.mastery_threshold = v;
     }
     if (const toml::node* n = defaults->get("min_observations")) {
@@ -117,9 +118,10 @@ base::StatusOr<SkillCatalog> ParseSkills(const std::string& toml_text, const std
         return Error(source, where + "." + f, "is not a known key");
       }
     }
-    SkillInfo info{id, table->get_as<std::string>("description")
-                           ? table->get_as<std::string>("description")->get()
-                           : std::string(),
+    SkillInfo info{id,
+                   table->get_as<std::string>("description")
+                       ? table->get_as<std::string>("description")->get()
+                       : std::string(),
                    catalog.defaults};
     if (info.description.empty()) return Error(source, where + ".description", "is required");
     RETURN_IF_ERROR(ReadParams(*table, source, where + ".", &info.bkt));
@@ -166,8 +168,8 @@ std::vector<db::SkillObservation> SkillEvidence(const ProblemSpec& problem,
   for (const auto& [k, v] : right) skills.insert(k);
   for (const std::string& skill : skills) {
     const bool correct = wrong.count(skill) == 0;
-    out.push_back({skill, correct, join(correct ? right[skill] : wrong[skill]),
-                   catalog.Params(skill)});
+    out.push_back(
+        {skill, correct, join(correct ? right[skill] : wrong[skill]), catalog.Params(skill)});
   }
   return out;
 }

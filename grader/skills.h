@@ -29,7 +29,7 @@ struct SkillCatalog {
 
   bool Known(const std::string& id) const { return skills.count(id) != 0; }
   const db::BktParams& Params(const std::string& id) const;  // defaults for an unknown id
-  std::string Description(const std::string& id) const;     // "" for an unknown id
+  std::string Description(const std::string& id) const;      // "" for an unknown id
   // Mastered: P(L) >= mastery_threshold after at least min_observations observations.
   bool Mastered(double p_mastery, int64_t observations) const;
 };

@@ -66,7 +66,8 @@ std::map<std::string, std::vector<std::string>> CheckPrerequisites(
   std::map<std::string, std::vector<std::string>> failures;
   for (const ProblemSpec& p : problems) {
     for (const std::string& pre : p.prerequisites) {
-      if (!by_id.count(pre)) failures[p.id].push_back("prerequisite '" + pre + "' is not a known problem");
+      if (!by_id.count(pre))
+        failures[p.id].push_back("prerequisite '" + pre + "' is not a known problem");
     }
   }
   // Depth-first search; a back edge closes a cycle, reported once for each problem on it.
@@ -113,7 +114,8 @@ std::vector<std::string> CheckAdequacy(const ProblemSpec& problem,
     }
     auto expected = reference::Evaluate(code.reference, test.entry, *inputs);
     if (!expected.ok()) {
-      failures.push_back("test '" + test.name + "': the reference failed: " + expected.status().message());
+      failures.push_back("test '" + test.name +
+                         "': the reference failed: " + expected.status().message());
       continue;
     }
     const reference::MutantOutcome reference_outcome{false, *expected};
@@ -126,8 +128,9 @@ std::vector<std::string> CheckAdequacy(const ProblemSpec& problem,
         continue;
       }
       if (!Separated(*outcome, reference_outcome, test)) {
-        failures.push_back("mutant '" + mutant.id + "' is not separated from the reference on test '" +
-                           test.name + "' (add discriminating inputs, research/learning.md §C6)");
+        failures.push_back("mutant '" + mutant.id +
+                           "' is not separated from the reference on test '" + test.name +
+                           "' (add discriminating inputs, research/learning.md §C6)");
       }
       outcomes[{m, t}] = *outcome;
     }
@@ -146,8 +149,9 @@ std::vector<std::string> CheckAdequacy(const ProblemSpec& problem,
       if (!separated) {
         failures.push_back("mutants '" + code.mutants[a].id + "' and '" + code.mutants[b].id +
                            "' are not separated by any test (" +
-                           (tests.empty() ? std::string("no test of entry '") + code.mutants[a].entry + "'"
-                                          : "tried " + tests) +
+                           (tests.empty()
+                                ? std::string("no test of entry '") + code.mutants[a].entry + "'"
+                                : "tried " + tests) +
                            ")");
       }
     }
@@ -209,9 +213,10 @@ void ValidateProblem(const ProblemSpec& problem, const SkillCatalog& catalog,
   }
   if (auto solution = grade(problem.dir / "solution.cpp")) {
     if (solution->status != SubmissionStatus::kGraded || solution->score < solution->max_score) {
-      std::string why = solution->status == SubmissionStatus::kCompileError
-                            ? "does not compile"
-                            : "scores " + Points(solution->score) + " / " + Points(solution->max_score);
+      std::string why =
+          solution->status == SubmissionStatus::kCompileError
+              ? "does not compile"
+              : "scores " + Points(solution->score) + " / " + Points(solution->max_score);
       for (const TestResult& t : solution->tests) {
         if (t.verdict != Verdict::kPassed) why += "; " + t.name + ": " + t.message;
       }
@@ -225,7 +230,8 @@ void ValidateProblem(const ProblemSpec& problem, const SkillCatalog& catalog,
   }
   std::sort(mistakes.begin(), mistakes.end());
   if (mistakes.size() < 3) {
-    fail("mistakes/ has " + std::to_string(mistakes.size()) + " .cpp files; at least 3 are required");
+    fail("mistakes/ has " + std::to_string(mistakes.size()) +
+         " .cpp files; at least 3 are required");
   }
   for (const fs::path& file : mistakes) {
     const std::string stem = file.stem().string();
@@ -238,9 +244,10 @@ void ValidateProblem(const ProblemSpec& problem, const SkillCatalog& catalog,
     auto result = grade(file);
     if (!result) continue;
     if (result->status != SubmissionStatus::kGraded) {
-      fail(where + ": " + (result->status == SubmissionStatus::kCompileError
-                               ? "does not compile: " + result->compile_output.substr(0, 300)
-                               : "internal error: " + result->internal_error));
+      fail(where + ": " +
+           (result->status == SubmissionStatus::kCompileError
+                ? "does not compile: " + result->compile_output.substr(0, 300)
+                : "internal error: " + result->internal_error));
       continue;
     }
     if (result->score >= result->max_score) {

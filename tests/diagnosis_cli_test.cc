@@ -2,9 +2,9 @@
 // (Every mistakes/*.cpp being diagnosed by name is checked in cli_test.cc's OwnFilesTest, which
 // grades each of them already.)
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "test_util.h"
 
@@ -30,9 +30,10 @@ CommandResult GradeAs(const Grader& g, const std::string& learner, const std::st
 TEST(DiagnosisCliTest, TextOutputShowsDiagnosisAndHiddenTestsKeepTheirData) {
   Grader g;
   CommandResult r = GradeAs(g, "bo", "relu", "mistakes/mask_from_upstream.cpp", false);
-  EXPECT_NE(r.out.find("diagnosis: mask_from_upstream [activation-derivative, chain-rule]: You took "
-                       "the mask from the upstream gradient"),
-            std::string::npos)
+  EXPECT_NE(
+      r.out.find("diagnosis: mask_from_upstream [activation-derivative, chain-rule]: You took "
+                 "the mask from the upstream gradient"),
+      std::string::npos)
       << r.out;
   json result = json::parse(GradeAs(g, "bo", "relu", "mistakes/mask_from_upstream.cpp").out);
   for (const auto& t : result["tests"]) {
@@ -63,7 +64,8 @@ TEST(DiagnosisCliTest, GenericPatternWhenNoMutantMatches) {
   for (const auto& t : result["tests"]) {
     if (t["entry"] != "relu_backward") continue;
     EXPECT_EQ(t["diagnosis"]["pattern"], "scale_factor") << t.dump();
-    EXPECT_NE(t["diagnosis"]["detail"].get<std::string>().find("sign is flipped"), std::string::npos);
+    EXPECT_NE(t["diagnosis"]["detail"].get<std::string>().find("sign is flipped"),
+              std::string::npos);
     ++diagnosed;
   }
   EXPECT_EQ(diagnosed, 3);
@@ -88,12 +90,13 @@ TEST(DiagnosisCliTest, GradientCheckSeparatesBackwardFromForwardErrors) {
   for (const Case& c : cases) {
     testing_util::TempDir dir;
     const fs::path file = dir.path() / "s.cpp";
-    testing_util::WriteFile(file, std::string("#include <Eigen/Dense>\n"
-                                              "Eigen::MatrixXd relu_forward(const Eigen::MatrixXd& Z) {") +
-                                      c.forward +
-                                      "}\nEigen::MatrixXd relu_backward(const Eigen::MatrixXd& Z, "
-                                      "const Eigen::MatrixXd& dA) {" +
-                                      c.backward + "}\n");
+    testing_util::WriteFile(
+        file, std::string("#include <Eigen/Dense>\n"
+                          "Eigen::MatrixXd relu_forward(const Eigen::MatrixXd& Z) {") +
+                  c.forward +
+                  "}\nEigen::MatrixXd relu_backward(const Eigen::MatrixXd& Z, "
+                  "const Eigen::MatrixXd& dA) {" +
+                  c.backward + "}\n");
     Grader g;
     CommandResult r = g.Run({"grade", "--problem", "relu", "--json", file.string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -110,8 +113,10 @@ TEST(DiagnosisCliTest, GradientCheckSeparatesBackwardFromForwardErrors) {
 
 TEST(DiagnosisCliTest, ThreeWrongThenRightGivesMasteryAndRecommendations) {
   Grader g;
-  for (const char* f : {"mistakes/db_summed_over_features.cpp", "mistakes/db_mean_instead_of_sum.cpp",
-                        "mistakes/dw_transposed.cpp"}) {
+  // linear_forward first, so that linear_backward is unlocked (docs/skills.md).
+  GradeAs(g, "ada", "linear_forward", "solution.cpp");
+  for (const char* f : {"mistakes/db_summed_over_features.cpp",
+                        "mistakes/db_mean_instead_of_sum.cpp", "mistakes/dw_transposed.cpp"}) {
     json result = json::parse(GradeAs(g, "ada", "linear_backward", f).out);
     const std::string stem = fs::path(f).stem().string();
     EXPECT_EQ(result["tests"][0]["diagnosis"]["misconception"], stem);
@@ -123,34 +128,38 @@ TEST(DiagnosisCliTest, ThreeWrongThenRightGivesMasteryAndRecommendations) {
   ASSERT_GE(recs.size(), 1u);
   EXPECT_EQ(recs[0]["problem"], "linear_backward");
   EXPECT_EQ(recs[0]["kind"], "retry");
-  EXPECT_NE(recs[0]["reason"].get<std::string>().find("you computed dW = dYᵀ X"), std::string::npos)
+  EXPECT_NE(recs[0]["reason"].get<std::string>().find("you computed dW = dYᵀ X"),
+            std::string::npos)
       << recs[0].dump();
 
   GradeAs(g, "ada", "linear_backward", "solution.cpp");
   CommandResult show = g.Run({"learner", "show", "ada", "--json"});
   ASSERT_EQ(show.exit_code, 0) << show.err;
   json learner = json::parse(show.out);
-  EXPECT_EQ(learner["submissions"], 4);
+  EXPECT_EQ(learner["submissions"], 5);
   std::map<std::string, json> skills;
   for (const auto& s : learner["skills"]) skills[s["skill"]] = s;
-  // reduction-axis: wrong once (db over the wrong axis), right once; never mastered yet.
+  // reduction-axis: wrong once (db over the wrong axis), right once; not mastered yet.
   ASSERT_TRUE(skills.count("reduction-axis"));
   EXPECT_EQ(skills["reduction-axis"]["observations"], 2);
   EXPECT_EQ(skills["reduction-axis"]["correct"], 1);
   EXPECT_FALSE(skills["reduction-axis"]["mastered"].get<bool>());
+  // matmul-shapes: right (forward), wrong (dW transposed), right (solution).
+  EXPECT_EQ(skills["matmul-shapes"]["observations"], 3);
+  EXPECT_EQ(skills["matmul-shapes"]["correct"], 2);
   EXPECT_EQ(skills["batch-averaging"]["correct"], 0);
   EXPECT_LT(skills["batch-averaging"]["p_mastery"].get<double>(),
             skills["reduction-axis"]["p_mastery"].get<double>());
   ASSERT_EQ(learner["recent_misconceptions"].size(), 3u);
   EXPECT_EQ(learner["recent_misconceptions"][0]["misconception"], "dw_transposed");
-  EXPECT_EQ(learner["problems"][0]["solved"], true);
 
   CommandResult after = g.Run({"recommend", "--learner", "ada", "--json"});
   ASSERT_EQ(after.exit_code, 0) << after.err;
   recs = json::parse(after.out)["recommendations"];
-  // linear_backward is solved; relu needs linear_forward first: only linear_forward is open.
+  // Both linear problems are solved; relu is unlocked and practises unobserved skills.
   ASSERT_EQ(recs.size(), 1u);
-  EXPECT_EQ(recs[0]["problem"], "linear_forward");
+  EXPECT_EQ(recs[0]["problem"], "relu");
+  EXPECT_EQ(recs[0]["kind"], "next");
   CommandResult text = g.Run({"learner", "show", "ada"});
   EXPECT_NE(text.out.find("you summed db over the wrong axis"), std::string::npos) << text.out;
 }

@@ -181,7 +181,8 @@ TEST(DiagnoseTest, EntryWideMutantNamesTestsThatAloneAreAmbiguous) {
   problem.tests = {make("rect", 4, 5, 3), make("square_batch", 6, 4, 6)};
   auto input = [](int64_t r, int64_t c, double base) {
     Tensor t{r == 1 || c == 1 ? TensorKind::kVector : TensorKind::kMatrix, r, c, {}};
-    for (int64_t i = 0; i < r * c; ++i) t.values.push_back(base + 0.37 * static_cast<double>(i % 7) - 0.11 * static_cast<double>(i));
+    for (int64_t i = 0; i < r * c; ++i)
+      t.values.push_back(base + 0.37 * static_cast<double>(i % 7) - 0.11 * static_cast<double>(i));
     return t;
   };
   std::vector<TestEvidence> evidence(2);
@@ -192,14 +193,16 @@ TEST(DiagnoseTest, EntryWideMutantNamesTestsThatAloneAreAmbiguous) {
     evidence[i].inputs = {{"X", input(t.dims.at("N"), t.dims.at("D"), 1)},
                           {"W", input(t.dims.at("D"), t.dims.at("M"), -1)},
                           {"b", input(t.dims.at("M"), 1, 2)}};
-    evidence[i].expected = *reference::Evaluate(code->reference, "linear_forward", evidence[i].inputs);
+    evidence[i].expected =
+        *reference::Evaluate(code->reference, "linear_forward", evidence[i].inputs);
     TestResult r;
     r.name = t.name;
     r.verdict = i == 0 ? Verdict::kRuntimeError : Verdict::kWrongAnswer;
     result.tests.push_back(r);
   }
   evidence[0].dimension_mismatch = true;
-  const reference::Mutant* mutant = reference::FindMutant("linear_forward", "bias_broadcast_wrong_axis");
+  const reference::Mutant* mutant =
+      reference::FindMutant("linear_forward", "bias_broadcast_wrong_axis");
   auto outcome = reference::EvaluateMutant(*mutant, evidence[1].inputs);
   ASSERT_TRUE(outcome.ok());
   evidence[1].outputs = outcome->outputs;
@@ -228,8 +231,9 @@ TEST(GradientCheckTest, SeparatesWrongBackwardFromWrongForward) {
   ASSERT_TRUE(inconsistent);
   EXPECT_EQ(inconsistent->pattern, "gradient_inconsistent");
   EXPECT_NE(inconsistent->detail.find("which is right"), std::string::npos);
-  EXPECT_NE(GradientDiagnosis({1.0, -1.0, false}, backward)->detail.find("relu_forward is wrong too"),
-            std::string::npos);
+  EXPECT_NE(
+      GradientDiagnosis({1.0, -1.0, false}, backward)->detail.find("relu_forward is wrong too"),
+      std::string::npos);
 }
 
 TEST(GradientCheckTest, SpecRejectsUnknownNames) {
@@ -262,11 +266,13 @@ dims = { N = 3, D = 4 }
     text.replace(text.find("GRADIENT"), 8, gradient);
     return ParseProblem(text, "problem.toml");
   };
-  auto good = with(R"(gradient_of = { forward = "f", upstream = { Y = "dY" }, inputs = { dX = "X" } })");
+  auto good =
+      with(R"(gradient_of = { forward = "f", upstream = { Y = "dY" }, inputs = { dX = "X" } })");
   ASSERT_TRUE(good.ok()) << good.status().message();
   ASSERT_TRUE(good->entries[1].gradient_of);
   EXPECT_EQ(good->entries[1].gradient_of->inputs.at("dX"), "X");
-  auto bad = with(R"(gradient_of = { forward = "f", upstream = { Y = "dZ" }, inputs = { dX = "X" } })");
+  auto bad =
+      with(R"(gradient_of = { forward = "f", upstream = { Y = "dZ" }, inputs = { dX = "X" } })");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("entries.g.gradient_of.upstream"), std::string::npos)
       << bad.status().message();
@@ -284,7 +290,8 @@ description = "A"
 slip = 0.05
 [skills.b]
 description = "B"
-)toml", "skills.toml");
+)toml",
+                       "skills.toml");
   ASSERT_TRUE(c.ok()) << c.status().message();
   EXPECT_DOUBLE_EQ(c->Params("a").prior, 0.3);
   EXPECT_DOUBLE_EQ(c->Params("a").slip, 0.05);
@@ -298,7 +305,8 @@ description = "B"
 TEST(SkillsTest, ErrorsNameTheKey) {
   auto bad = ParseSkills("[skills.a]\ndescription = \"A\"\nguess = 0.7\n", "skills.toml");
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("skills.toml: skills.a.guess must be in"), std::string::npos)
+  EXPECT_NE(bad.status().message().find("skills.toml: skills.a.guess must be in"),
+            std::string::npos)
       << bad.status().message();
   auto missing = ParseSkills("[skills.a]\nslip = 0.1\n", "skills.toml");
   ASSERT_FALSE(missing.ok());
@@ -416,9 +424,11 @@ TEST(RecommendTest, StuckOnOneSkillGetsRetryThenWeakestSkill) {
   EXPECT_EQ(recs[0].problem_id, "middle_axis");
   EXPECT_EQ(recs[0].kind, "retry");
   EXPECT_EQ(recs[0].skill, "axis");
-  EXPECT_NE(recs[0].reason.find("in submission 3 you made the mistake 'axis_bug'"), std::string::npos)
+  EXPECT_NE(recs[0].reason.find("in submission 3 you made the mistake 'axis_bug'"),
+            std::string::npos)
       << recs[0].reason;
-  EXPECT_NE(recs[0].reason.find("your mastery of axis is 0.12"), std::string::npos) << recs[0].reason;
+  EXPECT_NE(recs[0].reason.find("your mastery of axis is 0.12"), std::string::npos)
+      << recs[0].reason;
   EXPECT_EQ(recs[1].problem_id, "middle_shapes");
   // Deterministic: the same history gives the same list.
   auto again = Recommend(Curriculum(), SkillCatalog(), h, 5);
@@ -428,11 +438,14 @@ TEST(RecommendTest, StuckOnOneSkillGetsRetryThenWeakestSkill) {
 
 TEST(RecommendTest, WeakestSkillReasonCountsMisconceptions) {
   LearnerHistory h;
-  h.submissions = {Submission(9, "start", 6), Submission(8, "x", 1), Submission(7, "x", 1),
-                   Submission(6, "x", 1), Submission(5, "x", 1), Submission(4, "x", 1),
+  h.submissions = {Submission(9, "start", 6),       Submission(8, "x", 1),
+                   Submission(7, "x", 1),           Submission(6, "x", 1),
+                   Submission(5, "x", 1),           Submission(4, "x", 1),
                    Submission(3, "middle_axis", 1), Submission(2, "middle_axis", 1)};
-  h.mastery = {{"axis", 0.31, 2, 0, 3, ""}, {"shapes", 0.7, 3, 2, 9, ""}, {"chain", 0.5, 1, 1, 9, ""}};
-  h.misconceptions = {{3, "middle_axis", "t", "m", {"axis"}, ""}, {2, "middle_axis", "t2", "m", {"axis"}, ""}};
+  h.mastery = {
+      {"axis", 0.31, 2, 0, 3, ""}, {"shapes", 0.7, 3, 2, 9, ""}, {"chain", 0.5, 1, 1, 9, ""}};
+  h.misconceptions = {{3, "middle_axis", "t", "m", {"axis"}, ""},
+                      {2, "middle_axis", "t2", "m", {"axis"}, ""}};
   auto recs = Recommend(Curriculum(), SkillCatalog(), h, 5);
   ASSERT_EQ(recs.size(), 2u);
   EXPECT_EQ(recs[0].problem_id, "middle_axis");  // not recent any more: a practice, weakest first
@@ -445,7 +458,8 @@ TEST(RecommendTest, MasteredEverythingUnlockedMovesOn) {
   LearnerHistory h;
   h.submissions = {Submission(3, "middle_shapes", 6), Submission(2, "middle_axis", 6),
                    Submission(1, "start", 6)};
-  h.mastery = {{"axis", 0.99, 5, 5, 2, ""}, {"shapes", 0.99, 5, 5, 3, ""}, {"chain", 0.97, 4, 4, 3, ""}};
+  h.mastery = {
+      {"axis", 0.99, 5, 5, 2, ""}, {"shapes", 0.99, 5, 5, 3, ""}, {"chain", 0.97, 4, 4, 3, ""}};
   auto recs = Recommend(Curriculum(), SkillCatalog(), h, 5);
   ASSERT_EQ(recs.size(), 1u);
   EXPECT_EQ(recs[0].problem_id, "end");
@@ -477,7 +491,8 @@ TEST(MasteryStoreTest, RecordsEvidenceMasteryAndDiagnoses) {
     t.entry = "e";
     t.visibility = "hidden";
     t.verdict = correct ? "passed" : "wrong_answer";
-    if (!correct) t.diagnosis = db::DiagnosisRecord{"mask_from_upstream", "", {"chain-rule", "x"}, "You ..."};
+    if (!correct)
+      t.diagnosis = db::DiagnosisRecord{"mask_from_upstream", "", {"chain-rule", "x"}, "You ..."};
     s.tests.push_back(t);
     s.observations = {{"chain-rule", correct, "src", p}, {"chain-rule", true, "dup", p}};
     return (*store)->RecordSubmission(s);
@@ -511,7 +526,8 @@ TEST(MasteryStoreTest, FailedWriteLeavesNothing) {
   s.status = "graded";
   // The first observation updates mastery; the second breaks a CHECK constraint (empty skill),
   // so the whole transaction, submission and first update included, must roll back.
-  s.observations = {{"chain-rule", true, "src", db::BktParams()}, {"", true, "src", db::BktParams()}};
+  s.observations = {{"chain-rule", true, "src", db::BktParams()},
+                    {"", true, "src", db::BktParams()}};
   EXPECT_FALSE((*store)->RecordSubmission(s).ok());
   auto mastery = (*store)->GetMastery("ada");
   ASSERT_TRUE(mastery.ok());

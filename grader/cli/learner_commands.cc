@@ -1,12 +1,11 @@
 #include "grader/cli/learner_commands.h"
 
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "db/store.h"
@@ -71,7 +70,8 @@ base::Status ValidateLearnerName(const std::string& learner) {
 int ProblemsValidate(const GlobalOptions& global, const std::vector<std::string>& ids) {
   const fs::path root = ProblemsRoot(global);
   std::error_code ec;
-  if (!fs::is_directory(root, ec)) return Fail(base::Status::NotFound("no problems folder at " + root.string()));
+  if (!fs::is_directory(root, ec))
+    return Fail(base::Status::NotFound("no problems folder at " + root.string()));
   // Every folder with a problem.toml, loaded one by one so that one broken spec is reported
   // without hiding the others.
   std::vector<std::string> dirs;
@@ -138,7 +138,8 @@ int ProblemsValidate(const GlobalOptions& global, const std::vector<std::string>
 int LearnerShow(const GlobalOptions& global, const std::string& learner, bool json) {
   if (base::Status s = ValidateLearnerName(learner); !s.ok()) return Fail(s);
   auto skills = LoadSkills(ProblemsRoot(global));
-  if (!skills.ok() && skills.status().code() != base::StatusCode::kNotFound) return Fail(skills.status());
+  if (!skills.ok() && skills.status().code() != base::StatusCode::kNotFound)
+    return Fail(skills.status());
   const SkillCatalog catalog = skills.ok() ? *skills : SkillCatalog();
   auto data_dir = OpenDataDir(ResolveDataDir(global.data_dir));
   if (!data_dir.ok()) return Fail(data_dir.status());
@@ -169,20 +170,26 @@ int LearnerShow(const GlobalOptions& global, const std::string& learner, bool js
     if (seen.insert({m.submission_id, m.misconception}).second) recent.push_back(&m);
   }
   if (json) {
-    nlohmann::json out = {{"learner", learner}, {"submissions", history->submissions.size()},
+    nlohmann::json out = {{"learner", learner},
+                          {"submissions", history->submissions.size()},
                           {"mastery_threshold", catalog.mastery_threshold},
                           {"min_observations", catalog.min_observations}};
     out["skills"] = nlohmann::json::array();
     for (const db::MasteryRecord& m : history->mastery) {
-      out["skills"].push_back({{"skill", m.skill}, {"description", catalog.Description(m.skill)},
-                               {"p_mastery", m.p_mastery}, {"observations", m.observations},
+      out["skills"].push_back({{"skill", m.skill},
+                               {"description", catalog.Description(m.skill)},
+                               {"p_mastery", m.p_mastery},
+                               {"observations", m.observations},
                                {"correct", m.correct},
                                {"mastered", catalog.Mastered(m.p_mastery, m.observations)}});
     }
     out["problems"] = nlohmann::json::array();
     for (const auto& [id, a] : attempts) {
-      out["problems"].push_back({{"problem", id}, {"attempts", a.count}, {"best_score", a.best},
-                                 {"max_score", a.max}, {"solved", a.max > 0 && a.best >= a.max}});
+      out["problems"].push_back({{"problem", id},
+                                 {"attempts", a.count},
+                                 {"best_score", a.best},
+                                 {"max_score", a.max},
+                                 {"solved", a.max > 0 && a.best >= a.max}});
     }
     out["recent_misconceptions"] = nlohmann::json::array();
     for (const db::MisconceptionRecord* m : recent) {
@@ -196,9 +203,9 @@ int LearnerShow(const GlobalOptions& global, const std::string& learner, bool js
     return kExitOk;
   }
   std::cout << "Learner " << learner << " · " << history->submissions.size() << " submission"
-            << (history->submissions.size() == 1 ? "" : "s") << "\n\nSkills (mastered at P(L) >= "
-            << Fixed(catalog.mastery_threshold, 2) << " after >= " << catalog.min_observations
-            << " observations):\n";
+            << (history->submissions.size() == 1 ? "" : "s")
+            << "\n\nSkills (mastered at P(L) >= " << Fixed(catalog.mastery_threshold, 2)
+            << " after >= " << catalog.min_observations << " observations):\n";
   char line[200];
   std::snprintf(line, sizeof(line), "  %-22s %-8s %-5s %-8s %s\n", "skill", "mastery", "obs",
                 "correct", "status");
@@ -237,7 +244,8 @@ int RecommendFor(const GlobalOptions& global, const std::string& learner, bool j
   auto problems = LoadAllProblems(ProblemsRoot(global));
   if (!problems.ok()) return Fail(problems.status());
   auto skills = LoadSkills(ProblemsRoot(global));
-  if (!skills.ok() && skills.status().code() != base::StatusCode::kNotFound) return Fail(skills.status());
+  if (!skills.ok() && skills.status().code() != base::StatusCode::kNotFound)
+    return Fail(skills.status());
   const SkillCatalog catalog = skills.ok() ? *skills : SkillCatalog();
   auto data_dir = OpenDataDir(ResolveDataDir(global.data_dir));
   if (!data_dir.ok()) return Fail(data_dir.status());
@@ -250,13 +258,13 @@ int RecommendFor(const GlobalOptions& global, const std::string& learner, bool j
   if (json) {
     nlohmann::json out = {{"learner", learner}, {"recommendations", nlohmann::json::array()}};
     for (const Recommendation& r : recs) {
-      out["recommendations"].push_back({{"problem", r.problem_id}, {"title", r.title},
-                                        {"kind", r.kind},
-                                        {"skill", r.skill.empty() ? nlohmann::json(nullptr)
-                                                                  : nlohmann::json(r.skill)},
-                                        {"mastery", r.skill.empty() ? nlohmann::json(nullptr)
-                                                                    : nlohmann::json(r.mastery)},
-                                        {"reason", r.reason}});
+      out["recommendations"].push_back(
+          {{"problem", r.problem_id},
+           {"title", r.title},
+           {"kind", r.kind},
+           {"skill", r.skill.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.skill)},
+           {"mastery", r.skill.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.mastery)},
+           {"reason", r.reason}});
     }
     std::cout << out.dump(2) << "\n";
     return kExitOk;
