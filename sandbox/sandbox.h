@@ -1,10 +1,12 @@
 // sandbox: run one untrusted command under limits and a policy, and say what happened.
 //
 // Contract
-// - Run() forks a child, applies the policy and the limits in the child, execs the command with
+// - Run() clones a child into new namespaces, applies the policy and the limits in it (a uid of
+//   its own, cgroups, a filesystem view, seccomp last: docs/security.md), execs the command with
 //   exactly the given argv and environment (no shell, no PATH search), feeds `stdin_data` to its
 //   standard input, captures stdout, stderr and the result channel (fd 3) up to their caps, and
-//   returns when the child's whole process tree is gone.
+//   returns when the child's whole process tree is gone (its pid namespace is torn down) and its
+//   cgroups are removed.
 // - Run() never throws and never blocks forever: the wall-time limit always applies.
 // - The returned Outcome separates what the *program* did (exit code, signal, a limit it hit)
 //   from a failure of the sandbox itself (Status::kSandboxError, with `error` saying why). A
