@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <memory>
 
 #include <algorithm>
 #include <cstdint>
@@ -141,21 +142,9 @@ int JoinCgroups(const LaunchPlan& plan) {
   return 0;
 }
 
-// The box's init forks the program and stays behind as its reaper (namespaces.h). Without a pid
-// namespace there is no init: the cloned child is the program.
-int SpawnInit(const LaunchPlan& plan) {
-  if ((plan.clone_flags & CLONE_NEWPID) == 0) {
-    close(kStatusFd);
-    return 0;
-  }
-  const long pid = syscall(SYS_clone, SIGCHLD, nullptr, nullptr, nullptr, nullptr);
-  if (pid < 0) return errno;
-  if (pid > 0) {
-    // The init keeps only the status pipe: the program's EOFs must not wait for it.
-    for (int fd = 0; fd < kStatusFd; ++fd) close(fd);
-    close_range(kStatusFd + 1, ~0U, 0);
-    RunBoxInit(static_cast<pid_t>(pid), kStatusFd);
-  }
+// Without a pid namespace there is no init: the cloned child is the program and needs no status
+// pipe. (With one, RunChild turns this step into BecomeInit.)
+int SpawnInit() {
   close(kStatusFd);
   return 0;
 }
@@ -229,7 +218,7 @@ int RunStep(ChildStep step, const LaunchPlan& plan, const ChildFds& fds, int* er
     case ChildStep::kChdir:
       return chdir(plan.working_dir) != 0 ? errno : 0;
     case ChildStep::kSpawnInit:
-      return SpawnInit(plan);
+      return SpawnInit();
     case ChildStep::kNoNewPrivs:
       return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ? errno : 0;
     case ChildStep::kRlimits: {
@@ -246,8 +235,43 @@ int RunStep(ChildStep step, const LaunchPlan& plan, const ChildFds& fds, int* er
   return EINVAL;
 }
 
-[[noreturn]] void RunChild(const LaunchPlan& plan, const ChildFds& fds, int error_fd) {
-  for (const ChildStep step : plan.steps) {
+[[noreturn]] void RunChild(const LaunchPlan& plan, const ChildFds& fds, int error_fd,
+                           size_t first_step);
+
+// The program's process, spawned by the box init with clone(CLONE_VM | CLONE_VFORK): it borrows
+// the init's memory until it execs (no page tables to copy: the init is a copy of the whole
+// grader), and the init sleeps until then. It only makes syscalls, on its own stack.
+struct ProgramStart {
+  const LaunchPlan* plan;
+  const ChildFds* fds;
+  int error_fd;
+  size_t first_step;
+};
+
+int ProgramMain(void* argument) {
+  const auto* start = static_cast<const ProgramStart*>(argument);
+  RunChild(*start->plan, *start->fds, start->error_fd, start->first_step);
+}
+
+[[noreturn]] void BecomeInit(const LaunchPlan& plan, const ChildFds& fds, int error_fd,
+                             size_t next_step) {
+  ProgramStart start{&plan, &fds, error_fd, next_step};
+  char* stack_top = plan.spawn_stack.get() + LaunchPlan::kSpawnStackBytes;
+  const int pid = clone(ProgramMain, stack_top, CLONE_VM | CLONE_VFORK | SIGCHLD, &start);
+  if (pid < 0) FailSetup(error_fd, static_cast<int32_t>(ChildStep::kSpawnInit), 0, errno);
+  // The init keeps only the status pipe: the program's EOFs must not wait for it.
+  for (int fd = 0; fd < kStatusFd; ++fd) close(fd);
+  close_range(kStatusFd + 1, ~0U, 0);
+  RunBoxInit(pid, kStatusFd);
+}
+
+[[noreturn]] void RunChild(const LaunchPlan& plan, const ChildFds& fds, int error_fd,
+                           size_t first_step) {
+  for (size_t i = first_step; i < plan.steps.size(); ++i) {
+    const ChildStep step = plan.steps[i];
+    if (step == ChildStep::kSpawnInit && (plan.clone_flags & CLONE_NEWPID) != 0) {
+      BecomeInit(plan, fds, error_fd, i + 1);
+    }
     int32_t detail = 0;
     const int error_number = RunStep(step, plan, fds, &error_fd, &detail);
     if (error_number != 0) {
@@ -345,6 +369,7 @@ base::StatusOr<LaunchPlan> PrepareLaunch(const Command& command, const Limits& l
   if (!filter.ok()) return filter.status().WithContext("sandbox setup");
   plan.seccomp = *filter;
   plan.parent_pid = getpid();
+  plan.spawn_stack = std::make_unique<char[]>(LaunchPlan::kSpawnStackBytes);
   const long open_max = sysconf(_SC_OPEN_MAX);
   plan.max_fd =
       open_max > 0 ? static_cast<int>(std::min<long>(open_max, kMaxFdToClose)) : kMaxFdToClose;
@@ -360,7 +385,7 @@ base::StatusOr<Launched> Launch(const LaunchPlan& plan, const ChildFds& fds) {
       syscall(SYS_clone, plan.clone_flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
   if (cloned < 0) return base::Status::Internal("sandbox setup: clone failed: " + ErrnoText(errno));
   const auto pid = static_cast<pid_t>(cloned);
-  if (pid == 0) RunChild(plan, fds, error_pipe->write_end.get());
+  if (pid == 0) RunChild(plan, fds, error_pipe->write_end.get(), 0);
   error_pipe->write_end.Reset();
   return Launched{pid, std::move(error_pipe->read_end)};
 }

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -45,6 +46,9 @@ struct LaunchPlan {
   gid_t gid = 0;
   const SeccompFilter* seccomp = nullptr;
   bool exec_from_fd = false;      // kExecute: execveat(kProgramFd, "", AT_EMPTY_PATH)
+  // The stack of the program's process while it shares the init's memory (launcher.cc).
+  static constexpr size_t kSpawnStackBytes = 64 << 10;
+  std::unique_ptr<char[]> spawn_stack;
 };
 
 // What the box has, decided by Run() (sandbox.cc) before the plan is built.
