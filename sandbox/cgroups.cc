@@ -19,7 +19,7 @@ namespace {
 constexpr const char* kCgroupRoot = "/sys/fs/cgroup";
 
 // The grader's own cgroup path in v1 hierarchy `controller` ("/..." or "" when absent).
-std::string OwnCgroup(const std::string& controller) {
+std::string ReadOwnCgroup(const std::string& controller) {
   std::ifstream in("/proc/self/cgroup");
   std::string line;
   while (std::getline(in, line)) {
@@ -34,6 +34,14 @@ std::string OwnCgroup(const std::string& controller) {
     }
   }
   return "";
+}
+
+// Read once per process: the grader does not move between cgroups while it runs.
+const std::string& OwnCgroup(const std::string& controller) {
+  static const std::string memory = ReadOwnCgroup("memory");
+  static const std::string pids = ReadOwnCgroup("pids");
+  static const std::string none;
+  return controller == "memory" ? memory : controller == "pids" ? pids : none;
 }
 
 bool WriteText(const std::string& path, const std::string& text) {
@@ -56,7 +64,7 @@ std::string UniqueName() {
 
 // Makes <root>/<controller><own path>/<name>. Returns "" and sets *why on failure.
 std::string MakeGroup(const std::string& controller, const std::string& name, std::string* why) {
-  const std::string own = OwnCgroup(controller);
+  const std::string& own = OwnCgroup(controller);
   const std::string hierarchy = std::string(kCgroupRoot) + "/" + controller;
   if (own.empty() || access((hierarchy + "/cgroup.procs").c_str(), F_OK) != 0) {
     *why = "no cgroup v1 " + controller + " hierarchy";
