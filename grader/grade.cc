@@ -10,6 +10,7 @@
 #include "grader/harness/exit_codes.h"
 #include "grader/harness/wire.h"
 #include "grader/secret.h"
+#include "grader/source_policy.h"
 #include "grader/work_dir.h"
 #include "reference/registry.h"
 
@@ -251,7 +252,7 @@ base::Status ValidateSource(const std::string& source) {
                                          std::to_string(source.find('\0')));
   }
   if (!IsValidUtf8(source)) return base::Status::InvalidArgument("the submission is not UTF-8 text");
-  return base::Status::Ok();
+  return CheckSourcePolicy(source).WithContext("the submission");
 }
 
 GradeResult GradeSubmission(const ProblemSpec& problem, const std::string& source,

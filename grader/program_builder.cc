@@ -140,6 +140,8 @@ base::StatusOr<fs::path> ProgramBuilder::HarnessObject(const ProblemSpec& proble
                          source.string(), "-o", out});
     command.env = CompilerEnvironment(build_dir);
     command.working_dir = build_dir.string();
+    command.writable_dirs = {build_dir.string()};
+    command.readonly_dirs = {source_root_.string()};
     sandbox::Outcome outcome = runner_.Run(command, CompileLimits(), sandbox::Policy::kCompile);
     if (outcome.status != sandbox::Status::kOk || outcome.exit_code != 0) {
       status = base::Status::Internal("building the harness of " + problem.id + " failed (" +
@@ -156,6 +158,7 @@ base::StatusOr<fs::path> ProgramBuilder::HarnessObject(const ProblemSpec& proble
     link.argv.insert(link.argv.end(), objects.begin(), objects.end());
     link.env = CompilerEnvironment(build_dir);
     link.working_dir = build_dir.string();
+    link.writable_dirs = {build_dir.string()};
     sandbox::Outcome outcome = runner_.Run(link, CompileLimits(), sandbox::Policy::kCompile);
     if (outcome.status != sandbox::Status::kOk || outcome.exit_code != 0) {
       status = base::Status::Internal("linking the harness of " + problem.id + " failed: " +
@@ -200,7 +203,7 @@ base::StatusOr<BuiltProgram> ProgramBuilder::Build(const ProblemSpec& problem,
   if (!failure.empty()) output = failure + "\n" + output;
   built.compiler_output = Truncate(std::move(output));
   built.compiled = outcome.status == sandbox::Status::kOk && outcome.exit_code == 0 &&
-                   fs::is_regular_file(work_dir / "program");
+                   fs::is_regular_file(fs::symlink_status(work_dir / "program"));
   if (built.compiled) built.binary = work_dir / "program";
   return built;
 }

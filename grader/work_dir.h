@@ -1,5 +1,6 @@
 // A private temporary directory (mode 0700) that is removed with everything in it when the
-// owner goes out of scope. Removal never follows symbolic links out of the directory.
+// owner goes out of scope. Removal works through fds opened with O_NOFOLLOW: it never follows a
+// symbolic link, never opens a FIFO or device, whatever the sandbox left in the directory.
 #pragma once
 
 #include <filesystem>

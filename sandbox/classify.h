@@ -16,6 +16,7 @@ enum class KillReason {
   kWallTime,  // the wall-clock deadline passed
   kCpuTime,   // sampled CPU time of the group reached the limit
   kOutput,    // stdout or the result channel went over its cap
+  kForbiddenSyscall,  // the seccomp listener reported a call outside the allowlist
 };
 
 struct RunFacts {
@@ -25,17 +26,19 @@ struct RunFacts {
   KillReason kill_reason = KillReason::kNone;
   std::chrono::milliseconds cpu_time{0};
   int64_t peak_memory_bytes = 0;  // 0 when not measured
+  bool oom_killed = false;        // the memory cgroup's OOM killer acted in the box
 };
 
 // The Status for a child that was launched successfully (kSandboxError is never returned: setup
 // failures are decided before there is anything to classify). Precedence, first match wins:
-//   SIGSYS                                      -> kForbiddenSyscall (only seccomp sends it)
+//   SIGSYS, or we killed it for a forbidden call -> kForbiddenSyscall (only seccomp sends SIGSYS)
 //   we killed it for output                     -> kOutput
+//   the memory cgroup OOM-killed in the box     -> kMemory
 //   SIGXCPU, or we killed it for CPU, or
 //   cpu_time >= limits.cpu_time                 -> kCpuTime
 //   we killed it for wall time                  -> kWallTime
 //   SIGXFSZ                                     -> kOutput (RLIMIT_FSIZE)
-//   SIGKILL/SIGSEGV and peak >= 90% of memory   -> kMemory (heuristic, see classify.cc)
+//   SIGKILL/SIGSEGV and peak >= 90% of memory   -> kMemory (heuristic without a cgroup)
 //   any other signal                            -> kSignaled
 //   exited                                      -> kOk, whatever the exit code
 Status Classify(const RunFacts& facts, const Limits& limits);

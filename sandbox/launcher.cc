@@ -1,9 +1,17 @@
 // Theory of operation
 //
-// The grader (root, for now) forks one child per Run(). Between fork and execve the child runs
-// the policy's checklist (policy.h), one step at a time, calling only async-signal-safe
-// functions: everything that allocates (argv/envp arrays, rlimit values, messages) was prepared
-// in the parent by PrepareLaunch(). The child then execs the command directly: no shell, no PATH.
+// The grader (root) clones one child per Run(), into new namespaces (namespaces.h). That child
+// is the box's init: pid 1 of the box's pid namespace, still root. It runs the box-wide steps of
+// the policy's checklist (policy.h: cgroups, network, fds, filesystem view), then forks the
+// program's process (pid 2) and does nothing but reap until the program is gone; then it exits
+// and the kernel kills everything else in the box. The program's process runs the remaining
+// steps (rlimits, the box uid, seccomp last) and execs the command directly: no shell, no PATH.
+// For kExecute the binary was opened by the parent (O_NOFOLLOW, a regular file) and is exec'd
+// from that fd with execveat, the one exec the seccomp filter allows.
+// Every step calls only async-signal-safe functions, and raw syscalls where a glibc wrapper
+// would consult glibc's view of the grader's threads (a raw clone leaves it stale): everything
+// that allocates (argv/envp arrays, rlimits, the mount list, the BPF program) was prepared in
+// the parent by PrepareLaunch().
 //
 // Pipes between the grader and the child (all created O_CLOEXEC, so children forked at the same
 // time by other threads never keep them across their exec):
@@ -12,6 +20,9 @@
 //   stderr  child fd 2 -> grader
 //   result  child fd 3 -> grader   (only with Command::result_channel; otherwise fd 3 is closed)
 //   error   child fd 4 -> grader   (CLOEXEC: closed by a successful execve)
+//   program child fd 5             (kExecute: the binary, CLOEXEC)
+//   status  init fd 6 -> grader    (the program's wait status, written by the init)
+//   notify  child fd 7 -> grader   (a unix socket: the seccomp listener fd, SCM_RIGHTS)
 // If a step or execve fails, the child writes one SetupFailure record (step, detail, errno) to
 // the error pipe and _exit(127)s. The parent reads the error pipe: a record means "the sandbox
 // failed" (kSandboxError), EOF means the command is running.
@@ -20,14 +31,23 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <cstring>
+#include <memory>
 
 #include <algorithm>
 #include <cstdint>
 
+#include "sandbox/credentials.h"
 #include "sandbox/errno_text.h"
+#include "sandbox/namespaces.h"
 
 namespace sandbox {
 namespace {
@@ -38,7 +58,9 @@ constexpr int kStdoutFd = 1;
 constexpr int kStderrFd = 2;
 constexpr int kResultFd = 3;
 constexpr int kErrorFd = 4;
-constexpr int kFirstUnusedFd = 5;
+constexpr int kStatusFd = 6;
+constexpr int kFirstUnusedFd = 8;
+static_assert(kProgramFd == 5 && kNotifySocketFd == 7);
 
 constexpr int kMaxFdToClose = 1 << 20;
 
@@ -81,7 +103,8 @@ int DieWithParent(pid_t parent_pid) {
 // Moves the pipes onto fds 0..3 and the error pipe onto fd 4. Every source is first copied above
 // the target range, so that no dup2 can overwrite a source that is still needed.
 int RedirectFds(const ChildFds& fds, int* error_fd) {
-  int sources[] = {fds.stdin_fd, fds.stdout_fd, fds.stderr_fd, fds.result_fd, *error_fd};
+  int sources[] = {fds.stdin_fd,   fds.stdout_fd, fds.stderr_fd, fds.result_fd,
+                   *error_fd,      fds.program_fd, fds.status_fd, fds.notify_fd};
   for (int& source : sources) {
     if (source < 0) continue;
     const int moved = fcntl(source, F_DUPFD_CLOEXEC, kFirstUnusedFd);
@@ -100,7 +123,56 @@ int RedirectFds(const ChildFds& fds, int* error_fd) {
   }
   if (dup3(sources[4], kErrorFd, O_CLOEXEC) < 0) return errno;
   *error_fd = kErrorFd;
+  // The launcher's own fds: close-on-exec, so the program never holds them.
+  const int targets[] = {kProgramFd, kStatusFd, kNotifySocketFd};
+  for (int i = 0; i < 3; ++i) {
+    if (sources[5 + i] < 0) {
+      close(targets[i]);
+    } else if (dup3(sources[5 + i], targets[i], O_CLOEXEC) < 0) {
+      return errno;
+    }
+  }
   return 0;
+}
+
+int JoinCgroups(const LaunchPlan& plan) {
+  for (const int fd : plan.cgroup_fds) {
+    if (write(fd, "0", 1) != 1) return errno;  // "0": the writing process itself
+  }
+  return 0;
+}
+
+// Without a pid namespace there is no init: the cloned child is the program and needs no status
+// pipe. (With one, RunChild turns this step into BecomeInit.)
+int SpawnInit() {
+  close(kStatusFd);
+  return 0;
+}
+
+// Installs the filter; a notify filter's listener goes to the parent over kNotifySocketFd.
+int InstallSeccomp(const LaunchPlan& plan) {
+  if (plan.seccomp == nullptr) return 0;
+  const int listener = InstallFilter(*plan.seccomp);
+  if (listener < 0) return -listener;
+  if (!plan.seccomp->notify) return 0;
+  char control[CMSG_SPACE(sizeof(int))];
+  std::memset(control, 0, sizeof control);
+  char byte = 'L';
+  iovec data{&byte, 1};
+  msghdr message{};
+  message.msg_iov = &data;
+  message.msg_iovlen = 1;
+  message.msg_control = control;
+  message.msg_controllen = sizeof control;
+  cmsghdr* header = CMSG_FIRSTHDR(&message);
+  header->cmsg_level = SOL_SOCKET;
+  header->cmsg_type = SCM_RIGHTS;
+  header->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(header), &listener, sizeof(int));
+  const ssize_t sent = sendmsg(kNotifySocketFd, &message, 0);
+  const int send_error = errno;
+  close(listener);
+  return sent == 1 ? 0 : send_error;
 }
 
 int CloseOtherFds(int max_fd) {
@@ -118,13 +190,35 @@ int RunStep(ChildStep step, const LaunchPlan& plan, const ChildFds& fds, int* er
     case ChildStep::kNewSession:
       return setsid() < 0 ? errno : 0;
     case ChildStep::kDieWithParent:
+      // In a pid namespace our parent is outside it: getppid() says 0, not plan.parent_pid.
+      if ((plan.clone_flags & CLONE_NEWPID) != 0) {
+        return prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 ? errno : 0;
+      }
       return DieWithParent(plan.parent_pid);
+    case ChildStep::kJoinCgroups:
+      return JoinCgroups(plan);
+    case ChildStep::kJoinNetwork:
+      return plan.net_fd < 0 || setns(plan.net_fd, CLONE_NEWNET) == 0 ? 0 : errno;
+    case ChildStep::kSetHostname:
+      if ((plan.clone_flags & CLONE_NEWUTS) == 0) return 0;
+      return sethostname("sandbox", 7) == 0 ? 0 : errno;
     case ChildStep::kRedirectFds:
       return RedirectFds(fds, error_fd);
     case ChildStep::kCloseOtherFds:
       return CloseOtherFds(plan.max_fd);
+    case ChildStep::kMountView: {
+      if (!plan.view.has_value()) return 0;
+      size_t failed_index = 0;
+      const int error_number = EnterView(*plan.view, &failed_index);
+      *detail = static_cast<int32_t>(failed_index);
+      return error_number;
+    }
+    case ChildStep::kEmptyRoot:
+      return plan.empty_root.empty() ? 0 : EnterEmptyRoot(plan.empty_root.c_str());
     case ChildStep::kChdir:
       return chdir(plan.working_dir) != 0 ? errno : 0;
+    case ChildStep::kSpawnInit:
+      return SpawnInit();
     case ChildStep::kNoNewPrivs:
       return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ? errno : 0;
     case ChildStep::kRlimits: {
@@ -133,19 +227,63 @@ int RunStep(ChildStep step, const LaunchPlan& plan, const ChildFds& fds, int* er
       *detail = static_cast<int32_t>(failed_index);
       return error_number;
     }
+    case ChildStep::kDropPrivileges:
+      return plan.drop_privileges ? DropPrivileges(plan.uid, plan.gid) : 0;
+    case ChildStep::kSeccomp:
+      return InstallSeccomp(plan);
   }
   return EINVAL;
 }
 
-[[noreturn]] void RunChild(const LaunchPlan& plan, const ChildFds& fds, int error_fd) {
-  for (const ChildStep step : plan.steps) {
+[[noreturn]] void RunChild(const LaunchPlan& plan, const ChildFds& fds, int error_fd,
+                           size_t first_step);
+
+// The program's process, spawned by the box init with clone(CLONE_VM | CLONE_VFORK): it borrows
+// the init's memory until it execs (no page tables to copy: the init is a copy of the whole
+// grader), and the init sleeps until then. It only makes syscalls, on its own stack.
+struct ProgramStart {
+  const LaunchPlan* plan;
+  const ChildFds* fds;
+  int error_fd;
+  size_t first_step;
+};
+
+int ProgramMain(void* argument) {
+  const auto* start = static_cast<const ProgramStart*>(argument);
+  RunChild(*start->plan, *start->fds, start->error_fd, start->first_step);
+}
+
+[[noreturn]] void BecomeInit(const LaunchPlan& plan, const ChildFds& fds, int error_fd,
+                             size_t next_step) {
+  ProgramStart start{&plan, &fds, error_fd, next_step};
+  char* stack_top = plan.spawn_stack.get() + LaunchPlan::kSpawnStackBytes;
+  const int pid = clone(ProgramMain, stack_top, CLONE_VM | CLONE_VFORK | SIGCHLD, &start);
+  if (pid < 0) FailSetup(error_fd, static_cast<int32_t>(ChildStep::kSpawnInit), 0, errno);
+  // The init keeps only the status pipe: the program's EOFs must not wait for it.
+  for (int fd = 0; fd < kStatusFd; ++fd) close(fd);
+  close_range(kStatusFd + 1, ~0U, 0);
+  RunBoxInit(pid, kStatusFd);
+}
+
+[[noreturn]] void RunChild(const LaunchPlan& plan, const ChildFds& fds, int error_fd,
+                           size_t first_step) {
+  for (size_t i = first_step; i < plan.steps.size(); ++i) {
+    const ChildStep step = plan.steps[i];
+    if (step == ChildStep::kSpawnInit && (plan.clone_flags & CLONE_NEWPID) != 0) {
+      BecomeInit(plan, fds, error_fd, i + 1);
+    }
     int32_t detail = 0;
     const int error_number = RunStep(step, plan, fds, &error_fd, &detail);
     if (error_number != 0) {
       FailSetup(error_fd, static_cast<int32_t>(step), detail, error_number);
     }
   }
-  execve(plan.argv[0], plan.argv.data(), plan.envp.data());
+  if (plan.exec_from_fd) {
+    syscall(SYS_execveat, kProgramFd, ExecPathnameToken(), plan.argv.data(), plan.envp.data(),
+            AT_EMPTY_PATH);
+  } else {
+    execve(plan.argv[0], plan.argv.data(), plan.envp.data());
+  }
   FailSetup(error_fd, kExecStep, 0, errno);
 }
 
@@ -160,6 +298,10 @@ std::string DescribeFailure(const SetupFailure& failure, const LaunchPlan& plan)
     what = ChildStepName(step);
     if (step == ChildStep::kChdir) {
       what += std::string("(\"") + plan.working_dir + "\")";
+    } else if (step == ChildStep::kMountView && plan.view.has_value()) {
+      const auto index = static_cast<size_t>(failure.detail);
+      what += index < plan.view->ops.size() ? "(" + plan.view->ops[index].target + ")"
+                                            : std::string("(pivot_root)");
     } else if (step == ChildStep::kRlimits && failure.detail >= 0 &&
                static_cast<size_t>(failure.detail) < plan.rlimits.count) {
       what += std::string("(") + plan.rlimits.settings[failure.detail].name + ")";
@@ -173,7 +315,7 @@ bool ContainsNul(const std::string& text) { return text.find('\0') != std::strin
 }  // namespace
 
 base::StatusOr<LaunchPlan> PrepareLaunch(const Command& command, const Limits& limits,
-                                         Policy policy) {
+                                         Policy policy, const BoxSetup& box) {
   if (command.argv.empty()) return base::Status::InvalidArgument("command.argv is empty");
   if (command.argv[0].empty() || command.argv[0][0] != '/') {
     return base::Status::InvalidArgument(
@@ -205,9 +347,29 @@ base::StatusOr<LaunchPlan> PrepareLaunch(const Command& command, const Limits& l
   }
   plan.envp.push_back(nullptr);
   plan.working_dir = command.working_dir.c_str();
-  plan.rlimits = PrepareRlimits(limits);
+  plan.rlimits = PrepareRlimits(limits, /*address_space=*/!box.memory_cgroup);
   plan.steps = ChildSteps(policy);
+  plan.clone_flags = box.clone_flags;
+  plan.net_fd = box.net_fd;
+  plan.cgroup_fds = box.cgroup_fds;
+  plan.drop_privileges = box.drop_privileges;
+  plan.uid = box.uid;
+  plan.gid = box.gid;
+  if (policy == Policy::kCompile && (box.clone_flags & CLONE_NEWNS) != 0 &&
+      !box.state_dir.empty()) {
+    base::StatusOr<FsView> view = CompileView(command, box.state_dir + "/empty");
+    if (!view.ok()) return view.status();
+    plan.view = std::move(*view);
+  }
+  if (policy == Policy::kExecute) {
+    plan.exec_from_fd = true;
+    if (!box.state_dir.empty()) plan.empty_root = box.state_dir + "/empty";
+  }
+  base::StatusOr<const SeccompFilter*> filter = FilterFor(policy);
+  if (!filter.ok()) return filter.status().WithContext("sandbox setup");
+  plan.seccomp = *filter;
   plan.parent_pid = getpid();
+  plan.spawn_stack = std::make_unique<char[]>(LaunchPlan::kSpawnStackBytes);
   const long open_max = sysconf(_SC_OPEN_MAX);
   plan.max_fd =
       open_max > 0 ? static_cast<int>(std::min<long>(open_max, kMaxFdToClose)) : kMaxFdToClose;
@@ -217,9 +379,13 @@ base::StatusOr<LaunchPlan> PrepareLaunch(const Command& command, const Limits& l
 base::StatusOr<Launched> Launch(const LaunchPlan& plan, const ChildFds& fds) {
   base::StatusOr<Pipe> error_pipe = MakePipe();
   if (!error_pipe.ok()) return error_pipe.status().WithContext("sandbox setup: error pipe");
-  const pid_t pid = fork();
-  if (pid < 0) return base::Status::Internal("sandbox setup: fork failed: " + ErrnoText(errno));
-  if (pid == 0) RunChild(plan, fds, error_pipe->write_end.get());
+  // A raw clone: glibc's fork() would not take namespace flags. The child only makes raw or
+  // async-signal-safe calls until it execs.
+  const long cloned =
+      syscall(SYS_clone, plan.clone_flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+  if (cloned < 0) return base::Status::Internal("sandbox setup: clone failed: " + ErrnoText(errno));
+  const auto pid = static_cast<pid_t>(cloned);
+  if (pid == 0) RunChild(plan, fds, error_pipe->write_end.get(), 0);
   error_pipe->write_end.Reset();
   return Launched{pid, std::move(error_pipe->read_end)};
 }

@@ -1,7 +1,8 @@
-// Launcher: fork a child, run the policy's setup checklist in it, exec the command.
+// Launcher: clone a child, run the policy's setup checklist in it, exec the command.
 //
 // PrepareLaunch() builds everything the child needs (argv and envp arrays, rlimits, the step
-// list) in the parent, because after fork the child may only make async-signal-safe calls. A
+// list, the filesystem view, the seccomp filter, the box's uid) in the parent, because after
+// clone the child may only make async-signal-safe calls. A
 // setup failure in the child travels back as a fixed-size record on a CLOEXEC error pipe; EOF on
 // that pipe means execve succeeded. Thread-safe: no shared state.
 #pragma once
@@ -9,15 +10,19 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
+#include "sandbox/filesystem.h"
 #include "sandbox/pipes.h"
 #include "sandbox/policy.h"
 #include "sandbox/rlimits.h"
 #include "sandbox/sandbox.h"
+#include "sandbox/seccomp_policy.h"
 
 namespace sandbox {
 
@@ -31,12 +36,37 @@ struct LaunchPlan {
   std::span<const ChildStep> steps;
   pid_t parent_pid = 0;
   int max_fd = 0;  // upper bound for closing fds when close_range() is unavailable
+  int clone_flags = 0;            // namespaces (namespaces.h); 0: a plain fork, no box init
+  int net_fd = -1;                // the empty network namespace, or -1
+  std::vector<int> cgroup_fds;    // cgroup.procs files to join
+  std::optional<FsView> view;     // kMountView
+  std::string empty_root;         // kEmptyRoot
+  bool drop_privileges = false;   // kDropPrivileges: false when the grader is not root
+  uid_t uid = 0;
+  gid_t gid = 0;
+  const SeccompFilter* seccomp = nullptr;
+  bool exec_from_fd = false;      // kExecute: execveat(kProgramFd, "", AT_EMPTY_PATH)
+  // The stack of the program's process while it shares the init's memory (launcher.cc).
+  static constexpr size_t kSpawnStackBytes = 64 << 10;
+  std::unique_ptr<char[]> spawn_stack;
+};
+
+// What the box has, decided by Run() (sandbox.cc) before the plan is built.
+struct BoxSetup {
+  int clone_flags = 0;
+  int net_fd = -1;
+  std::vector<int> cgroup_fds;
+  bool memory_cgroup = false;  // true: no RLIMIT_AS (the cgroup limits resident memory)
+  std::string state_dir;       // credentials.h StateDir(); "" when unavailable
+  bool drop_privileges = false;
+  uid_t uid = 0;
+  gid_t gid = 0;
 };
 
 // Validates `command` (absolute argv[0], absolute working dir) and builds the plan. An
 // InvalidArgument status names the broken constraint.
 base::StatusOr<LaunchPlan> PrepareLaunch(const Command& command, const Limits& limits,
-                                         Policy policy);
+                                         Policy policy, const BoxSetup& box);
 
 // The child's ends of its standard streams; result_fd is -1 without a result channel.
 struct ChildFds {
@@ -44,10 +74,14 @@ struct ChildFds {
   int stdout_fd = -1;
   int stderr_fd = -1;
   int result_fd = -1;
+  int program_fd = -1;  // kExecute: the binary, opened by the parent
+  int status_fd = -1;   // write end: the box init reports the program's wait status here
+  int notify_fd = -1;   // one end of a socketpair: the seccomp listener travels over it
 };
 
-// Forks the child, which performs plan.steps and execs. Returns its pid; the child leads its
-// own process group (pgid == pid) from its kNewSession step on.
+// Clones the child (with plan.clone_flags), which performs plan.steps and execs. Returns its
+// pid: the box's init when there is a pid namespace, else the program itself. It leads its own
+// process group (pgid == pid) from its kNewSession step on.
 struct Launched {
   pid_t pid = -1;
   UniqueFd error_pipe;  // read end; see AwaitExec

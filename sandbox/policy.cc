@@ -3,21 +3,43 @@
 namespace sandbox {
 namespace {
 
-// For now both policies run the same checklist; they differ in the Limits callers pass. They are
-// kept as two lists because the hardened sandbox diverges here (kCompile: read-only toolchain
-// view and a writable work dir; kExecute: no files, no processes). A seccomp step, when added,
-// goes last: once installed, the filter would forbid the syscalls of the steps after it.
 // clang-format off: one step a line
 constexpr ChildStep kCompileSteps[] = {
-    ChildStep::kResetSignals, ChildStep::kNewSession,    ChildStep::kDieWithParent,
-    ChildStep::kRedirectFds,  ChildStep::kCloseOtherFds, ChildStep::kChdir,
-    ChildStep::kNoNewPrivs,   ChildStep::kRlimits,
+    // In the box's init (as root):
+    ChildStep::kResetSignals,
+    ChildStep::kNewSession,
+    ChildStep::kDieWithParent,
+    ChildStep::kJoinCgroups,
+    ChildStep::kJoinNetwork,
+    ChildStep::kSetHostname,
+    ChildStep::kRedirectFds,
+    ChildStep::kCloseOtherFds,
+    ChildStep::kMountView,
+    ChildStep::kChdir,
+    ChildStep::kSpawnInit,
+    // In the compiler's process:
+    ChildStep::kNoNewPrivs,
+    ChildStep::kRlimits,
+    ChildStep::kDropPrivileges,
+    ChildStep::kSeccomp,  // last: the denylist also forbids mount/unshare used above
 };
 
 constexpr ChildStep kExecuteSteps[] = {
-    ChildStep::kResetSignals, ChildStep::kNewSession,    ChildStep::kDieWithParent,
-    ChildStep::kRedirectFds,  ChildStep::kCloseOtherFds, ChildStep::kChdir,
-    ChildStep::kNoNewPrivs,   ChildStep::kRlimits,
+    // In the box's init (as root):
+    ChildStep::kResetSignals,
+    ChildStep::kNewSession,
+    ChildStep::kDieWithParent,
+    ChildStep::kJoinCgroups,
+    ChildStep::kJoinNetwork,
+    ChildStep::kRedirectFds,
+    ChildStep::kCloseOtherFds,
+    ChildStep::kEmptyRoot,
+    ChildStep::kSpawnInit,
+    // In the program's process:
+    ChildStep::kNoNewPrivs,
+    ChildStep::kRlimits,
+    ChildStep::kDropPrivileges,
+    ChildStep::kSeccomp,  // last: the allowlist forbids setrlimit, setresuid, prctl, ...
 };
 // clang-format on
 
@@ -41,16 +63,32 @@ const char* ChildStepName(ChildStep step) {
       return "setsid";
     case ChildStep::kDieWithParent:
       return "prctl(PR_SET_PDEATHSIG)";
+    case ChildStep::kJoinCgroups:
+      return "join cgroups";
+    case ChildStep::kJoinNetwork:
+      return "setns(network)";
+    case ChildStep::kSetHostname:
+      return "sethostname";
     case ChildStep::kRedirectFds:
       return "dup2";
     case ChildStep::kCloseOtherFds:
       return "close_range";
+    case ChildStep::kMountView:
+      return "mount view";
+    case ChildStep::kEmptyRoot:
+      return "chroot";
     case ChildStep::kChdir:
       return "chdir";
+    case ChildStep::kSpawnInit:
+      return "fork (box init)";
     case ChildStep::kNoNewPrivs:
       return "prctl(PR_SET_NO_NEW_PRIVS)";
     case ChildStep::kRlimits:
       return "setrlimit";
+    case ChildStep::kDropPrivileges:
+      return "setresuid";
+    case ChildStep::kSeccomp:
+      return "seccomp";
   }
   return "unknown step";
 }

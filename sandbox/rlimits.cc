@@ -38,9 +38,8 @@ constexpr RlimitRule kRules[] = {
     // by the supervisor instead.
     {RLIMIT_FSIZE, "RLIMIT_FSIZE", [](const Limits& l) { return Both(l.file_size_bytes); }},
     // RLIMIT_NPROC counts every process of the child's *real uid*, system-wide, and is not
-    // enforced at all for root (CAP_SYS_RESOURCE / CAP_SYS_ADMIN). The grader runs as root, so
-    // until the child gets a uid of its own (hardened sandbox) this line is documentation; the
-    // process group kill and the wall limit are what contain a fork bomb meanwhile.
+    // enforced for root. Each box has a uid of its own (credentials.h), so this bounds the box;
+    // the pids cgroup bounds it too, and the pid namespace kills the tree at the end.
     {RLIMIT_NPROC, "RLIMIT_NPROC", [](const Limits& l) { return Both(l.processes); }},
     {RLIMIT_CORE, "RLIMIT_CORE", [](const Limits&) { return Both(0); }},
     {RLIMIT_STACK, "RLIMIT_STACK", [](const Limits& l) { return Both(l.stack_bytes); }},
@@ -57,9 +56,10 @@ rlim_t Clamp(int64_t wanted, rlim_t ceiling) {
 
 }  // namespace
 
-RlimitPlan PrepareRlimits(const Limits& limits) {
+RlimitPlan PrepareRlimits(const Limits& limits, bool address_space) {
   RlimitPlan plan;
   for (const RlimitRule& rule : kRules) {
+    if (rule.resource == RLIMIT_AS && !address_space) continue;
     rlimit current{RLIM_INFINITY, RLIM_INFINITY};
     getrlimit(rule.resource, &current);
     const SoftHard wanted = rule.from_limits(limits);

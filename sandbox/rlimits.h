@@ -30,8 +30,10 @@ struct RlimitPlan {
 };
 
 // Computes the child's rlimits from `limits`, each clamped to the grader's own hard limit (the
-// sandbox never grants more than it has). REQUIRES: limits were validated (positive values).
-RlimitPlan PrepareRlimits(const Limits& limits);
+// sandbox never grants more than it has). `address_space`: whether RLIMIT_AS carries the memory
+// limit (only when no memory cgroup does: a cgroup counts what is resident, which is fairer to
+// programs that reserve and never touch). REQUIRES: limits were validated (positive values).
+RlimitPlan PrepareRlimits(const Limits& limits, bool address_space);
 
 // Applies every setting in order. Returns 0, or the errno of the first failure and stores its
 // index in `*failed_index`. Async-signal-safe.

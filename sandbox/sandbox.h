@@ -1,10 +1,12 @@
 // sandbox: run one untrusted command under limits and a policy, and say what happened.
 //
 // Contract
-// - Run() forks a child, applies the policy and the limits in the child, execs the command with
+// - Run() clones a child into new namespaces, applies the policy and the limits in it (a uid of
+//   its own, cgroups, a filesystem view, seccomp last: docs/security.md), execs the command with
 //   exactly the given argv and environment (no shell, no PATH search), feeds `stdin_data` to its
 //   standard input, captures stdout, stderr and the result channel (fd 3) up to their caps, and
-//   returns when the child's whole process tree is gone.
+//   returns when the child's whole process tree is gone (its pid namespace is torn down) and its
+//   cgroups are removed.
 // - Run() never throws and never blocks forever: the wall-time limit always applies.
 // - The returned Outcome separates what the *program* did (exit code, signal, a limit it hit)
 //   from a failure of the sandbox itself (Status::kSandboxError, with `error` saying why). A
@@ -20,17 +22,19 @@
 namespace sandbox {
 
 // Which rules apply inside the child.
+// Layers of each policy: docs/security.md. Both: new namespaces, a uid of the box's own (when
+// the grader is root), memory and pids cgroups, rlimits, no new privileges, a seccomp filter.
 enum class Policy {
-  kCompile,  // the toolchain: may read files and spawn its own processes
-  kExecute,  // a learner's static binary: pipes only, no files, no processes
+  kCompile,  // the toolchain: a minimal read-only root plus Command's dirs; its own processes
+  kExecute,  // a learner's static binary: an empty root, pipes only, no processes, one exec
 };
 
 struct Limits {
   std::chrono::milliseconds cpu_time{2000};   // user + system, whole process tree
   std::chrono::milliseconds wall_time{5000};  // always enforced
-  int64_t memory_bytes = 256LL << 20;         // address space / resident memory cap
+  int64_t memory_bytes = 256LL << 20;         // memory cgroup limit (RLIMIT_AS without one)
   int64_t file_size_bytes = 0;                // largest file the child may write
-  int64_t processes = 1;                      // simultaneous processes/threads of the child
+  int64_t processes = 1;                      // simultaneous processes/threads (pids.max)
   int64_t stdout_bytes = 64 << 10;            // capture cap; more is OUTPUT_LIMIT
   int64_t stderr_bytes = 64 << 10;            // capture cap; more is truncated
   int64_t result_bytes = 16 << 20;            // cap on the fd-3 result channel; more is OUTPUT_LIMIT
@@ -38,12 +42,19 @@ struct Limits {
 };
 
 struct Command {
-  std::vector<std::string> argv;   // argv[0] is an absolute path; executed as is
+  // argv[0] is an absolute path, executed as is. kExecute: it must be a regular file (not a
+  // link), statically linked: the box has no files, so no dynamic loader or library.
+  std::vector<std::string> argv;
   std::vector<std::string> env;    // the complete environment, "NAME=value"
-  std::string working_dir;         // absolute; the child chdirs here
+  std::string working_dir;         // absolute; kCompile: chdir here (inside the view);
+                                   // kExecute: unused, the program runs in an empty root
   std::string stdin_data;          // written to the child's stdin, then closed
   bool result_channel = false;     // open fd 3 in the child as a write-only pipe to us
-  std::vector<std::string> writable_dirs;  // kCompile: directories the child may write in
+  // kCompile: directories visible in the box at their own paths, writable (handed to the box's
+  // uid for the run) and read-only. Nothing else of the host's tree is visible but the
+  // toolchain (sandbox/filesystem.h).
+  std::vector<std::string> writable_dirs;
+  std::vector<std::string> readonly_dirs;
 };
 
 enum class Status {
@@ -71,7 +82,8 @@ struct Outcome {
   std::string result_data;        // fd 3, at most Limits::result_bytes
   bool stderr_truncated = false;
   std::string forbidden_syscall;  // kForbiddenSyscall: the syscall's name when known
-  std::string error;              // kSandboxError: what failed; otherwise notes (e.g. fallbacks)
+  std::string error;              // kSandboxError: what failed; otherwise notes (a layer this
+                                  // host lacks and its fallback), "" when every layer was on
 };
 
 Outcome Run(const Command& command, const Limits& limits, Policy policy);

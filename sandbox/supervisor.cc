@@ -14,7 +14,9 @@
 #include "sandbox/supervisor.h"
 
 #include <errno.h>
+#include <linux/seccomp.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <signal.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -22,9 +24,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 #include "sandbox/errno_text.h"
 #include "sandbox/procfs.h"
+#include "sandbox/seccomp_policy.h"
 
 namespace sandbox {
 namespace {
@@ -99,6 +103,15 @@ bool HasExited(pid_t pid) {
          info.si_pid == pid;
 }
 
+// Receives one notification of a forbidden call and names it. The caller kills the box: the
+// call stays pending (it never runs) until the process dies.
+std::string ReceiveForbiddenCall(int listener) {
+  seccomp_notif notification;
+  std::memset(&notification, 0, sizeof notification);
+  if (ioctl(listener, SECCOMP_IOCTL_NOTIF_RECV, &notification) != 0) return "";
+  return SyscallName(notification.data.arch, notification.data.nr);
+}
+
 int PollTimeoutMs(Clock::time_point now, Clock::time_point wake_up) {
   const auto wait = std::chrono::ceil<milliseconds>(wake_up - now);
   return static_cast<int>(std::max<int64_t>(wait.count(), 0));
@@ -159,13 +172,14 @@ Supervision Supervise(pid_t pid, ParentStreams streams, std::string_view stdin_d
       next_sample = now + kSampleInterval;
     }
 
-    // Slots: 0 pidfd, 1 stdin, 2..4 captures. An fd of -1 is ignored by poll().
-    std::array<pollfd, 5> polled{};
+    // Slots: 0 pidfd, 1 stdin, 2..4 captures, 5 seccomp listener. poll() ignores fd -1.
+    std::array<pollfd, 6> polled{};
     polled[0] = {pidfd.get(), POLLIN, 0};
     polled[1] = {streams.stdin_fd.get(), POLLOUT, 0};
     for (size_t i = 0; i < captures.size(); ++i) {
       polled[2 + i] = {captures[i].fd->get(), POLLIN, 0};
     }
+    polled[5] = {streams.seccomp_listener.get(), POLLIN, 0};
     Clock::time_point wake_up = std::min(deadline, next_sample);
     if (!pidfd.valid()) wake_up = std::min(wake_up, now + kExitCheckInterval);
     const int ready = poll(polled.data(), polled.size(), PollTimeoutMs(now, wake_up));
@@ -174,6 +188,16 @@ Supervision Supervise(pid_t pid, ParentStreams streams, std::string_view stdin_d
       break;
     }
     if (ready <= 0 && pidfd.valid()) continue;
+
+    if ((polled[5].revents & POLLIN) != 0) {
+      result.forbidden_syscall = ReceiveForbiddenCall(streams.seccomp_listener.get());
+      if (!result.forbidden_syscall.empty()) {
+        set_reason(KillReason::kForbiddenSyscall);
+        break;
+      }
+    } else if (polled[5].revents != 0) {
+      streams.seccomp_listener.Reset();  // POLLHUP: no process uses the filter any more
+    }
 
     if (polled[1].revents != 0) WriteSome(streams.stdin_fd, stdin_data, &stdin_offset);
     for (size_t i = 0; i < captures.size(); ++i) {

@@ -27,6 +27,7 @@ struct ParentStreams {
   UniqueFd stdout_fd;
   UniqueFd stderr_fd;
   UniqueFd result_fd;  // invalid without a result channel
+  UniqueFd seccomp_listener;  // kExecute: user notifications of forbidden calls; may be invalid
 };
 
 struct Supervision {
@@ -40,6 +41,7 @@ struct Supervision {
   std::string stderr_data;
   std::string result_data;
   bool stderr_truncated = false;
+  std::string forbidden_syscall;  // KillReason::kForbiddenSyscall: its name
   std::string error;  // non-empty: supervising failed (kSandboxError)
 };
 

@@ -71,6 +71,8 @@ CommandResult RunCommand(const std::vector<std::string>& argv,
   return result;
 }
 
+std::string GraderBinary() { return GRADER_BINARY; }
+
 Grader::Grader() = default;
 
 CommandResult Grader::Run(std::vector<std::string> args) const {

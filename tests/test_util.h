@@ -33,6 +33,9 @@ class TempDir {
 std::string ReadFile(const std::filesystem::path& path);
 void WriteFile(const std::filesystem::path& path, const std::string& text);
 
+// The path of build/grader.
+std::string GraderBinary();
+
 // build/grader with a private data directory and the shared harness cache.
 class Grader {
  public:

@@ -1,0 +1,2 @@
+// The program both sides of the sandbox benchmark start: static, does nothing, exits 0.
+int main() { return 0; }

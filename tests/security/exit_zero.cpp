@@ -1,0 +1,6 @@
+// security case: exit(0) inside the function
+// category: harness
+// expect: protocol_error
+#include <Eigen/Dense>
+#include <cstdlib>
+Eigen::MatrixXd relu_forward(const Eigen::MatrixXd& Z) { std::exit(0); return Z; }
