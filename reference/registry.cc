@@ -5,6 +5,7 @@
 #include "problems/linear_backward/adapter.h"
 #include "problems/linear_forward/adapter.h"
 #include "problems/relu/adapter.h"
+#include "reference/groups.h"
 #include "reference/linear.h"
 #include "reference/relu.h"
 
@@ -12,11 +13,18 @@ namespace reference {
 namespace {
 
 const std::vector<ProblemCode>& AllProblems() {
-  static const std::vector<ProblemCode> problems = {
-      {"linear_forward", &problems::linear_forward::Call<Linear>, {}},
-      {"linear_backward", &problems::linear_backward::Call<Linear>, {}},
-      {"relu", &problems::relu::Call<Relu>, {}},
-  };
+  static const std::vector<ProblemCode> problems = [] {
+    std::vector<ProblemCode> all = {
+        {"linear_forward", &problems::linear_forward::Call<Linear>, {}},
+        {"linear_backward", &problems::linear_backward::Call<Linear>, {}},
+        {"relu", &problems::relu::Call<Relu>, {}},
+    };
+    // One line per curriculum group (reference/groups.h).
+    for (ProblemCode& p : ActivationProblems()) all.push_back(std::move(p));
+    for (ProblemCode& p : LossProblems()) all.push_back(std::move(p));
+    for (ProblemCode& p : OptimizerProblems()) all.push_back(std::move(p));
+    return all;
+  }();
   return problems;
 }
 
