@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "reference/ieee_exp.h"
+
 namespace reference {
 namespace {
 
@@ -16,7 +18,7 @@ constexpr double kGeluK = 0.044715;
 // Z: N×D -> A: N×D
 Eigen::MatrixXd Sigmoid::sigmoid_forward(const Eigen::MatrixXd& Z) {
   // e = exp(−|z|) ∈ (0, 1]
-  const Eigen::ArrayXXd e = (-Z.array().abs()).exp();
+  const Eigen::ArrayXXd e = IeeeExp(-Z.array().abs());
   return (Z.array() >= 0.0).select(1.0 / (1.0 + e), e / (1.0 + e)).matrix();
 }
 
@@ -40,8 +42,8 @@ Eigen::MatrixXd Tanh::tanh_backward(const Eigen::MatrixXd& Z, const Eigen::Matri
 // u = c (x + k x³),  Y = ½ x (1 + tanh u).   X: N×D -> Y: N×D
 Eigen::MatrixXd Gelu::gelu_forward(const Eigen::MatrixXd& X) {
   const Eigen::ArrayXXd x = X.array();
-  const Eigen::ArrayXXd t = (kGeluC * (x + kGeluK * x.cube())).unaryExpr(
-      [](double u) { return std::tanh(u); });
+  const Eigen::ArrayXXd t =
+      (kGeluC * (x + kGeluK * x.cube())).unaryExpr([](double u) { return std::tanh(u); });
   return (0.5 * x * (1.0 + t)).matrix();
 }
 
@@ -49,8 +51,8 @@ Eigen::MatrixXd Gelu::gelu_forward(const Eigen::MatrixXd& X) {
 // dX = dY ⊙ dY/dx.   X, dY: N×D -> dX: N×D
 Eigen::MatrixXd Gelu::gelu_backward(const Eigen::MatrixXd& X, const Eigen::MatrixXd& dY) {
   const Eigen::ArrayXXd x = X.array();
-  const Eigen::ArrayXXd t = (kGeluC * (x + kGeluK * x.cube())).unaryExpr(
-      [](double u) { return std::tanh(u); });
+  const Eigen::ArrayXXd t =
+      (kGeluC * (x + kGeluK * x.cube())).unaryExpr([](double u) { return std::tanh(u); });
   const Eigen::ArrayXXd du_dx = kGeluC * (1.0 + 3.0 * kGeluK * x.square());
   return (dY.array() * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t.square()) * du_dx)).matrix();
 }

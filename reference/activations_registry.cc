@@ -5,6 +5,7 @@
 #include "problems/gelu/adapter.h"
 #include "problems/sigmoid/adapter.h"
 #include "problems/tanh/adapter.h"
+#include "reference/ieee_exp.h"
 #include "reference/activations.h"
 #include "reference/groups.h"
 
@@ -19,7 +20,7 @@ using Eigen::MatrixXd;
 // §C6 #14: exp(z) / (1 + exp(z)) evaluated as written: inf / inf = NaN for z > ~709.8.
 struct SigmoidNaiveExp : Sigmoid {
   static MatrixXd sigmoid_forward(const MatrixXd& Z) {
-    const ArrayXXd e = Z.array().exp();
+    const ArrayXXd e = IeeeExp(Z.array());
     return (e / (1.0 + e)).matrix();
   }
 };
@@ -52,7 +53,7 @@ struct SigmoidNoUpstream : Sigmoid {
 // (e^z − e^{−z}) / (e^z + e^{−z}) evaluated as written: NaN for |z| > ~709.8.
 struct TanhNaiveExp : Tanh {
   static MatrixXd tanh_forward(const MatrixXd& Z) {
-    const ArrayXXd ep = Z.array().exp(), em = (-Z.array()).exp();
+    const ArrayXXd ep = IeeeExp(Z.array()), em = IeeeExp(-Z.array());
     return ((ep - em) / (ep + em)).matrix();
   }
 };
@@ -127,57 +128,84 @@ std::vector<ProblemCode> ActivationProblems() {
       {"sigmoid",
        &problems::sigmoid::Call<Sigmoid>,
        {
-           {"naive_exp_overflow", "sigmoid_forward", {"numerical-stability"},
+           {"naive_exp_overflow",
+            "sigmoid_forward",
+            {"numerical-stability"},
             "Your sigmoid returns NaN for large inputs: exp(z) overflows to inf above z ≈ 709.8 "
             "and inf/inf is NaN. Evaluate 1/(1+exp(−z)) for z ≥ 0 and exp(z)/(1+exp(z)) for "
             "z < 0, so the exponent is never positive.",
             &problems::sigmoid::Call<SigmoidNaiveExp>},
-           {"derivative_from_preactivation", "sigmoid_backward", {"activation-derivative"},
+           {"derivative_from_preactivation",
+            "sigmoid_backward",
+            {"activation-derivative"},
             "You used Z(1 − Z) as the derivative. The formula s(1 − s) holds for the sigmoid's "
             "output s = σ(Z), not for its input: compute s = σ(Z) first.",
             &problems::sigmoid::Call<SigmoidDerivativeFromZ>},
-           {"derivative_sigmoid_twice", "sigmoid_backward", {"activation-derivative"},
+           {"derivative_sigmoid_twice",
+            "sigmoid_backward",
+            {"activation-derivative"},
             "You applied σ twice: the backward pass receives the pre-activation Z, so s = σ(Z) "
             "and the derivative is s(1 − s). Do not pass an already-activated value through σ "
             "again.",
             &problems::sigmoid::Call<SigmoidTwice>},
-           {"derivative_without_upstream", "sigmoid_backward", {"chain-rule"}, kNoUpstream,
+           {"derivative_without_upstream",
+            "sigmoid_backward",
+            {"chain-rule"},
+            kNoUpstream,
             &problems::sigmoid::Call<SigmoidNoUpstream>},
        }},
       {"tanh",
        &problems::tanh::Call<Tanh>,
        {
-           {"naive_exp_overflow", "tanh_forward", {"numerical-stability"},
+           {"naive_exp_overflow",
+            "tanh_forward",
+            {"numerical-stability"},
             "Your tanh returns NaN for large |z|: exp(±z) overflows to inf above 709.8 and "
             "inf/inf is NaN. Use std::tanh (or Z.array().tanh()), which saturates to ±1.",
             &problems::tanh::Call<TanhNaiveExp>},
-           {"derivative_from_preactivation", "tanh_backward", {"activation-derivative"},
+           {"derivative_from_preactivation",
+            "tanh_backward",
+            {"activation-derivative"},
             "You used 1 − Z² as the derivative. The formula is 1 − tanh(Z)²: square the "
             "activation, not the input.",
             &problems::tanh::Call<TanhDerivativeFromZ>},
-           {"derivative_tanh_twice", "tanh_backward", {"activation-derivative"},
+           {"derivative_tanh_twice",
+            "tanh_backward",
+            {"activation-derivative"},
             "You applied tanh twice: the backward pass receives the pre-activation Z, so the "
             "derivative is 1 − tanh(Z)², with tanh applied once.",
             &problems::tanh::Call<TanhTwice>},
-           {"derivative_without_upstream", "tanh_backward", {"chain-rule"}, kNoUpstream,
+           {"derivative_without_upstream",
+            "tanh_backward",
+            {"chain-rule"},
+            kNoUpstream,
             &problems::tanh::Call<TanhNoUpstream>},
        }},
       {"gelu",
        &problems::gelu::Call<Gelu>,
        {
-           {"exact_erf_instead_of_tanh", "gelu_forward", {"activation-forward"},
+           {"exact_erf_instead_of_tanh",
+            "gelu_forward",
+            {"activation-forward"},
             "You implemented the exact GELU ½x(1 + erf(x/√2)). This problem asks for the tanh "
             "approximation ½x(1 + tanh(√(2/π)(x + 0.044715x³))); the two differ by up to 5e-4.",
             &problems::gelu::Call<GeluExactErf>},
-           {"derivative_missing_product_rule", "gelu_backward", {"activation-derivative"},
+           {"derivative_missing_product_rule",
+            "gelu_backward",
+            {"activation-derivative"},
             "Your derivative is ½(1 + t) only. GELU is ½x·(1 + t(x)), a product of two functions "
             "of x: add the second term ½x(1 − t²)·du/dx.",
             &problems::gelu::Call<GeluNoProductRule>},
-           {"derivative_missing_inner_derivative", "gelu_backward", {"chain-rule"},
+           {"derivative_missing_inner_derivative",
+            "gelu_backward",
+            {"chain-rule"},
             "You stopped the chain rule at tanh: u = √(2/π)(x + 0.044715x³), so du/dx = "
             "√(2/π)(1 + 3·0.044715·x²), not √(2/π).",
             &problems::gelu::Call<GeluNoInnerDerivative>},
-           {"derivative_without_upstream", "gelu_backward", {"chain-rule"}, kNoUpstream,
+           {"derivative_without_upstream",
+            "gelu_backward",
+            {"chain-rule"},
+            kNoUpstream,
             &problems::gelu::Call<GeluNoUpstream>},
        }},
   };

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "reference/activations.h"
+#include "reference/ieee_exp.h"
 
 namespace reference {
 
@@ -12,13 +13,13 @@ Eigen::MatrixXd LogSoftmaxRows(const Eigen::MatrixXd& Z) {
   // S = Z − m 1ᵀ   (N×C)
   const Eigen::MatrixXd S = Z.colwise() - Z.rowwise().maxCoeff();
   // lse_i = log Σ_k exp(S[i,k])   (N)
-  const Eigen::VectorXd lse = S.array().exp().rowwise().sum().log().matrix();
+  const Eigen::VectorXd lse = IeeeExp(S.array()).rowwise().sum().log().matrix();
   return S.colwise() - lse;
 }
 
 // P = exp(log_softmax(Z)), row-wise.   Z: N×C -> P: N×C
 Eigen::MatrixXd Softmax::softmax(const Eigen::MatrixXd& Z) {
-  return LogSoftmaxRows(Z).array().exp().matrix();
+  return IeeeExp(LogSoftmaxRows(Z).array()).matrix();
 }
 
 // L = −(1/N) Σ_i log P[i, y_i];  dZ = (P − Y_onehot) / N   (CS231n softmax_loss).
@@ -28,7 +29,7 @@ SoftmaxCEResult SoftmaxCrossEntropy::softmax_cross_entropy(const Eigen::MatrixXd
   const double n = static_cast<double>(Z.rows());
   const Eigen::MatrixXd log_p = LogSoftmaxRows(Z);
   SoftmaxCEResult r;
-  r.dZ = log_p.array().exp().matrix();
+  r.dZ = IeeeExp(log_p.array()).matrix();
   double sum_log_p_true = 0.0;
   for (Eigen::Index i = 0; i < Z.rows(); ++i) {
     sum_log_p_true += log_p(i, y(i));
@@ -52,15 +53,15 @@ BceResult BceWithLogits::bce_with_logits(const Eigen::MatrixXd& Z, const Eigen::
   const double n = static_cast<double>(Z.rows());
   const Eigen::ArrayXXd z = Z.array(), y = Y.array();
   const Eigen::ArrayXXd softplus_neg_abs =
-      (-z.abs()).exp().unaryExpr([](double e) { return std::log1p(e); });
+      IeeeExp(-z.abs()).unaryExpr([](double e) { return std::log1p(e); });
   const double total = (z.max(0.0) - z * y + softplus_neg_abs).sum();
   return {total / n, (Sigmoid::sigmoid_forward(Z) - Y) / n};
 }
 
 // L = data_loss + (λ/2)(‖W1‖²_F + ‖W2‖²_F);  dW_k += λ W_k;  biases unchanged.
 RegularizedLoss L2Regularization::l2_regularization(const TwoLayerParams& params,
-                                                    const TwoLayerParams& grads,
-                                                    double data_loss, double lambda) {
+                                                    const TwoLayerParams& grads, double data_loss,
+                                                    double lambda) {
   RegularizedLoss r;
   r.loss = data_loss + 0.5 * lambda * (params.W1.squaredNorm() + params.W2.squaredNorm());
   r.grads = grads;

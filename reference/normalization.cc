@@ -21,8 +21,8 @@ Eigen::MatrixXd Dropout::dropout_backward(const Eigen::MatrixXd& dY, const Eigen
 // μ = (1/N) Σ_i X[i,:],  σ² = (1/N) Σ_i (X[i,:] − μ)²,  X̂ = (X − 1μᵀ) ⊘ √(σ² + ε).
 Eigen::MatrixXd NormalizeColumns(const Eigen::MatrixXd& X, double eps, Eigen::VectorXd* mean,
                                  Eigen::VectorXd* var) {
-  const Eigen::RowVectorXd mu = X.colwise().mean();                          // 1×D
-  const Eigen::MatrixXd centered = X.rowwise() - mu;                         // N×D
+  const Eigen::RowVectorXd mu = X.colwise().mean();                              // 1×D
+  const Eigen::MatrixXd centered = X.rowwise() - mu;                             // N×D
   const Eigen::RowVectorXd sigma2 = centered.array().square().colwise().mean();  // 1×D
   if (mean != nullptr) *mean = mu.transpose();
   if (var != nullptr) *var = sigma2.transpose();
@@ -41,8 +41,8 @@ Eigen::MatrixXd NormalizedBackwardColumns(const Eigen::MatrixXd& dxhat, const Ei
   const Eigen::RowVectorXd inv_std = (var.array() + eps).rsqrt().matrix().transpose();
   const Eigen::RowVectorXd sum_dxhat = dxhat.colwise().sum();
   const Eigen::RowVectorXd sum_dxhat_xhat = dxhat.cwiseProduct(xhat).colwise().sum();
-  const Eigen::ArrayXXd inner =
-      (n * dxhat).rowwise() - sum_dxhat - (xhat.array().rowwise() * sum_dxhat_xhat.array()).matrix();
+  const Eigen::ArrayXXd inner = (n * dxhat).rowwise() - sum_dxhat -
+                                (xhat.array().rowwise() * sum_dxhat_xhat.array()).matrix();
   return (inner.rowwise() * (inv_std.array() / n)).matrix();
 }
 
@@ -50,12 +50,10 @@ Eigen::MatrixXd NormalizedBackwardColumns(const Eigen::MatrixXd& dxhat, const Ei
 
 // Layer norm is batch norm over the transpose: each row of X is normalised over its D features.
 // Y = γ ⊙ X̂ + β (per column j: γ_j, β_j).   X: N×D, γ, β: D
-Eigen::MatrixXd LayerNorm::layernorm_forward(const Eigen::MatrixXd& X,
-                                             const Eigen::VectorXd& gamma,
+Eigen::MatrixXd LayerNorm::layernorm_forward(const Eigen::MatrixXd& X, const Eigen::VectorXd& gamma,
                                              const Eigen::VectorXd& beta, double eps) {
   const Eigen::MatrixXd xhat = NormalizeColumns(X.transpose(), eps, nullptr, nullptr).transpose();
-  return (xhat.array().rowwise() * gamma.transpose().array()).matrix().rowwise() +
-         beta.transpose();
+  return (xhat.array().rowwise() * gamma.transpose().array()).matrix().rowwise() + beta.transpose();
 }
 
 // dβ = Σ_i dY[i,:], dγ = Σ_i dY[i,:] ⊙ X̂[i,:];  dX̂ = dY ⊙ γ;  dX per row as in the statement.
@@ -78,14 +76,13 @@ BatchNormTrainResult BatchNorm::batchnorm_train(const Eigen::MatrixXd& X,
                                                 const Eigen::VectorXd& gamma,
                                                 const Eigen::VectorXd& beta,
                                                 const Eigen::VectorXd& running_mean,
-                                                const Eigen::VectorXd& running_var,
-                                                double momentum, double eps) {
+                                                const Eigen::VectorXd& running_var, double momentum,
+                                                double eps) {
   const double n = static_cast<double>(X.rows());
   Eigen::VectorXd mu, var;
   const Eigen::MatrixXd xhat = NormalizeColumns(X, eps, &mu, &var);
   BatchNormTrainResult r;
-  r.Y = (xhat.array().rowwise() * gamma.transpose().array()).matrix().rowwise() +
-        beta.transpose();
+  r.Y = (xhat.array().rowwise() * gamma.transpose().array()).matrix().rowwise() + beta.transpose();
   r.running_mean = (1.0 - momentum) * running_mean + momentum * mu;
   r.running_var = (1.0 - momentum) * running_var + momentum * var * (n / (n - 1.0));
   return r;

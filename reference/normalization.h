@@ -32,8 +32,8 @@ struct BatchNorm {
                                               const Eigen::VectorXd& gamma,
                                               const Eigen::VectorXd& beta,
                                               const Eigen::VectorXd& running_mean,
-                                              const Eigen::VectorXd& running_var,
-                                              double momentum, double eps);
+                                              const Eigen::VectorXd& running_var, double momentum,
+                                              double eps);
   static Eigen::MatrixXd batchnorm_eval(const Eigen::MatrixXd& X, const Eigen::VectorXd& gamma,
                                         const Eigen::VectorXd& beta,
                                         const Eigen::VectorXd& running_mean,

@@ -65,8 +65,7 @@ MatrixXd NormalizeColumnsVariant(const MatrixXd& X, double eps, bool unbiased, b
 }
 
 MatrixXd ScaleShift(const MatrixXd& xhat, const VectorXd& gamma, const VectorXd& beta) {
-  return (xhat.array().rowwise() * gamma.transpose().array()).matrix().rowwise() +
-         beta.transpose();
+  return (xhat.array().rowwise() * gamma.transpose().array()).matrix().rowwise() + beta.transpose();
 }
 
 // Backward with μ and σ held constant: dX = dY ⊙ γ / √(σ² + ε), per column.
@@ -108,9 +107,9 @@ struct LayerNormStatsConstant : LayerNorm {
     // Per row i: dX[i,:] = dY[i,:] ⊙ γ / √(σ²_i + ε).
     VectorXd var;
     NormalizeColumns(X.transpose(), eps, nullptr, &var);
-    g.dX = ((dY.array().rowwise() * gamma.transpose().array()).colwise() *
-            (var.array() + eps).rsqrt())
-               .matrix();
+    g.dX =
+        ((dY.array().rowwise() * gamma.transpose().array()).colwise() * (var.array() + eps).rsqrt())
+            .matrix();
     return g;
   }
 };
@@ -230,47 +229,74 @@ std::vector<ProblemCode> NormalizationProblems() {
       {"dropout",
        &problems::dropout::Call<Dropout>,
        {
-           {"no_inverted_scaling", "dropout_train", {"stochastic-layers"},
+           {"no_inverted_scaling",
+            "dropout_train",
+            {"stochastic-layers"},
             "You dropped units but did not scale the kept ones by 1/p. With inverted dropout the "
             "training output is X ⊙ 1[U < p] / p, so evaluation needs no scaling.",
             &problems::dropout::Call<DropoutNoScale>},
-           {"p_as_drop_probability", "dropout_train", {"stochastic-layers"},
+           {"p_as_drop_probability",
+            "dropout_train",
+            {"stochastic-layers"},
             "You treated p as the probability of dropping a unit. Here p is the KEEP probability: "
             "keep where U < p and scale by 1/p.",
             &problems::dropout::Call<DropoutDropProbability>},
-           {"mask_applied_at_eval", "dropout_eval", {"train-vs-eval"},
+           {"mask_applied_at_eval",
+            "dropout_eval",
+            {"train-vs-eval"},
             "You applied the dropout mask in evaluation mode. At evaluation inverted dropout is "
             "the identity: return X unchanged.",
             &problems::dropout::Call<DropoutMaskAtEval>},
-           {"scaled_at_eval", "dropout_eval", {"train-vs-eval"},
+           {"scaled_at_eval",
+            "dropout_eval",
+            {"train-vs-eval"},
             "You scaled by p in evaluation mode. That is the non-inverted convention; with "
             "inverted dropout (1/p at training) evaluation returns X unchanged.",
             &problems::dropout::Call<DropoutScaledAtEval>},
-           {"backward_without_scale", "dropout_backward", {"stochastic-layers"},
+           {"backward_without_scale",
+            "dropout_backward",
+            {"stochastic-layers"},
             "Your backward pass uses the 0/1 mask without the 1/p scale. The gradient goes "
             "through exactly what the forward pass applied: dX = dY ⊙ 1[U < p] / p.",
             &problems::dropout::Call<DropoutBackwardNoScale>},
-           {"backward_without_upstream", "dropout_backward", {"chain-rule"},
+           {"backward_without_upstream",
+            "dropout_backward",
+            {"chain-rule"},
             "You returned the mask instead of dY ⊙ mask: multiply by the upstream gradient.",
             &problems::dropout::Call<DropoutBackwardNoUpstream>},
        }},
       {"layernorm",
        &problems::layernorm::Call<LayerNorm>,
        {
-           {"normalized_over_batch", "layernorm_forward", {"reduction-axis"},
+           {"normalized_over_batch",
+            "layernorm_forward",
+            {"reduction-axis"},
             "You normalised each feature over the batch (that is batch norm). Layer norm "
             "normalises each sample (row) over its D features.",
             &problems::layernorm::Call<LayerNormOverBatch>},
-           {"unbiased_variance", "layernorm_forward", {"normalization"},
+           {"unbiased_variance",
+            "layernorm_forward",
+            {"normalization"},
             "You divided the variance by D − 1. Normalisation uses the biased variance, ÷D.",
             &problems::layernorm::Call<LayerNormUnbiased>},
-           {"eps_outside_sqrt", "layernorm_forward", {"normalization"}, kEpsOutside,
+           {"eps_outside_sqrt",
+            "layernorm_forward",
+            {"normalization"},
+            kEpsOutside,
             &problems::layernorm::Call<LayerNormEpsOutside>},
-           {"backward_treats_stats_as_constants", "layernorm_backward", {"chain-rule"},
-            kStatsConstant, &problems::layernorm::Call<LayerNormStatsConstant>},
-           {"dgamma_without_xhat", "layernorm_backward", {"chain-rule"}, kDgammaNoXhat,
+           {"backward_treats_stats_as_constants",
+            "layernorm_backward",
+            {"chain-rule"},
+            kStatsConstant,
+            &problems::layernorm::Call<LayerNormStatsConstant>},
+           {"dgamma_without_xhat",
+            "layernorm_backward",
+            {"chain-rule"},
+            kDgammaNoXhat,
             &problems::layernorm::Call<LayerNormDgammaNoXhat>},
-           {"gradients_reduced_over_features", "layernorm_backward", {"reduction-axis"},
+           {"gradients_reduced_over_features",
+            "layernorm_backward",
+            {"reduction-axis"},
             "Your dγ and dβ have one entry per sample. γ and β have one entry per feature: sum "
             "over the batch (rows), not over the features.",
             &problems::layernorm::Call<LayerNormReducedOverFeatures>},
@@ -278,35 +304,56 @@ std::vector<ProblemCode> NormalizationProblems() {
       {"batchnorm",
        &problems::batchnorm::Call<BatchNorm>,
        {
-           {"unbiased_variance_for_normalization", "batchnorm_train", {"normalization"},
+           {"unbiased_variance_for_normalization",
+            "batchnorm_train",
+            {"normalization"},
             "You normalised with the unbiased variance (÷(N − 1)). Batch norm normalises with the "
             "biased variance (÷N); only the running variance stores the unbiased one.",
             &problems::batchnorm::Call<BatchNormNormalizeVariant<true, false>>},
-           {"eps_outside_sqrt", "batchnorm_train", {"normalization"}, kEpsOutside,
+           {"eps_outside_sqrt",
+            "batchnorm_train",
+            {"normalization"},
+            kEpsOutside,
             &problems::batchnorm::Call<BatchNormNormalizeVariant<false, true>>},
-           {"momentum_convention_reversed", "batchnorm_train", {"train-vs-eval"},
+           {"momentum_convention_reversed",
+            "batchnorm_train",
+            {"train-vs-eval"},
             "Your running statistics give the weight `momentum` to the old value. In this "
             "problem (as in PyTorch) momentum weights the NEW batch: running ← (1 − m)·running "
             "+ m·batch.",
             &problems::batchnorm::Call<BatchNormMomentumReversed>},
-           {"running_var_biased", "batchnorm_train", {"train-vs-eval"},
+           {"running_var_biased",
+            "batchnorm_train",
+            {"train-vs-eval"},
             "Your running variance uses the biased batch variance. The running variance stores "
             "the unbiased estimate σ²·N/(N − 1) (PyTorch's convention).",
             &problems::batchnorm::Call<BatchNormRunningVarBiased>},
-           {"running_stats_not_updated", "batchnorm_train", {"optimizer-state"},
+           {"running_stats_not_updated",
+            "batchnorm_train",
+            {"optimizer-state"},
             "You returned the running statistics unchanged. Each training call must blend in the "
             "batch's mean and variance.",
             &problems::batchnorm::Call<BatchNormStatsNotUpdated>},
-           {"batch_stats_at_eval", "batchnorm_eval", {"train-vs-eval"},
+           {"batch_stats_at_eval",
+            "batchnorm_eval",
+            {"train-vs-eval"},
             "In evaluation mode you normalised with the batch's own statistics. Evaluation uses "
             "the running mean and variance, so a prediction does not depend on the other "
             "samples of the batch.",
             &problems::batchnorm::Call<BatchNormBatchStatsAtEval>},
-           {"backward_treats_stats_as_constants", "batchnorm_backward", {"chain-rule"},
-            kStatsConstant, &problems::batchnorm::Call<BatchNormStatsConstant>},
-           {"dgamma_without_xhat", "batchnorm_backward", {"chain-rule"}, kDgammaNoXhat,
+           {"backward_treats_stats_as_constants",
+            "batchnorm_backward",
+            {"chain-rule"},
+            kStatsConstant,
+            &problems::batchnorm::Call<BatchNormStatsConstant>},
+           {"dgamma_without_xhat",
+            "batchnorm_backward",
+            {"chain-rule"},
+            kDgammaNoXhat,
             &problems::batchnorm::Call<BatchNormDgammaNoXhat>},
-           {"gradients_reduced_over_features", "batchnorm_backward", {"reduction-axis"},
+           {"gradients_reduced_over_features",
+            "batchnorm_backward",
+            {"reduction-axis"},
             "Your dγ and dβ have one entry per sample. γ and β have one entry per feature: sum "
             "over the batch (rows).",
             &problems::batchnorm::Call<BatchNormReducedOverFeatures>},

@@ -112,6 +112,7 @@ struct AdamVariant {
   bool bias_correction = true;
   bool increment_before_use = true;
   bool store_t = true;
+  bool store_t_twice_incremented = false;
   bool eps_inside_sqrt = false;
   bool square_gradient = true;
   bool beta1_for_v = false;
@@ -119,8 +120,8 @@ struct AdamVariant {
 };
 
 template <class State>
-State AdamVariantStep(const MatrixXd& g, const State& state, double lr, double beta1,
-                      double beta2, double eps, const AdamVariant& variant, MatrixXd* step) {
+State AdamVariantStep(const MatrixXd& g, const State& state, double lr, double beta1, double beta2,
+                      double eps, const AdamVariant& variant, MatrixXd* step) {
   State next;
   next.t = state.t + 1;
   const double t = variant.increment_before_use ? next.t : state.t;
@@ -139,6 +140,7 @@ State AdamVariantStep(const MatrixXd& g, const State& state, double lr, double b
   if (variant.sqrt && !variant.eps_inside_sqrt) denominator = v_hat.sqrt() + eps;
   *step = (lr * m_hat / denominator).matrix();
   if (!variant.store_t) next.t = state.t;
+  if (variant.store_t_twice_incremented) next.t = state.t + 2;
   return next;
 }
 
@@ -157,8 +159,7 @@ struct AdamWMutant : AdamW {
   static AdamWStepResult adamw_step(const MatrixXd& w, const MatrixXd& g, const AdamWState& state,
                                     const AdamWConfig& c) {
     MatrixXd step;
-    AdamWState next =
-        AdamVariantStep(g, state, c.lr, c.beta1, c.beta2, c.eps, kVariant(), &step);
+    AdamWState next = AdamVariantStep(g, state, c.lr, c.beta1, c.beta2, c.eps, kVariant(), &step);
     return {w - step - c.lr * c.weight_decay * w, next};
   }
 };
@@ -166,6 +167,7 @@ struct AdamWMutant : AdamW {
 AdamVariant NoBiasCorrection() { return {.bias_correction = false}; }
 AdamVariant IncrementAfterUse() { return {.increment_before_use = false}; }
 AdamVariant TNotStored() { return {.store_t = false}; }
+AdamVariant TIncrementedTwice() { return {.store_t_twice_incremented = true}; }
 AdamVariant EpsInsideSqrt() { return {.eps_inside_sqrt = true}; }
 AdamVariant GradientNotSquared() { return {.square_gradient = false}; }
 AdamVariant Beta1ForV() { return {.beta1_for_v = true}; }
@@ -201,7 +203,8 @@ double GlobalNorm(const std::vector<MatrixXd>& grads) {
 struct ClipPerTensor : ClipGradNorm {
   static ClipResult clip_grad_norm(const std::vector<MatrixXd>& grads, double max_norm) {
     ClipResult r{{}, GlobalNorm(grads)};
-    for (const MatrixXd& g : grads) r.grads.push_back(ClipGradNorm::clip_grad_norm({g}, max_norm).grads[0]);
+    for (const MatrixXd& g : grads)
+      r.grads.push_back(ClipGradNorm::clip_grad_norm({g}, max_norm).grads[0]);
     return r;
   }
 };
@@ -287,130 +290,196 @@ std::vector<ProblemCode> OptimizerProblems() {
       {"sgd_step",
        &problems::sgd_step::Call<Sgd>,
        {
-           {"sign_flipped", "sgd_sequence", {"sign"},
+           {"sign_flipped",
+            "sgd_sequence",
+            {"sign"},
             "Your weights move along the gradient, which increases the loss. Gradient descent "
             "subtracts: w − lr·g.",
             &problems::sgd_step::Call<SgdSign>},
-           {"returns_update_not_weights", "sgd_sequence", {"optimizer-state"},
+           {"returns_update_not_weights",
+            "sgd_sequence",
+            {"optimizer-state"},
             "You returned the update −lr·g instead of the new weights. Return w − lr·g.",
             &problems::sgd_step::Call<SgdReturnsUpdate>},
-           {"lr_not_applied", "sgd_sequence", {"optimizer-state"},
+           {"lr_not_applied",
+            "sgd_sequence",
+            {"optimizer-state"},
             "Your step ignores the learning rate: multiply the gradient by lr before subtracting.",
             &problems::sgd_step::Call<SgdNoLr>},
        }},
       {"momentum_step",
        &problems::momentum_step::Call<Momentum>,
        {
-           {"velocity_sign_flipped", "momentum_sequence", {"sign"},
+           {"velocity_sign_flipped",
+            "momentum_sequence",
+            {"sign"},
             "Your weights climb the gradient: with w ← w + v the velocity must accumulate −lr·g "
             "(v ← μv − lr·g), not +lr·g.",
             &problems::momentum_step::Call<MomentumSign>},
-           {"weights_updated_with_old_velocity", "momentum_sequence", {"optimizer-state"},
+           {"weights_updated_with_old_velocity",
+            "momentum_sequence",
+            {"optimizer-state"},
             "You moved the weights with the velocity from the previous step (so the first step "
             "does not move at all). Update v first, then w ← w + v with the new v.",
             &problems::momentum_step::Call<MomentumOldVelocity>},
-           {"ema_velocity", "momentum_sequence", {"optimizer-state"},
+           {"ema_velocity",
+            "momentum_sequence",
+            {"optimizer-state"},
             "You averaged the gradients, v ← μv + (1−μ)g, which shrinks every step by (1−μ). "
             "Classical momentum accumulates the full gradient: v ← μv − lr·g, w ← w + v.",
             &problems::momentum_step::Call<MomentumEma>},
-           {"state_not_returned", "momentum_sequence", {"optimizer-state"}, kStateNotReturned,
+           {"state_not_returned",
+            "momentum_sequence",
+            {"optimizer-state"},
+            kStateNotReturned,
             &problems::momentum_step::Call<MomentumStateNotReturned>},
        }},
       {"rmsprop_step",
        &problems::rmsprop_step::Call<Rmsprop>,
        {
-           {"eps_inside_sqrt", "rmsprop_sequence", {"optimizer-state"},
+           {"eps_inside_sqrt",
+            "rmsprop_sequence",
+            {"optimizer-state"},
             "You put ε inside the square root, √(s + ε). The convention is √s + ε; the two differ "
             "a lot when gradients are small (|g| ≲ √ε).",
             &problems::rmsprop_step::Call<RmspropEpsInside>},
-           {"sqrt_missing", "rmsprop_sequence", {"optimizer-state"},
+           {"sqrt_missing",
+            "rmsprop_sequence",
+            {"optimizer-state"},
             "You divided by the mean square s instead of its square root: the step is "
             "lr·g/(√s + ε).",
             &problems::rmsprop_step::Call<RmspropNoSqrt>},
-           {"decay_weights_swapped", "rmsprop_sequence", {"optimizer-state"},
+           {"decay_weights_swapped",
+            "rmsprop_sequence",
+            {"optimizer-state"},
             "Your moving average weights are swapped: the old cache keeps the factor ρ and the "
             "new squared gradient gets (1 − ρ): s ← ρs + (1 − ρ)g².",
             &problems::rmsprop_step::Call<RmspropSwapped>},
-           {"gradient_not_squared", "rmsprop_sequence", {"optimizer-state"},
+           {"gradient_not_squared",
+            "rmsprop_sequence",
+            {"optimizer-state"},
             "Your cache averages g instead of g², so it can go negative and its square root is "
             "NaN. Average the squared gradients.",
             &problems::rmsprop_step::Call<RmspropNotSquared>},
-           {"state_not_returned", "rmsprop_sequence", {"optimizer-state"}, kStateNotReturned,
+           {"state_not_returned",
+            "rmsprop_sequence",
+            {"optimizer-state"},
+            kStateNotReturned,
             &problems::rmsprop_step::Call<RmspropStateNotReturned>},
        }},
       {"adam_step",
        &problems::adam_step::Call<Adam>,
        {
-           {"bias_correction_missing", "adam_sequence", {"adam-bias-correction"},
+           {"bias_correction_missing",
+            "adam_sequence",
+            {"adam-bias-correction"},
             "You stepped with the raw moments m and v. They start at zero and are biased towards "
             "it; divide by (1 − β1^t) and (1 − β2^t) before the step.",
             &problems::adam_step::Call<AdamMutant<&NoBiasCorrection>>},
-           {"t_not_incremented_before_use", "adam_sequence", {"adam-bias-correction"},
+           {"t_not_incremented_before_use",
+            "adam_sequence",
+            {"adam-bias-correction"},
             "Your first step divides by 1 − β^0 = 0: increment t before using it in the bias "
             "correction, so the first step uses t = 1.",
             &problems::adam_step::Call<AdamMutant<&IncrementAfterUse>>},
-           {"t_not_stored", "adam_sequence", {"optimizer-state"},
+           {"t_not_stored",
+            "adam_sequence",
+            {"optimizer-state"},
             "The step count you return does not advance, so every step is corrected as if it "
             "were the first. Store the incremented t in the returned state.",
             &problems::adam_step::Call<AdamMutant<&TNotStored>>},
-           {"eps_inside_sqrt", "adam_sequence", {"optimizer-state"},
+           {"t_incremented_twice",
+            "adam_sequence",
+            {"optimizer-state"},
+            "Your step count advances by 2 per step (incremented once before use and once more "
+            "when stored), so later steps are corrected with the wrong t. Increment t once.",
+            &problems::adam_step::Call<AdamMutant<&TIncrementedTwice>>},
+           {"eps_inside_sqrt",
+            "adam_sequence",
+            {"optimizer-state"},
             "You put ε inside the square root, √(v̂ + ε). Adam uses √v̂ + ε; the two differ a lot "
             "when gradients are small (|g| ≲ √ε).",
             &problems::adam_step::Call<AdamMutant<&EpsInsideSqrt>>},
-           {"gradient_not_squared", "adam_sequence", {"optimizer-state"},
+           {"gradient_not_squared",
+            "adam_sequence",
+            {"optimizer-state"},
             "Your second moment averages g instead of g ⊙ g; it can go negative and its root is "
             "NaN.",
             &problems::adam_step::Call<AdamMutant<&GradientNotSquared>>},
-           {"beta1_for_second_moment", "adam_sequence", {"optimizer-state"},
+           {"beta1_for_second_moment",
+            "adam_sequence",
+            {"optimizer-state"},
             "Your second moment decays with β1. The first moment uses β1, the second β2 (also "
             "in its bias correction).",
             &problems::adam_step::Call<AdamMutant<&Beta1ForV>>},
-           {"sqrt_missing", "adam_sequence", {"optimizer-state"},
+           {"sqrt_missing",
+            "adam_sequence",
+            {"optimizer-state"},
             "You divided by v̂ instead of √v̂: the step is lr·m̂/(√v̂ + ε).",
             &problems::adam_step::Call<AdamMutant<&NoSqrt>>},
        }},
       {"adamw_step",
        &problems::adamw_step::Call<AdamW>,
        {
-           {"l2_added_to_gradient", "adamw_sequence", {"regularization"},
+           {"l2_added_to_gradient",
+            "adamw_sequence",
+            {"regularization"},
             "You added λw to the gradient: that is Adam with L2 regularisation, where the decay "
             "is rescaled by 1/(√v̂ + ε). AdamW decays the weights directly: w ← w − lr·λ·w, "
             "and the moments see the loss gradient only.",
             &problems::adamw_step::Call<AdamWCoupled>},
-           {"decay_not_scaled_by_lr", "adamw_sequence", {"regularization"},
+           {"decay_not_scaled_by_lr",
+            "adamw_sequence",
+            {"regularization"},
             "Your decay is λw. In AdamW (and torch.optim.AdamW) it is scaled by the learning "
             "rate: w ← w − lr·λ·w.",
             &problems::adamw_step::Call<AdamWDecayNoLr>},
-           {"bias_correction_missing", "adamw_sequence", {"adam-bias-correction"},
+           {"bias_correction_missing",
+            "adamw_sequence",
+            {"adam-bias-correction"},
             "You stepped with the raw moments m and v. Divide by (1 − β1^t) and (1 − β2^t) "
             "before the step.",
             &problems::adamw_step::Call<AdamWMutant<&NoBiasCorrection>>},
-           {"eps_inside_sqrt", "adamw_sequence", {"optimizer-state"},
+           {"eps_inside_sqrt",
+            "adamw_sequence",
+            {"optimizer-state"},
             "You put ε inside the square root, √(v̂ + ε); the convention is √v̂ + ε.",
             &problems::adamw_step::Call<AdamWMutant<&EpsInsideSqrt>>},
-           {"t_not_incremented_before_use", "adamw_sequence", {"adam-bias-correction"},
+           {"t_not_incremented_before_use",
+            "adamw_sequence",
+            {"adam-bias-correction"},
             "Your first step divides by 1 − β^0 = 0: increment t before using it.",
             &problems::adamw_step::Call<AdamWMutant<&IncrementAfterUse>>},
        }},
       {"clip_grad_norm",
        &problems::clip_grad_norm::Call<ClipGradNorm>,
        {
-           {"per_tensor_norm", "clip_grad_norm", {"gradient-clipping"},
+           {"per_tensor_norm",
+            "clip_grad_norm",
+            {"gradient-clipping"},
             "You clipped each tensor by its own norm. Clipping uses one global norm over all "
             "tensors and scales all of them by the same factor, which keeps the direction.",
             &problems::clip_grad_norm::Call<ClipPerTensor>},
-           {"always_rescaled", "clip_grad_norm", {"gradient-clipping"},
+           {"always_rescaled",
+            "clip_grad_norm",
+            {"gradient-clipping"},
             "You rescaled the gradients even when their norm was already below max_norm. Only "
             "scale when total > max_norm.",
             &problems::clip_grad_norm::Call<ClipAlways>},
-           {"clipped_elementwise", "clip_grad_norm", {"gradient-clipping"},
+           {"clipped_elementwise",
+            "clip_grad_norm",
+            {"gradient-clipping"},
             "You clamped each entry to [−max_norm, max_norm] (clipping by value). Clipping by "
             "norm scales every gradient by max_norm/total.",
             &problems::clip_grad_norm::Call<ClipByValue>},
-           {"norm_not_square_rooted", "clip_grad_norm", {"gradient-clipping"},
+           {"norm_not_square_rooted",
+            "clip_grad_norm",
+            {"gradient-clipping"},
             "Your norm is the sum of squares; take its square root.",
             &problems::clip_grad_norm::Call<ClipSquaredNorm>},
-           {"norm_reported_after_clipping", "clip_grad_norm", {"gradient-clipping"},
+           {"norm_reported_after_clipping",
+            "clip_grad_norm",
+            {"gradient-clipping"},
             "You returned the norm after clipping. Return the norm before clipping (what "
             "training logs monitor).",
             &problems::clip_grad_norm::Call<ClipNormAfter>},
@@ -418,23 +487,33 @@ std::vector<ProblemCode> OptimizerProblems() {
       {"lr_schedule",
        &problems::lr_schedule::Call<CosineSchedule>,
        {
-           {"warmup_off_by_one", "lr_schedule", {"lr-schedule"},
+           {"warmup_off_by_one",
+            "lr_schedule",
+            {"lr-schedule"},
             "Your warm-up uses (s + 1)/W, so it never starts at 0 and reaches lr_max a step "
             "early. Use lr_max·s/W for s < W.",
             &problems::lr_schedule::Call<LrWarmupOffByOne>},
-           {"integer_division_progress", "lr_schedule", {"cpp-numerics"},
+           {"integer_division_progress",
+            "lr_schedule",
+            {"cpp-numerics"},
             "Your cosine never moves: (s − W)/(T − W) with int operands is an integer division "
             "and truncates to 0. Convert to double before dividing.",
             &problems::lr_schedule::Call<LrIntegerProgress>},
-           {"decays_to_zero_not_floor", "lr_schedule", {"lr-schedule"},
+           {"decays_to_zero_not_floor",
+            "lr_schedule",
+            {"lr-schedule"},
             "Your cosine decays to 0 instead of to lr_min: use lr_min + ½(lr_max − lr_min)"
             "(1 + cos(π·progress)).",
             &problems::lr_schedule::Call<LrToZero>},
-           {"progress_ignores_warmup", "lr_schedule", {"lr-schedule"},
+           {"progress_ignores_warmup",
+            "lr_schedule",
+            {"lr-schedule"},
             "Your cosine progress is s/T. It starts after the warm-up: (s − W)/(T − W), so the "
             "decay starts from lr_max at s = W.",
             &problems::lr_schedule::Call<LrProgressFromZero>},
-           {"cosine_rises_after_end", "lr_schedule", {"lr-schedule"},
+           {"cosine_rises_after_end",
+            "lr_schedule",
+            {"lr-schedule"},
             "After total_steps your learning rate rises again along the cosine. Hold it at "
             "lr_min for s > T.",
             &problems::lr_schedule::Call<LrRisesAfterEnd>},

@@ -4,6 +4,8 @@
 //   1e3 × the test's tolerance on at least one test;
 // - every mistakes/<stem>.cpp names a registered mutant of its problem;
 // - the prerequisites form a DAG that leads from linear_forward to adamw_step and layernorm.
+#include "grader/curriculum.h"
+
 #include <gtest/gtest.h>
 #include <toml++/toml.h>
 
@@ -16,7 +18,6 @@
 #include <set>
 
 #include "grader/compare.h"
-#include "grader/curriculum.h"
 #include "grader/generator.h"
 #include "grader/problem_spec.h"
 #include "reference/registry.h"
@@ -82,8 +83,8 @@ TEST_P(ProblemCheck, MutantsAreSeparatedFromReferenceAndEachOther) {
       for (const std::string& name : entry->outputs) {
         ASSERT_TRUE(expected->count(name)) << test.name << ": reference lacks output " << name;
         for (double v : expected->at(name).values) {
-          ASSERT_TRUE(std::isfinite(v)) << test.name << ": reference output " << name
-                                        << " is not finite";
+          ASSERT_TRUE(std::isfinite(v))
+              << test.name << ": reference output " << name << " is not finite";
         }
       }
       out[0] = *expected;
@@ -215,7 +216,7 @@ TEST(CurriculumTest, EverySkillTagIsDeclared) {
     EXPECT_FALSE((*skill)["description"].value_or(std::string()).empty()) << id.str();
     known.insert(std::string(id.str()));
   }
-  std::set<std::string> foundation;  // tags of linear_forward, linear_backward, relu
+  std::set<std::string> foundation;         // tags of linear_forward, linear_backward, relu
   std::map<std::string, std::string> used;  // tag -> where
   for (const grader::ProblemSpec& p : AllSpecs()) {
     const bool first_three =

@@ -21,5 +21,5 @@ struct AdamStepResult {
 };
 
 // t ← t+1; m ← β1 m + (1−β1) g; v ← β2 v + (1−β2) g²; w ← w − lr·m̂/(√v̂ + ε).
-AdamStepResult adam_step(const Eigen::MatrixXd& w, const Eigen::MatrixXd& g,
-                         const AdamState& state, const AdamConfig& config);
+AdamStepResult adam_step(const Eigen::MatrixXd& w, const Eigen::MatrixXd& g, const AdamState& state,
+                         const AdamConfig& config);

@@ -1,5 +1,5 @@
-// Entry points of adamw_step: a three-step sequence from m = v = 0, t = 0 (AdamW), each step fed the
-// weights and state the previous step returned. Impl is the learner's code (Learner, inside the
+// Entry points of adamw_step: a three-step sequence from m = v = 0, t = 0 (AdamW), each step fed
+// the weights and state the previous step returned. Impl is the learner's code (Learner, inside the
 // sandbox), the reference, or a mutant.
 #pragma once
 
@@ -44,7 +44,7 @@ reference::Tensors Call(std::string_view entry, const reference::Tensors& in) {
 
 struct Learner {
   static AdamWStepResult adamw_step(const Eigen::MatrixXd& w, const Eigen::MatrixXd& g,
-                                  const AdamWState& state, const AdamWConfig& config) {
+                                    const AdamWState& state, const AdamWConfig& config) {
     return ::adamw_step(w, g, state, config);
   }
 };

@@ -18,10 +18,12 @@ reference::Tensors Call(std::string_view entry, const reference::Tensors& in) {
                                 AsVector(in, "b2")};
     const TwoLayerParams grads{AsMatrix(in, "dW1"), AsVector(in, "db1"), AsMatrix(in, "dW2"),
                                AsVector(in, "db2")};
-    const RegularizedLoss r = Impl::l2_regularization(params, grads, AsScalar(in, "data_loss"),
-                                                      AsScalar(in, "lambda"));
-    return {{"loss", FromScalar(r.loss)},     {"dW1", FromMatrix(r.grads.W1)},
-            {"db1", FromVector(r.grads.b1)},  {"dW2", FromMatrix(r.grads.W2)},
+    const RegularizedLoss r =
+        Impl::l2_regularization(params, grads, AsScalar(in, "data_loss"), AsScalar(in, "lambda"));
+    return {{"loss", FromScalar(r.loss)},
+            {"dW1", FromMatrix(r.grads.W1)},
+            {"db1", FromVector(r.grads.b1)},
+            {"dW2", FromMatrix(r.grads.W2)},
             {"db2", FromVector(r.grads.b2)}};
   }
   throw EntryError("unknown entry '" + std::string(entry) + "'");

@@ -20,8 +20,8 @@ reference::Tensors Call(std::string_view entry, const reference::Tensors& in) {
   if (entry == "layernorm_backward") {
     const LayerNormGrads g = Impl::layernorm_backward(AsMatrix(in, "dY"), AsMatrix(in, "X"),
                                                       AsVector(in, "gamma"), AsScalar(in, "eps"));
-    return {{"dX", FromMatrix(g.dX)}, {"dgamma", FromVector(g.dgamma)},
-            {"dbeta", FromVector(g.dbeta)}};
+    return {
+        {"dX", FromMatrix(g.dX)}, {"dgamma", FromVector(g.dgamma)}, {"dbeta", FromVector(g.dbeta)}};
   }
   throw EntryError("unknown entry '" + std::string(entry) + "'");
 }

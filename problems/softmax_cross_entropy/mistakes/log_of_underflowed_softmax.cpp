@@ -5,8 +5,13 @@
 
 SoftmaxCEResult softmax_cross_entropy(const Eigen::MatrixXd& Z, const Eigen::VectorXi& y) {
   const double n = static_cast<double>(Z.rows());
-  Eigen::MatrixXd P = (Z.colwise() - Z.rowwise().maxCoeff()).array().exp().matrix();
-  P = P.array().colwise() / P.rowwise().sum().array();
+  Eigen::MatrixXd P(Z.rows(), Z.cols());
+  for (Eigen::Index i = 0; i < Z.rows(); ++i) {
+    const double m = Z.row(i).maxCoeff();
+    double sum = 0.0;
+    for (Eigen::Index j = 0; j < Z.cols(); ++j) sum += P(i, j) = std::exp(Z(i, j) - m);
+    P.row(i) /= sum;
+  }
   SoftmaxCEResult r;
   r.loss = 0.0;
   for (Eigen::Index i = 0; i < Z.rows(); ++i) r.loss -= std::log(P(i, y(i)));
