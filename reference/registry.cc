@@ -8,6 +8,7 @@
 #include "problems/linear_backward/adapter.h"
 #include "problems/linear_forward/adapter.h"
 #include "problems/relu/adapter.h"
+#include "reference/groups.h"
 #include "reference/linear.h"
 #include "reference/relu.h"
 
@@ -15,11 +16,19 @@ namespace reference {
 namespace {
 
 const std::vector<ProblemCode>& AllProblems() {
-  static const std::vector<ProblemCode> problems = {
-      {"linear_forward", &problems::linear_forward::Call<Linear>, LinearForwardMutants()},
-      {"linear_backward", &problems::linear_backward::Call<Linear>, LinearBackwardMutants()},
-      {"relu", &problems::relu::Call<Relu>, ReluMutants()},
-  };
+  static const std::vector<ProblemCode> problems = [] {
+    std::vector<ProblemCode> all = {
+        {"linear_forward", &problems::linear_forward::Call<Linear>, LinearForwardMutants()},
+        {"linear_backward", &problems::linear_backward::Call<Linear>, LinearBackwardMutants()},
+        {"relu", &problems::relu::Call<Relu>, ReluMutants()},
+    };
+    // One line per curriculum group (reference/groups.h).
+    for (ProblemCode& p : ActivationProblems()) all.push_back(std::move(p));
+    for (ProblemCode& p : LossProblems()) all.push_back(std::move(p));
+    for (ProblemCode& p : OptimizerProblems()) all.push_back(std::move(p));
+    for (ProblemCode& p : NormalizationProblems()) all.push_back(std::move(p));
+    return all;
+  }();
   return problems;
 }
 

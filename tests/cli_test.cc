@@ -45,17 +45,21 @@ int64_t CountSubmissions(const Grader& g) {
 
 // --- every problem's own files -------------------------------------------------------------
 
-std::vector<std::string> ProblemFiles(bool mistakes) {
+// kind: "" (solution and starter), "mistakes", or "alternatives" (equivalent correct
+// formulations, e.g. momentum written with an unscaled velocity: they must score full marks).
+std::vector<std::string> ProblemFiles(const std::string& kind) {
   std::vector<std::string> out;
   for (const auto& dir : fs::directory_iterator(kProblems)) {
     if (!fs::exists(dir.path() / "problem.toml")) continue;
-    if (!mistakes) {
+    if (kind.empty()) {
       out.push_back(dir.path().filename().string() + "/solution.cpp");
       out.push_back(dir.path().filename().string() + "/starter.cpp");
       continue;
     }
-    for (const auto& m : fs::directory_iterator(dir.path() / "mistakes")) {
-      out.push_back(dir.path().filename().string() + "/mistakes/" + m.path().filename().string());
+    if (!fs::exists(dir.path() / kind)) continue;
+    for (const auto& m : fs::directory_iterator(dir.path() / kind)) {
+      out.push_back(dir.path().filename().string() + "/" + kind + "/" +
+                    m.path().filename().string());
     }
   }
   std::sort(out.begin(), out.end());
@@ -79,7 +83,7 @@ TEST_P(OwnFilesTest, SolutionFullMarksOthersLess) {
   json result = GradeJson(g, problem, kProblems / rel);
   ASSERT_EQ(result["status"], "graded") << result.dump(2);
   ASSERT_GT(result["max_score"].get<double>(), 0);
-  if (rel.ends_with("/solution.cpp")) {
+  if (rel.ends_with("/solution.cpp") || rel.find("/alternatives/") != std::string::npos) {
     EXPECT_EQ(result["score"], result["max_score"]) << result.dump(2);
     for (const auto& t : result["tests"]) EXPECT_EQ(t["verdict"], "passed") << t.dump();
   } else {
@@ -100,9 +104,11 @@ TEST_P(OwnFilesTest, SolutionFullMarksOthersLess) {
   EXPECT_EQ(CountSubmissions(g), 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Problems, OwnFilesTest, ::testing::ValuesIn(ProblemFiles(false)),
+INSTANTIATE_TEST_SUITE_P(Problems, OwnFilesTest, ::testing::ValuesIn(ProblemFiles("")), TestName);
+INSTANTIATE_TEST_SUITE_P(Mistakes, OwnFilesTest, ::testing::ValuesIn(ProblemFiles("mistakes")),
                          TestName);
-INSTANTIATE_TEST_SUITE_P(Mistakes, OwnFilesTest, ::testing::ValuesIn(ProblemFiles(true)), TestName);
+INSTANTIATE_TEST_SUITE_P(Alternatives, OwnFilesTest,
+                         ::testing::ValuesIn(ProblemFiles("alternatives")), TestName);
 
 // --- hostile and broken programs get their verdicts ----------------------------------------
 

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "db/store.h"
+#include "grader/curriculum.h"
 #include "grader/data_dir.h"
 #include "grader/generator.h"
 #include "grader/grade.h"
@@ -182,7 +183,9 @@ int Grade(const GlobalOptions& global, const GradeOptions& options) {
 }
 
 int ProblemsList(const GlobalOptions& global, bool json) {
-  auto problems = LoadAllProblems(ProblemsRoot(global));
+  auto loaded = LoadAllProblems(ProblemsRoot(global));
+  if (!loaded.ok()) return Fail(loaded.status());
+  auto problems = OrderByPrerequisites(std::move(*loaded));  // prerequisites first
   if (!problems.ok()) return Fail(problems.status());
   nlohmann::json list = nlohmann::json::array();
   for (const ProblemSpec& p : *problems) {

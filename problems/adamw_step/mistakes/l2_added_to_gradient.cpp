@@ -1,0 +1,16 @@
+// Adds λw to the gradient (Adam with L2 regularisation) instead of decaying the weights.
+#include <Eigen/Dense>
+#include <cmath>
+
+AdamWStepResult adamw_step(const Eigen::MatrixXd& w, const Eigen::MatrixXd& g,
+                           const AdamWState& state, const AdamWConfig& c) {
+  const Eigen::MatrixXd grad = g + c.weight_decay * w;
+  AdamWStepResult r;
+  r.state.t = state.t + 1;
+  r.state.m = c.beta1 * state.m + (1.0 - c.beta1) * grad;
+  r.state.v = c.beta2 * state.v.array() + (1.0 - c.beta2) * grad.array().square();
+  const Eigen::ArrayXXd m_hat = r.state.m.array() / (1.0 - std::pow(c.beta1, r.state.t));
+  const Eigen::ArrayXXd v_hat = r.state.v.array() / (1.0 - std::pow(c.beta2, r.state.t));
+  r.w = w.array() - c.lr * m_hat / (v_hat.sqrt() + c.eps);
+  return r;
+}

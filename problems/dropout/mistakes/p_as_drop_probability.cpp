@@ -1,0 +1,12 @@
+// Reads p as the probability of DROPPING a unit: keeps where U > p and scales by 1/(1 − p).
+#include <Eigen/Dense>
+
+Eigen::MatrixXd dropout_forward(const Eigen::MatrixXd& X, const Eigen::MatrixXd& U, double p,
+                                bool train) {
+  if (!train) return X;
+  return (X.array() * (U.array() > p).cast<double>() / (1.0 - p)).matrix();
+}
+
+Eigen::MatrixXd dropout_backward(const Eigen::MatrixXd& dY, const Eigen::MatrixXd& U, double p) {
+  return (dY.array() * (U.array() < p).cast<double>() / p).matrix();
+}

@@ -1,0 +1,69 @@
+// Reference self-checks of sigmoid, tanh and GELU: backward vs central differences of the
+// forward, and hand-computed cases from the statements.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "reference/activations.h"
+#include "tests/reference_check.h"
+
+namespace {
+
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+using namespace reference_check;
+
+TEST(ActivationReference, BackwardsMatchCentralDifferences) {
+  ExpectBackwardMatchesForward(reference::Sigmoid::sigmoid_forward,
+                               reference::Sigmoid::sigmoid_backward, 3.0);
+  ExpectBackwardMatchesForward(reference::Tanh::tanh_forward, reference::Tanh::tanh_backward, 2.0);
+  ExpectBackwardMatchesForward(reference::Gelu::gelu_forward, reference::Gelu::gelu_backward, 2.5);
+}
+
+TEST(ActivationReference, SigmoidHandCases) {
+  MatrixXd Z(1, 4);
+  Z << 0.0, std::log(3.0), -std::log(3.0), 800.0;
+  MatrixXd A(1, 4);
+  A << 0.5, 0.75, 0.25, 1.0;  // σ(ln 3) = 1/(1 + 1/3) = 3/4
+  EXPECT_LT(RelError(reference::Sigmoid::sigmoid_forward(Z), A), 1e-15);
+  MatrixXd extreme(1, 2);
+  extreme << -800.0, 1000.0;
+  const MatrixXd s = reference::Sigmoid::sigmoid_forward(extreme);
+  EXPECT_LT(s(0, 0), 1e-300);  // e^{−800} underflows (to 0 or a subnormal), no NaN
+  EXPECT_EQ(s(0, 1), 1.0);
+  MatrixXd dA(1, 4);
+  dA << 2.0, 1.0, 4.0, 1.0;
+  MatrixXd dZ(1, 4);
+  dZ << 2.0 * 0.25, 0.75 * 0.25, 4.0 * 0.25 * 0.75, 0.0;
+  EXPECT_LT(RelError(reference::Sigmoid::sigmoid_backward(Z, dA), dZ), 1e-15);
+}
+
+TEST(ActivationReference, TanhHandCases) {
+  MatrixXd Z(1, 3);
+  Z << 0.0, std::atanh(0.5), -900.0;
+  MatrixXd A(1, 3);
+  A << 0.0, 0.5, -1.0;
+  EXPECT_LT(RelError(reference::Tanh::tanh_forward(Z), A), 1e-15);
+  MatrixXd dA(1, 3);
+  dA << 3.0, 2.0, 1.0;
+  MatrixXd dZ(1, 3);
+  dZ << 3.0, 2.0 * 0.75, 0.0;  // 1 − 0.5² = 0.75
+  EXPECT_LT(RelError(reference::Tanh::tanh_backward(Z, dA), dZ), 1e-15);
+}
+
+TEST(ActivationReference, GeluHandCases) {
+  // x = 1: u = √(2/π)·1.044715 = 0.833554..., tanh u = 0.682...; Y = ½(1 + tanh u).
+  const double c = std::sqrt(2.0 / M_PI);
+  const double t1 = std::tanh(c * 1.044715);
+  MatrixXd X(1, 3);
+  X << 0.0, 1.0, -1.0;
+  MatrixXd Y(1, 3);
+  Y << 0.0, 0.5 * (1 + t1), -0.5 * (1 - t1);
+  EXPECT_LT(RelError(reference::Gelu::gelu_forward(X), Y), 1e-15);
+  EXPECT_NEAR(reference::Gelu::gelu_forward(X)(0, 1), 0.841192, 1e-6);  // published value
+  // GELU'(0) = ½.
+  EXPECT_DOUBLE_EQ(reference::Gelu::gelu_backward(MatrixXd::Zero(1, 1), MatrixXd::Ones(1, 1))(0, 0),
+                   0.5);
+}
+
+}  // namespace

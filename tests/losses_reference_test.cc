@@ -1,0 +1,123 @@
+// Reference self-checks of softmax, the losses and L2 regularisation: gradients vs central
+// differences, and hand-computed cases from the statements.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "reference/losses.h"
+#include "tests/reference_check.h"
+
+namespace {
+
+using Eigen::MatrixXd;
+using Eigen::VectorXd;
+using namespace reference_check;
+
+// --- losses --------------------------------------------------------------------------------
+
+TEST(LossReference, GradientsMatchCentralDifferences) {
+  const MatrixXd Z = Fixed(4, 5, 2.0, 3), T = Fixed(4, 5, 1.0, 4);
+  Eigen::VectorXi y(4);
+  y << 2, 0, 4, 1;
+  using reference::SoftmaxCrossEntropy;
+  EXPECT_LT(RelError(SoftmaxCrossEntropy::softmax_cross_entropy(Z, y).dZ,
+                     NumericalGradient(
+                         [&](const MatrixXd& z) {
+                           return SoftmaxCrossEntropy::softmax_cross_entropy(z, y).loss;
+                         },
+                         Z)),
+            1e-7);
+  EXPECT_LT(
+      RelError(reference::Mse::mse_loss(Z, T).dYhat,
+               NumericalGradient(
+                   [&](const MatrixXd& z) { return reference::Mse::mse_loss(z, T).loss; }, Z)),
+      1e-7);
+  const MatrixXd targets = (T.array() + 1.0) / 2.0;  // in [0, 1]
+  EXPECT_LT(RelError(reference::BceWithLogits::bce_with_logits(Z, targets).dZ,
+                     NumericalGradient(
+                         [&](const MatrixXd& z) {
+                           return reference::BceWithLogits::bce_with_logits(z, targets).loss;
+                         },
+                         Z)),
+            1e-7);
+  // The L2 penalty's weight gradient, with zero data gradients.
+  const TwoLayerParams params{Fixed(3, 4, 1.0, 5), Fixed(4, 1, 1.0, 6), Fixed(4, 2, 1.0, 7),
+                              Fixed(2, 1, 1.0, 8)};
+  const TwoLayerParams zero{MatrixXd::Zero(3, 4), Eigen::VectorXd::Zero(4), MatrixXd::Zero(4, 2),
+                            Eigen::VectorXd::Zero(2)};
+  auto penalty_of_w1 = [&](const MatrixXd& w1) {
+    TwoLayerParams p = params;
+    p.W1 = w1;
+    return reference::L2Regularization::l2_regularization(p, zero, 0.0, 0.7).loss;
+  };
+  const RegularizedLoss r = reference::L2Regularization::l2_regularization(params, zero, 0.0, 0.7);
+  EXPECT_LT(RelError(r.grads.W1, NumericalGradient(penalty_of_w1, params.W1)), 1e-7);
+  EXPECT_EQ(r.grads.b1, zero.b1);  // biases are not regularised
+}
+
+TEST(LossReference, SoftmaxHandCases) {
+  MatrixXd Z(3, 2);
+  Z << 0.0, std::log(3.0), 1000.0, 1000.0, -1000.0, -1000.0 + std::log(3.0);
+  MatrixXd P(3, 2);
+  P << 0.25, 0.75, 0.5, 0.5, 0.25, 0.75;
+  EXPECT_LT(RelError(reference::Softmax::softmax(Z), P), 1e-12);  // −1000 + ln 3 rounds at 1e-13
+}
+
+TEST(LossReference, SoftmaxCrossEntropyHandCases) {
+  // Uniform logits: P = 1/C everywhere, L = log C, dZ = (1/C − onehot)/N.
+  Eigen::VectorXi y(2);
+  y << 3, 0;
+  const SoftmaxCEResult r =
+      reference::SoftmaxCrossEntropy::softmax_cross_entropy(MatrixXd::Zero(2, 4), y);
+  EXPECT_NEAR(r.loss, std::log(4.0), 1e-15);
+  MatrixXd dZ = MatrixXd::Constant(2, 4, 0.25 / 2);
+  dZ(0, 3) -= 0.5;
+  dZ(1, 0) -= 0.5;
+  EXPECT_LT(RelError(r.dZ, dZ), 1e-15);
+  // The true class 2000 below the maximum: L = 2000 + log(1 + e^{−2000}) = 2000, finite.
+  MatrixXd far(1, 2);
+  far << 1000.0, -1000.0;
+  Eigen::VectorXi second(1);
+  second << 1;
+  EXPECT_DOUBLE_EQ(reference::SoftmaxCrossEntropy::softmax_cross_entropy(far, second).loss, 2000.0);
+}
+
+TEST(LossReference, MseHandCase) {
+  MatrixXd Yhat(2, 2), Y(2, 2);
+  Yhat << 1, 2, 3, 4;
+  Y << 0, 0, 1, 1;
+  // differences 1, 2, 2, 3: Σ d² = 18; L = 18 / (2·2) = 4.5; dŶ = d / 2.
+  const MseResult r = reference::Mse::mse_loss(Yhat, Y);
+  EXPECT_DOUBLE_EQ(r.loss, 4.5);
+  MatrixXd d(2, 2);
+  d << 0.5, 1.0, 1.0, 1.5;
+  EXPECT_LT(RelError(r.dYhat, d), 1e-15);
+}
+
+TEST(LossReference, BceHandCases) {
+  MatrixXd Z(1, 3), Y(1, 3);
+  Z << 0.0, 1000.0, 1000.0;
+  Y << 1.0, 1.0, 0.0;
+  // ℓ(0, 1) = log 2; ℓ(1000, 1) = 0 (to within e^{−1000}); ℓ(1000, 0) = 1000. N = 1.
+  const BceResult r = reference::BceWithLogits::bce_with_logits(Z, Y);
+  EXPECT_DOUBLE_EQ(r.loss, std::log(2.0) + 1000.0);
+  MatrixXd dZ(1, 3);
+  dZ << -0.5, 0.0, 1.0;
+  EXPECT_LT(RelError(r.dZ, dZ), 1e-15);
+}
+
+TEST(LossReference, L2HandCase) {
+  const TwoLayerParams params{MatrixXd::Ones(2, 3), Eigen::VectorXd::Ones(3),
+                              MatrixXd::Constant(3, 1, 2.0), Eigen::VectorXd::Ones(1)};
+  const TwoLayerParams grads{MatrixXd::Zero(2, 3), Eigen::VectorXd::Constant(3, 0.5),
+                             MatrixXd::Ones(3, 1), Eigen::VectorXd::Constant(1, -1.0)};
+  // ‖W1‖² = 6, ‖W2‖² = 12: L = 1.5 + 0.1/2 · 18 = 2.4.
+  const RegularizedLoss r = reference::L2Regularization::l2_regularization(params, grads, 1.5, 0.1);
+  EXPECT_DOUBLE_EQ(r.loss, 2.4);
+  EXPECT_LT(RelError(r.grads.W1, MatrixXd::Constant(2, 3, 0.1)), 1e-15);
+  EXPECT_LT(RelError(r.grads.W2, MatrixXd::Constant(3, 1, 1.2)), 1e-15);
+  EXPECT_EQ(r.grads.b1, grads.b1);
+  EXPECT_EQ(r.grads.b2, grads.b2);
+}
+
+}  // namespace
