@@ -184,8 +184,8 @@ TEST(ValidateCliTest, RejectsTheInadequateFixture) {
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   for (const char* expected :
        {"relu: FAILED", "prerequisites form a cycle: relu -> relu",
-        "mutant 'derivative_one_at_zero' is not separated from the reference on test "
-        "'backward_small'",
+        "mutant 'derivative_one_at_zero' is not separated from the reference by any test of "
+        "entry 'relu_backward'",
         "mistakes/sign_flipped.cpp: no mutant of 'relu' has the id 'sign_flipped'",
         "skill 'activation-forward' is not declared in skills.toml",
         "validated 1 problem: 0 ok, 1 failed"}) {
