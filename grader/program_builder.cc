@@ -214,7 +214,9 @@ base::Status ProgramBuilder::BuildPrebuilt(const ProblemSpec& problem, const fs:
   // One relocatable object: the learner's own main() then collides with the harness's.
   argv = {toolchain_.linker.string(), "-r", "-o", (build_dir / "runtime.o").string()};
   argv.insert(argv.end(), objects.begin(), objects.end());
-  return run(argv, "linking the harness");
+  RETURN_IF_ERROR(run(argv, "linking the harness"));
+  for (const std::string& object : objects) fs::remove(object);  // only runtime.o is used
+  return base::Status::Ok();
 }
 
 base::StatusOr<BuiltProgram> ProgramBuilder::Build(const ProblemSpec& problem,

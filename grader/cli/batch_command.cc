@@ -1,5 +1,6 @@
 #include "grader/cli/batch_command.h"
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <dirent.h>
 #include <signal.h>
 #include <unistd.h>
@@ -119,12 +120,27 @@ struct Shared {
   std::vector<std::string> errors;
 };
 
+// Opens a store for the batch. In WAL mode, synchronous=NORMAL keeps every commit atomic and
+// durable against a crash of this process (SIGKILL included); only a power loss may drop the
+// last commits, which a re-run then grades again. It spares one fsync per submission, which
+// was most of a cache hit's time.
+base::StatusOr<std::unique_ptr<db::Store>> OpenBatchStore(const std::string& path) {
+  auto store = db::Store::Open(path);
+  if (!store.ok()) return store.status();
+  try {
+    (*store)->database().exec("PRAGMA synchronous = NORMAL");
+  } catch (const std::exception& e) {
+    return base::Status::Internal(std::string("configuring ") + path + ": " + e.what());
+  }
+  return store;
+}
+
 void Worker(Shared& shared) {
   struct CountReturn {
     Shared& shared;
     ~CountReturn() { shared.returned.fetch_add(1); }
   } count_return{shared};
-  auto store = db::Store::Open(shared.database);
+  auto store = OpenBatchStore(shared.database);
   if (!store.ok()) {
     std::lock_guard<std::mutex> lock(shared.errors_mutex);
     shared.errors.push_back(store.status().message());
@@ -232,7 +248,7 @@ int Batch(const GlobalOptions& global, const BatchOptions& options) {
   if (!data_dir.ok()) return InputError(data_dir.status().message());
   auto secret = LoadOrCreateSecret(data_dir->secret_key());
   if (!secret.ok()) return InternalError(secret.status().message());
-  auto store = db::Store::Open(data_dir->database().string());
+  auto store = OpenBatchStore(data_dir->database().string());
   if (!store.ok()) return InternalError(store.status().message());
 
   SandboxRunner runner;
