@@ -215,7 +215,10 @@ base::Status ProgramBuilder::BuildPrebuilt(const ProblemSpec& problem, const fs:
   argv = {toolchain_.linker.string(), "-r", "-o", (build_dir / "runtime.o").string()};
   argv.insert(argv.end(), objects.begin(), objects.end());
   RETURN_IF_ERROR(run(argv, "linking the harness"));
-  for (const std::string& object : objects) fs::remove(object);  // only runtime.o is used
+  for (const std::string& object : objects) {
+    std::error_code ec;
+    fs::remove(object, ec);  // only runtime.o is used
+  }
   return base::Status::Ok();
 }
 
@@ -227,8 +230,10 @@ base::StatusOr<BuiltProgram> ProgramBuilder::Build(const ProblemSpec& problem,
   RETURN_IF_ERROR(WriteFile(work_dir / "submission.cpp", source));
   // Copies, not links: the compiler may write in the work directory, and must never reach the
   // shared cache (the hardened sandbox does not even mount it).
-  RETURN_IF_ERROR(CopyFile(problem.dir / "api.h", work_dir / "api.h"));
-  RETURN_IF_ERROR(CopyFile(source_root_ / "grader/harness/prelude.h", work_dir / "prelude.h"));
+  // The declarations come from the PCH; a learner who writes #include "api.h" gets this stub,
+  // not a second copy of the problem's types (which would be redefinitions).
+  RETURN_IF_ERROR(WriteFile(work_dir / "api.h",
+                            "#pragma once\n// The problem's declarations are already included.\n"));
   RETURN_IF_ERROR(CopyFile(prebuilt->pch, work_dir / "pch.pch"));
   RETURN_IF_ERROR(CopyFile(prebuilt->runtime, work_dir / "runtime.o"));
 

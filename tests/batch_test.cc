@@ -336,4 +336,17 @@ TEST(CacheTest, IdenticalResubmissionHitsAndOneCharacterChangeMisses) {
   EXPECT_EQ(nlohmann::json::parse(third.out)["score"], 0.0);
 }
 
+TEST(FastPathTest, IncludingTheApiHeaderStillCompiles) {
+  // The declarations come from the precompiled header; the learner's own include of api.h
+  // must not declare the problem's types a second time.
+  Grader g;
+  TempDir dir;
+  const fs::path file = dir.path() / "with_include.cpp";
+  WriteFile(file, "#include \"api.h\"\n" +
+                      ReadFile(fs::path(GRADER_SOURCE_DIR) / "problems/linear_backward/solution.cpp"));
+  CommandResult r = g.Run({"grade", "--problem", "linear_backward", "--format", "json", file.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["score"], 6.0) << r.out;
+}
+
 }  // namespace
