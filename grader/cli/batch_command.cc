@@ -319,7 +319,7 @@ int Batch(const GlobalOptions& global, const BatchOptions& options) {
     for (std::thread& w : workers) w.join();
     progress.Show(shared.done.load(), true);
   }
-  pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+  // Signals stay blocked until exit: a second Ctrl-C must not kill us before the outputs.
 
   // Outputs and summary come from the database: this run's items, graded now or before.
   items = batch::LoadItems(**store, *run_id);
