@@ -56,6 +56,12 @@ const fs::path& Scratch() {
     if (mkdtemp(t.data()) == nullptr) std::abort();
     // One prebuilt cache for the whole run: it is built once per problem in real use too.
     setenv("GRADER_CACHE", (fs::path(t) / "cache").c_str(), 1);
+    // Removed at exit; the path is leaked on purpose so that it outlives static destructors.
+    static const std::string* const to_remove = new std::string(t);
+    std::atexit([] {
+      std::error_code ec;
+      fs::remove_all(*to_remove, ec);
+    });
     return fs::path(t);
   }();
   return dir;
