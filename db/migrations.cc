@@ -11,7 +11,7 @@ namespace {
 
 // The schema, one script per version. Append new migrations at the end; never edit or reorder
 // one that has shipped (databases in the field have already applied it).
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // 1: submissions and their per-test results.
     R"sql(
 CREATE TABLE submissions (
@@ -80,6 +80,35 @@ CREATE TABLE skill_mastery (
   last_submission_id INTEGER NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
   updated_at TEXT NOT NULL,
   PRIMARY KEY (learner, skill)
+);
+)sql",
+    // 3: the result cache and resumable batch runs (issue 6).
+    R"sql(
+CREATE TABLE result_cache (
+  cache_key TEXT PRIMARY KEY,
+  submission_id INTEGER NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE batch_runs (
+  id INTEGER PRIMARY KEY,
+  run_key TEXT NOT NULL UNIQUE,
+  problem_id TEXT NOT NULL,
+  source TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  finished_at TEXT NULL
+);
+CREATE TABLE batch_items (
+  run_id INTEGER NOT NULL REFERENCES batch_runs (id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  learner TEXT NOT NULL,
+  file TEXT NOT NULL,
+  late INTEGER NOT NULL CHECK (late IN (0, 1)),
+  source_hash TEXT NOT NULL,
+  submission_id INTEGER NULL REFERENCES submissions (id),
+  cache_hit INTEGER NOT NULL DEFAULT 0 CHECK (cache_hit IN (0, 1)),
+  elapsed_ms INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (run_id, position),
+  UNIQUE (run_id, learner)
 );
 )sql",
 };

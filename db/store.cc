@@ -144,7 +144,8 @@ base::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
 
 int Store::SchemaVersion() const { return schema_version_; }
 
-base::StatusOr<int64_t> Store::RecordSubmission(const SubmissionRecord& submission) {
+base::StatusOr<int64_t> Store::RecordSubmission(const SubmissionRecord& submission,
+                                                const InTransaction& in_transaction) {
   const std::string context = "recording submission of learner '" + submission.learner +
                               "' for problem '" + submission.problem_id + "'";
   try {
@@ -186,6 +187,7 @@ base::StatusOr<int64_t> Store::RecordSubmission(const SubmissionRecord& submissi
       }
     }
     InsertLearningRowsOrThrow(id, submission);
+    if (in_transaction) in_transaction(*database_, id);
     transaction.commit();
     return id;
   } catch (const std::exception& e) {

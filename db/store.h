@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -109,7 +110,12 @@ class Store {
   // params.prior. `id` is ignored; empty created_at / graded_at are set to now
   // ("2026-11-28T18:00:00.123Z"). On any error (e.g. a value breaking a schema constraint:
   // status, visibility) nothing is written and kInternal names the submission and the test.
-  base::StatusOr<int64_t> RecordSubmission(const SubmissionRecord& submission);
+  // `in_transaction`, when given, runs inside the same transaction after the rows are written,
+  // with the new id (e.g. to link a batch item or a cache entry); if it throws, nothing is
+  // written and the exception's text is in the returned kInternal.
+  using InTransaction = std::function<void(SQLite::Database&, int64_t submission_id)>;
+  base::StatusOr<int64_t> RecordSubmission(const SubmissionRecord& submission,
+                                           const InTransaction& in_transaction = nullptr);
   // The submission with its tests in position order; kNotFound for an unknown id.
   base::StatusOr<SubmissionRecord> GetSubmission(int64_t id) const;
   // At most `limit` submissions, most recent (highest id) first; an empty learner matches every

@@ -77,14 +77,49 @@ std::string DescribeFailure(const sandbox::Outcome& outcome) {
   return "";
 }
 
+// Our sources compiled into the runtime object, relative to the source root.
+constexpr const char* kHarnessSources[] = {
+    "grader/harness/harness_main.cc",
+    "grader/harness/harness_entry.cc",
+    "grader/harness/wire.cc",
+    "reference/eigen_io.cc",
+};
+
+// Every file whose content goes into the PCH or the runtime object.
+std::vector<fs::path> PrebuiltInputs(const fs::path& root, const ProblemSpec& problem) {
+  std::vector<fs::path> files;
+  for (const char* source : kHarnessSources) files.push_back(root / source);
+  for (const char* header : {"grader/harness/wire.h", "grader/harness/prelude.h",
+                             "grader/harness/exit_codes.h", "grader/harness/pch_warmup.h",
+                             "reference/tensor.h", "reference/eigen_io.h", "base/status.h"}) {
+    files.push_back(root / header);
+  }
+  files.push_back(problem.dir / "api.h");
+  files.push_back(problem.dir / "adapter.h");
+  return files;
+}
+
+// The PCH of a problem takes a few seconds of CPU; under a loaded machine, much longer.
+sandbox::Limits PrebuildLimits() {
+  sandbox::Limits limits = CompileLimits();
+  limits.cpu_time = std::chrono::seconds(120);
+  limits.wall_time = std::chrono::seconds(600);
+  limits.file_size_bytes = 512LL << 20;
+  return limits;
+}
+
 }  // namespace
 
 std::string Toolchain::Fingerprint() const {
-  struct stat st{};
   std::ostringstream key;
   key << cxx.string() << '\n' << linker.string() << '\n' << eigen_include.string() << '\n';
-  if (::stat(cxx.c_str(), &st) == 0) key << st.st_size << ':' << st.st_mtime << '\n';
+  for (const fs::path& binary : {cxx, linker}) {
+    struct stat st{};
+    if (::stat(binary.c_str(), &st) == 0) key << st.st_size << ':' << st.st_mtime << '\n';
+  }
   for (const std::string& flag : flags) key << flag << '\n';
+  key << "--\n";
+  for (const std::string& flag : link_flags) key << flag << '\n';
   return key.str();
 }
 
@@ -95,105 +130,131 @@ ProgramBuilder::ProgramBuilder(ProcessRunner& runner, fs::path source_root, fs::
       cache_dir_(std::move(cache_dir)),
       toolchain_(std::move(toolchain)) {}
 
-base::StatusOr<fs::path> ProgramBuilder::HarnessObject(const ProblemSpec& problem) {
-  const std::vector<fs::path> sources = {
-      source_root_ / "grader/harness/harness_main.cc",
-      source_root_ / "grader/harness/harness_entry.cc",
-      source_root_ / "grader/harness/wire.cc",
-      source_root_ / "reference/eigen_io.cc",
-  };
-  const std::vector<fs::path> headers = {
-      source_root_ / "grader/harness/wire.h",       source_root_ / "grader/harness/prelude.h",
-      source_root_ / "grader/harness/exit_codes.h", source_root_ / "reference/tensor.h",
-      source_root_ / "reference/eigen_io.h",        source_root_ / "base/status.h",
-      problem.dir / "api.h",                        problem.dir / "adapter.h",
-  };
+base::StatusOr<Prebuilt> ProgramBuilder::Prepare(const ProblemSpec& problem) {
   std::string key = toolchain_.Fingerprint() + problem.id + "\n";
-  for (const auto& list : {sources, headers}) {
-    for (const fs::path& file : list) {
-      auto text = ReadFile(file);
-      if (!text.ok()) return text.status();
-      key += file.filename().string() + "\n" + *text;
-    }
+  for (const fs::path& file : PrebuiltInputs(source_root_, problem)) {
+    auto text = ReadFile(file);
+    if (!text.ok()) return text.status();
+    key += file.filename().string() + "\n" + std::to_string(text->size()) + "\n" + *text;
   }
-  const fs::path object = cache_dir_ / ("harness-" + problem.id + "-" + Sha256Hex(key).substr(0, 16) + ".o");
-  if (fs::exists(object)) return object;
+  Prebuilt prebuilt;
+  prebuilt.key = Sha256Hex(key);
+  const fs::path dir = cache_dir_ / ("prebuilt-" + problem.id + "-" + prebuilt.key.substr(0, 16));
+  prebuilt.pch = dir / "pch.pch";
+  prebuilt.runtime = dir / "runtime.o";
+  if (fs::exists(prebuilt.runtime)) return prebuilt;
 
-  // Build in a private temporary directory, then rename into place (atomic for readers).
+  // Build in a private temporary directory, then rename the directory into place (atomic for
+  // readers: a reader sees all of it or none of it).
   std::string tmp_template = (cache_dir_ / "build-XXXXXX").string();
   if (::mkdtemp(tmp_template.data()) == nullptr) {
     return base::Status::Internal("cannot create a build directory in " + cache_dir_.string());
   }
   const fs::path build_dir = tmp_template;
-  std::vector<std::string> objects;
-  base::Status status = base::Status::Ok();
-  for (const fs::path& source : sources) {
-    const std::string out = (build_dir / (source.stem().string() + ".o")).string();
-    sandbox::Command command;
-    command.argv = {toolchain_.cxx.string()};
-    for (const std::string& flag : toolchain_.flags) command.argv.push_back(flag);
-    command.argv.insert(command.argv.end(),
-                        {"-isystem", toolchain_.eigen_include.string(), "-I", source_root_.string(),
-                         "-include", (source_root_ / "grader/harness/prelude.h").string(),
-                         "-DGRADER_ADAPTER=\"problems/" + problem.id + "/adapter.h\"",
-                         "-DGRADER_PROBLEM_NAMESPACE=problems::" + problem.id, "-c",
-                         source.string(), "-o", out});
-    command.env = CompilerEnvironment(build_dir);
-    command.working_dir = build_dir.string();
-    command.writable_dirs = {build_dir.string()};
-    command.readonly_dirs = {source_root_.string()};
-    sandbox::Outcome outcome = runner_.Run(command, CompileLimits(), sandbox::Policy::kCompile);
-    if (outcome.status != sandbox::Status::kOk || outcome.exit_code != 0) {
-      status = base::Status::Internal("building the harness of " + problem.id + " failed (" +
-                                      sandbox::StatusName(outcome.status) + "): " +
-                                      outcome.error + outcome.stderr_data.substr(0, 2000));
-      break;
-    }
-    objects.push_back(out);
-  }
-  if (status.ok()) {
-    // One relocatable object: the learner's own main() then collides with the harness's.
-    sandbox::Command link;
-    link.argv = {toolchain_.linker.string(), "-r", "-o", (build_dir / "harness.o").string()};
-    link.argv.insert(link.argv.end(), objects.begin(), objects.end());
-    link.env = CompilerEnvironment(build_dir);
-    link.working_dir = build_dir.string();
-    link.writable_dirs = {build_dir.string()};
-    sandbox::Outcome outcome = runner_.Run(link, CompileLimits(), sandbox::Policy::kCompile);
-    if (outcome.status != sandbox::Status::kOk || outcome.exit_code != 0) {
-      status = base::Status::Internal("linking the harness of " + problem.id + " failed: " +
-                                      outcome.error + outcome.stderr_data.substr(0, 2000));
-    } else if (::rename((build_dir / "harness.o").c_str(), object.c_str()) != 0) {
-      status = base::Status::Internal("cannot install " + object.string());
-    }
+  base::Status status = BuildPrebuilt(problem, build_dir);
+  if (status.ok() && ::rename(build_dir.c_str(), dir.c_str()) != 0) {
+    // Another process installed the same build first (the directory is not empty): use it.
+    if (!fs::exists(prebuilt.runtime)) status = base::Status::Internal("cannot install " + dir.string());
   }
   std::error_code ec;
   fs::remove_all(build_dir, ec);
   if (!status.ok()) return status;
-  return object;
+  return prebuilt;
+}
+
+base::Status ProgramBuilder::BuildPrebuilt(const ProblemSpec& problem, const fs::path& build_dir) {
+  auto run = [&](std::vector<std::string> argv, const std::string& what) -> base::Status {
+    sandbox::Command command;
+    command.argv = std::move(argv);
+    command.env = CompilerEnvironment(build_dir);
+    command.working_dir = build_dir.string();
+    command.writable_dirs = {build_dir.string()};
+    // Our own sources and the problem's headers: visible read-only to this trusted build only.
+    command.readonly_dirs = {source_root_.string(), problem.dir.string()};
+    sandbox::Outcome outcome = runner_.Run(command, PrebuildLimits(), sandbox::Policy::kCompile);
+    if (outcome.status != sandbox::Status::kOk || outcome.exit_code != 0) {
+      return base::Status::Internal(what + " of " + problem.id + " failed (" +
+                                    sandbox::StatusName(outcome.status) + "): " + outcome.error +
+                                    outcome.stderr_data.substr(0, 2000));
+    }
+    return base::Status::Ok();
+  };
+  auto compiler = [&] {
+    std::vector<std::string> argv = {toolchain_.cxx.string()};
+    argv.insert(argv.end(), toolchain_.flags.begin(), toolchain_.flags.end());
+    argv.insert(argv.end(), {"-isystem", toolchain_.eigen_include.string()});
+    return argv;
+  };
+  // The PCH header: the prelude first (it redefines eigen_assert before Eigen is seen).
+  const std::string header =
+      "#include \"" + (source_root_ / "grader/harness/prelude.h").string() + "\"\n#include \"" +
+      (problem.dir / "api.h").string() + "\"\n#include \"" +
+      (source_root_ / "grader/harness/pch_warmup.h").string() + "\"\n";
+  RETURN_IF_ERROR(WriteFile(build_dir / "pch.h", header));
+  const std::string pch = (build_dir / "pch.pch").string();
+  std::vector<std::string> argv = compiler();
+  // Embedding the headers makes the PCH usable from any directory, without the cache's paths.
+  argv.insert(argv.end(), {"-x", "c++-header", "pch.h", "-fpch-instantiate-templates",
+                           "-fpch-codegen", "-Xclang", "-fmodules-embed-all-files", "-o", pch});
+  RETURN_IF_ERROR(run(argv, "building the precompiled header"));
+  std::vector<std::string> objects = {(build_dir / "pch.o").string()};
+  argv = {toolchain_.cxx.string()};
+  argv.insert(argv.end(), toolchain_.flags.begin(), toolchain_.flags.end());
+  argv.insert(argv.end(), {"-c", pch, "-o", objects[0]});
+  RETURN_IF_ERROR(run(argv, "compiling the precompiled header's code"));
+
+  for (const char* source : kHarnessSources) {
+    const fs::path path = source_root_ / source;
+    objects.push_back((build_dir / (path.stem().string() + ".o")).string());
+    argv = compiler();
+    argv.insert(argv.end(), {"-I", source_root_.string(), "-include-pch", pch,
+                             "-DGRADER_ADAPTER=\"problems/" + problem.id + "/adapter.h\"",
+                             "-DGRADER_PROBLEM_NAMESPACE=problems::" + problem.id, "-c",
+                             path.string(), "-o", objects.back()});
+    RETURN_IF_ERROR(run(argv, std::string("compiling the harness (") + source + ")"));
+  }
+  // One relocatable object: the learner's own main() then collides with the harness's.
+  argv = {toolchain_.linker.string(), "-r", "-o", (build_dir / "runtime.o").string()};
+  argv.insert(argv.end(), objects.begin(), objects.end());
+  RETURN_IF_ERROR(run(argv, "linking the harness"));
+  for (const std::string& object : objects) {
+    std::error_code ec;
+    fs::remove(object, ec);  // only runtime.o is used
+  }
+  return base::Status::Ok();
 }
 
 base::StatusOr<BuiltProgram> ProgramBuilder::Build(const ProblemSpec& problem,
                                                    const std::string& source,
                                                    const fs::path& work_dir) {
-  auto harness = HarnessObject(problem);
-  if (!harness.ok()) return harness.status();
+  auto prebuilt = Prepare(problem);
+  if (!prebuilt.ok()) return prebuilt.status();
   RETURN_IF_ERROR(WriteFile(work_dir / "submission.cpp", source));
-  RETURN_IF_ERROR(CopyFile(problem.dir / "api.h", work_dir / "api.h"));
-  RETURN_IF_ERROR(CopyFile(source_root_ / "grader/harness/prelude.h", work_dir / "prelude.h"));
-  RETURN_IF_ERROR(CopyFile(*harness, work_dir / "harness.o"));
+  // Copies, not links: the compiler may write in the work directory, and must never reach the
+  // shared cache (the hardened sandbox does not even mount it).
+  // The declarations come from the PCH; a learner who writes #include "api.h" gets this stub,
+  // not a second copy of the problem's types (which would be redefinitions).
+  RETURN_IF_ERROR(WriteFile(work_dir / "api.h",
+                            "#pragma once\n// The problem's declarations are already included.\n"));
+  RETURN_IF_ERROR(CopyFile(prebuilt->pch, work_dir / "pch.pch"));
+  RETURN_IF_ERROR(CopyFile(prebuilt->runtime, work_dir / "runtime.o"));
 
   sandbox::Command command;
   command.argv = {toolchain_.cxx.string()};
   for (const std::string& flag : toolchain_.flags) command.argv.push_back(flag);
+  // The PCH force-includes prelude.h and api.h, as -include did.
   command.argv.insert(command.argv.end(),
-                      {"-fmax-errors=20", "-Wall", "-isystem", toolchain_.eigen_include.string(),
-                       "-include", "./prelude.h", "-include", "./api.h", "submission.cpp",
-                       "harness.o", "-static", "-o", "program"});
+                      {"-ferror-limit=20", "-Wall", "-isystem", toolchain_.eigen_include.string(),
+                       "-include-pch", "pch.pch", "submission.cpp", "runtime.o"});
+  for (const std::string& flag : toolchain_.link_flags) command.argv.push_back(flag);
+  command.argv.insert(command.argv.end(), {"-o", "program"});
   command.env = CompilerEnvironment(work_dir);
   command.working_dir = work_dir.string();
   command.writable_dirs = {work_dir.string()};
   sandbox::Outcome outcome = runner_.Run(command, CompileLimits(), sandbox::Policy::kCompile);
+  // The program is all that is needed from here on; the 50 MB PCH copy goes now.
+  std::error_code ec;
+  fs::remove(work_dir / "pch.pch", ec);
   if (outcome.status == sandbox::Status::kSandboxError) {
     return base::Status::Internal("the compiler sandbox failed: " + outcome.error);
   }

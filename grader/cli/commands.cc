@@ -10,7 +10,10 @@
 
 #include "db/store.h"
 #include "grader/curriculum.h"
+#include "grader/cli/batch_command.h"
 #include "grader/data_dir.h"
+#include "grader/batch/outputs.h"
+#include "grader/cached_grade.h"
 #include "grader/generator.h"
 #include "grader/grade.h"
 #include "grader/program_builder.h"
@@ -40,6 +43,8 @@ int Fail(const base::Status& status) {
                                                       : InputError(status.message());
 }
 
+}  // namespace
+
 fs::path ProblemsRoot(const GlobalOptions& global) {
   if (!global.problems_dir.empty()) return global.problems_dir;
   if (const char* env = std::getenv("GRADER_PROBLEMS"); env != nullptr && *env != '\0') return env;
@@ -64,6 +69,8 @@ base::StatusOr<ProblemSpec> FindProblem(const GlobalOptions& global, const std::
   }
   return problem;
 }
+
+namespace {
 
 // Reads a submission, refusing what is not a regular, readable file.
 base::StatusOr<std::string> ReadSubmission(const std::string& path) {
@@ -98,51 +105,16 @@ base::Status ValidateLearner(const std::string& learner) {
   return base::Status::Ok();
 }
 
-db::SubmissionRecord ToRecord(const ProblemSpec& problem, const std::string& learner,
-                              const std::string& source, const GradeResult& result) {
-  db::SubmissionRecord record;
-  record.learner = learner;
-  record.problem_id = problem.id;
-  record.problem_version = problem.version;
-  record.source_hash = Sha256Hex(source);
-  record.source = source;
-  record.status = SubmissionStatusName(result.status);
-  record.score = result.score;
-  record.max_score = result.max_score;
-  record.compile_output = result.compile_output;
-  for (const TestResult& t : result.tests) {
-    db::TestResultRecord r;
-    r.name = t.name;
-    r.entry = t.entry;
-    r.visibility = VisibilityName(t.visibility);
-    r.verdict = VerdictName(t.verdict);
-    r.score = t.score;
-    r.max_score = t.max_score;
-    r.message = t.message;
-    if (t.max_rel_error && std::isfinite(*t.max_rel_error)) r.max_rel_error = t.max_rel_error;
-    r.cpu_time_ms = t.cpu_time.count();
-    r.wall_time_ms = t.wall_time.count();
-    r.peak_memory_bytes = t.peak_memory_bytes;
-    if (t.diagnosis) {
-      const Diagnosis& d = *t.diagnosis;
-      const bool known = d.kind == Diagnosis::Kind::kMisconception;
-      r.diagnosis = db::DiagnosisRecord{known ? d.misconception : "", known ? "" : d.pattern,
-                                        d.skills, known ? d.explanation : d.detail};
-    }
-    record.tests.push_back(r);
-  }
-  return record;
-}
+}  // namespace
 
 fs::path WorkParent() {
   const char* tmp = std::getenv("TMPDIR");
   return (tmp != nullptr && *tmp != '\0') ? fs::path(tmp) : fs::path("/tmp");
 }
 
-}  // namespace
-
 int Grade(const GlobalOptions& global, const GradeOptions& options) {
   // Everything the user gave us is checked before anything is created or written.
+  if (!IsKnownFormat(options.format)) return InputError("unknown --format " + options.format);
   if (base::Status s = ValidateLearner(options.learner); !s.ok()) return Fail(s);
   auto problem = FindProblem(global, options.problem);
   if (!problem.ok()) return Fail(problem.status());
@@ -164,17 +136,20 @@ int Grade(const GlobalOptions& global, const GradeOptions& options) {
   SandboxRunner runner;
   ProgramBuilder builder(runner, GRADER_SOURCE_DIR, data_dir->cache());
   GradeContext context{&runner, &builder, *secret, WorkParent()};
-  GradeResult result = GradeSubmission(*problem, *source, context);
-
-  db::SubmissionRecord record = ToRecord(*problem, options.learner, *source, result);
-  record.observations = SkillEvidence(*problem, result, catalog);
-  auto id = (*store)->RecordSubmission(record);
-  if (!id.ok()) return InternalError("recording the result failed: " + id.status().message());
-  SubmissionInfo info{*id, options.learner};
-  if (options.json) {
+  auto grader = CachedGrader::Create(*problem, context, !options.no_cache);
+  if (!grader.ok()) return InternalError(grader.status().message());
+  auto graded = grader->GradeAndRecord(**store, options.learner, *source);
+  if (!graded.ok()) return InternalError("recording the result failed: " + graded.status().message());
+  const GradeResult& result = graded->result;
+  SubmissionInfo info{graded->submission_id, options.learner};
+  if (options.json || options.format == "json") {
     std::cout << ResultJson(*problem, info, result).dump(2) << "\n";
-  } else {
+  } else if (options.format == "text") {
     std::cout << ResultText(*problem, info, result);
+  } else {
+    std::cout << FormatOne(*problem, options.format,
+                           {options.learner, options.file, false, graded->submission_id,
+                            graded->cache_hit, 0, result});
   }
   if (result.status == SubmissionStatus::kInternalError) {
     return InternalError(result.internal_error);

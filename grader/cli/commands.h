@@ -4,8 +4,13 @@
 //   3  internal error: the grader itself failed
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
+
+#include "base/status.h"
+#include "grader/batch/outputs.h"
+#include "grader/problem_spec.h"
 
 namespace grader::cli {
 
@@ -23,7 +28,15 @@ struct GradeOptions {
   std::string learner = "anonymous";
   std::string file;
   bool json = false;
+  std::string format = "text";  // text | json | csv | junit | gradescope (batch_command.cc)
+  bool no_cache = false;
 };
+
+// Shared by the commands: the problems folder, a problem with its reference code, and where
+// private work directories go.
+std::filesystem::path ProblemsRoot(const GlobalOptions& global);
+base::StatusOr<ProblemSpec> FindProblem(const GlobalOptions& global, const std::string& id);
+std::filesystem::path WorkParent();
 
 int Grade(const GlobalOptions& global, const GradeOptions& options);
 int ProblemsList(const GlobalOptions& global, bool json);

@@ -31,13 +31,6 @@ int Fail(const base::Status& status) {
   return kExitInputError;
 }
 
-// As commands.cc: --problems, else $GRADER_PROBLEMS, else the source tree's problems/.
-fs::path ProblemsRoot(const GlobalOptions& global) {
-  if (!global.problems_dir.empty()) return global.problems_dir;
-  if (const char* env = std::getenv("GRADER_PROBLEMS"); env != nullptr && *env != '\0') return env;
-  return fs::path(GRADER_SOURCE_DIR) / "problems";
-}
-
 std::string Fixed(double x, int digits) {
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%.*f", digits, x);

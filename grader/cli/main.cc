@@ -3,6 +3,7 @@
 
 #include <iostream>
 
+#include "grader/cli/batch_command.h"
 #include "grader/cli/commands.h"
 #include "grader/cli/learner_commands.h"
 
@@ -22,7 +23,20 @@ int main(int argc, char** argv) {
   grade_cmd->add_option("--problem", grade.problem, "Problem id")->required();
   grade_cmd->add_option("--learner", grade.learner, "Learner name (default: anonymous)");
   grade_cmd->add_flag("--json", grade.json, "Print the result as JSON");
+  grade_cmd->add_option("--format", grade.format, "text (default), json, csv, junit, gradescope");
+  grade_cmd->add_flag("--no-cache", grade.no_cache, "Grade even if an identical result is cached");
   grade_cmd->add_option("file", grade.file, "The submission's .cpp file")->required();
+
+  BatchOptions batch;
+  CLI::App* batch_cmd = app.add_subcommand("batch", "Grade a folder or .zip of submissions");
+  batch_cmd->add_option("--problem", batch.problem, "Problem id")->required();
+  batch_cmd->add_option("--jobs", batch.jobs, "Parallel workers (default: number of cores)");
+  batch_cmd->add_option("--csv", batch.csv, "Write a CSV gradebook");
+  batch_cmd->add_option("--json", batch.json, "Write all results as JSON");
+  batch_cmd->add_option("--junit", batch.junit, "Write JUnit XML (one testsuite per learner)");
+  batch_cmd->add_option("--gradescope", batch.gradescope_dir, "Write DIR/<learner>/results.json");
+  batch_cmd->add_flag("--no-cache", batch.no_cache, "Do not reuse cached results");
+  batch_cmd->add_option("source", batch.source, "Folder or .zip of submissions")->required();
 
   CLI::App* problems = app.add_subcommand("problems", "List, show and export problems");
   problems->require_subcommand(1);
@@ -68,6 +82,7 @@ int main(int argc, char** argv) {
   }
 
   if (grade_cmd->parsed()) return Grade(global, grade);
+  if (batch_cmd->parsed()) return Batch(global, batch);
   if (list->parsed()) return ProblemsList(global, list_json);
   if (show->parsed()) return ProblemsShow(global, show_id, show_json);
   if (exp->parsed()) return ProblemsExport(global, export_id, export_dir);

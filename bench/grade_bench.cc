@@ -1,0 +1,170 @@
+// Benchmarks of issue 6, each against a baseline in the same run (bench/run.sh prints ratios):
+//   Latency/PlainGxxO2      g++ -O2 -c of a typical submission with Eigen (the baseline)
+//   Latency/GraderGrade     `grader grade --no-cache` of a fresh submission (compile + 4 tests)
+//   Throughput/Batch/N      `grader batch --jobs N` of BATCH_N (default 200) distinct submissions
+//   Cache/IdenticalBatch    `grader batch` of BATCH_N identical submissions, result cached
+// Every submission is fresh (a unique comment), so nothing but the prebuilt PCH is reused where
+// a miss is meant. Wall-clock time of child processes: UseRealTime.
+#include <benchmark/benchmark.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kSource = GRADER_SOURCE_DIR;
+const fs::path kProblem = kSource / "problems/linear_forward";
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void WriteFile(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
+
+int Run(std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", 01, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", 01, 0);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) return -1;
+  posix_spawn_file_actions_destroy(&actions);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+const fs::path& Scratch() {
+  static const fs::path dir = [] {
+    std::string t = (fs::temp_directory_path() / "grader-bench-XXXXXX").string();
+    if (mkdtemp(t.data()) == nullptr) std::abort();
+    // One prebuilt cache for the whole run: it is built once per problem in real use too.
+    setenv("GRADER_CACHE", (fs::path(t) / "cache").c_str(), 1);
+    // Removed at exit; the path is leaked on purpose so that it outlives static destructors.
+    static const std::string* const to_remove = new std::string(t);
+    std::atexit([] {
+      std::error_code ec;
+      fs::remove_all(*to_remove, ec);
+    });
+    return fs::path(t);
+  }();
+  return dir;
+}
+
+int BatchSize() {
+  const char* n = std::getenv("BATCH_N");
+  return n ? std::atoi(n) : 200;
+}
+
+// Correct and buggy variants with different formatting, so no two are alike.
+std::string Generated(int n) {
+  std::string base = ReadFile(kProblem / "solution.cpp");
+  if (n % 3 == 1) base.replace(base.find("+= b.transpose()"), 16, "-= b.transpose()");
+  if (n % 4 == 2) {
+    base = "#include <Eigen/Dense>\nusing Eigen::MatrixXd;\nusing Eigen::VectorXd;\n"
+           "MatrixXd linear_forward(const MatrixXd& X, const MatrixXd& W, const VectorXd& b) {\n"
+           "  return (X * W).rowwise() + b.transpose();\n}\n";
+  }
+  if (n % 5 == 3) base += "\n// helper kept from an earlier attempt\nstatic int unused_helper() { return 42; }\n";
+  return "// learner " + std::to_string(n) + (n % 2 ? "\r\n" : "\n") + base;
+}
+
+void Warm(const fs::path& data) {
+  Run({GRADER_BINARY, "--data-dir", data.string(), "grade", "--problem", "linear_forward",
+       (kProblem / "solution.cpp").string()});
+}
+
+void PlainGxxO2(benchmark::State& state) {
+  const fs::path file = Scratch() / "plain.cpp";
+  int n = 0;
+  for (auto _ : state) {
+    WriteFile(file, Generated(4 * (n++)));  // a fresh correct or buggy variant
+    if (Run({"/usr/bin/g++", "-O2", "-std=c++20", "-isystem", "/usr/include/eigen3", "-c",
+             file.string(), "-o", (Scratch() / "plain.o").string()}) != 0) {
+      state.SkipWithError("g++ failed");
+    }
+  }
+}
+BENCHMARK(PlainGxxO2)->Name("Latency/PlainGxxO2")->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+
+void GraderGrade(benchmark::State& state) {
+  const fs::path data = Scratch() / "latency";
+  Warm(data);
+  const fs::path file = Scratch() / "fresh.cpp";
+  int n = 0;
+  for (auto _ : state) {
+    WriteFile(file, Generated(4 * (n++)));
+    if (Run({GRADER_BINARY, "--data-dir", data.string(), "grade", "--no-cache", "--problem",
+             "linear_forward", file.string()}) != 0) {
+      state.SkipWithError("grader grade failed");
+    }
+  }
+}
+BENCHMARK(GraderGrade)->Name("Latency/GraderGrade")->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
+
+void Batch(benchmark::State& state) {
+  const int jobs = static_cast<int>(state.range(0));
+  const int count = BatchSize();
+  const fs::path cls = Scratch() / ("class-" + std::to_string(jobs));
+  fs::create_directories(cls);
+  for (int i = 0; i < count; ++i) {
+    WriteFile(cls / ("learner_" + std::to_string(jobs) + "_" + std::to_string(i) + ".cpp"),
+              Generated(i) + "// batch " + std::to_string(jobs) + "\n");
+  }
+  int round = 0;
+  for (auto _ : state) {
+    const fs::path data = Scratch() / ("batch-" + std::to_string(jobs) + "-" + std::to_string(round++));
+    state.PauseTiming();
+    Warm(data);
+    state.ResumeTiming();
+    if (Run({GRADER_BINARY, "--data-dir", data.string(), "batch", "--no-cache", "--jobs",
+             std::to_string(jobs), "--problem", "linear_forward", cls.string()}) != 0) {
+      state.SkipWithError("grader batch failed");
+    }
+  }
+  state.counters["submissions_per_s"] =
+      benchmark::Counter(static_cast<double>(count), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(Batch)->Name("Throughput/Batch")->Arg(1)->Arg(2)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
+
+void IdenticalBatch(benchmark::State& state) {
+  const int count = BatchSize();
+  const fs::path cls = Scratch() / "identical";
+  fs::create_directories(cls);
+  for (int i = 0; i < count; ++i) WriteFile(cls / ("same" + std::to_string(i) + ".cpp"), Generated(0));
+  const fs::path data = Scratch() / "cache-run";
+  // The result is cached by its first grading (as after a re-run or a popular answer).
+  WriteFile(Scratch() / "first.cpp", Generated(0));
+  Run({GRADER_BINARY, "--data-dir", data.string(), "grade", "--problem", "linear_forward",
+       (Scratch() / "first.cpp").string()});
+  for (auto _ : state) {
+    if (Run({GRADER_BINARY, "--data-dir", data.string(), "batch", "--problem", "linear_forward",
+             cls.string()}) != 0) {
+      state.SkipWithError("grader batch failed");
+    }
+  }
+  state.counters["submissions_per_s"] =
+      benchmark::Counter(static_cast<double>(count), benchmark::Counter::kIsIterationInvariantRate);
+}
+// One iteration: a second run of the same batch would resume (nothing left to grade).
+BENCHMARK(IdenticalBatch)->Name("Cache/IdenticalBatch")->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,209 @@
+#include "grader/batch/outputs.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace grader::batch {
+namespace {
+
+std::string CsvCell(std::string value) {
+  if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@')) {
+    value.insert(value.begin(), '\'');
+  }
+  if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
+  std::string quoted = "\"";
+  for (char c : value) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+std::string Number(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%g", value);
+  return buffer;
+}
+
+// XML 1.0 text: escapes markup characters and drops characters XML cannot carry.
+std::string XmlEscape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default:
+        if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
+        out += c;
+    }
+  }
+  return out;
+}
+
+bool IsFailure(Verdict v) {
+  return v == Verdict::kWrongAnswer || v == Verdict::kShapeMismatch || v == Verdict::kNonFinite;
+}
+
+double Seconds(const TestResult& t) { return static_cast<double>(t.wall_time.count()) / 1000.0; }
+
+}  // namespace
+
+std::string CsvGradebook(const ProblemSpec& problem, const std::vector<GradedEntry>& entries) {
+  std::string csv = "learner,score,max_score,status,late";
+  for (const TestSpec& t : problem.tests) {
+    csv += ',';
+    csv += CsvCell(t.name);
+  }
+  csv += "\r\n";
+  for (const GradedEntry& e : entries) {
+    csv += CsvCell(e.learner) + "," + Number(e.result.score) + "," + Number(e.result.max_score) +
+           "," + SubmissionStatusName(e.result.status) + "," + (e.late ? "1" : "0");
+    for (const TestSpec& spec : problem.tests) {
+      std::string cell;
+      for (const TestResult& t : e.result.tests) {
+        if (t.name == spec.name) cell = Number(t.score);
+      }
+      csv += ',';
+      csv += cell;
+    }
+    csv += "\r\n";
+  }
+  return csv;
+}
+
+nlohmann::json BatchJson(const ProblemSpec& problem, const std::vector<GradedEntry>& entries,
+                         const std::vector<std::string>& skipped) {
+  nlohmann::json results = nlohmann::json::array();
+  for (const GradedEntry& e : entries) {
+    nlohmann::json tests = nlohmann::json::array();
+    for (const TestResult& t : e.result.tests) {
+      tests.push_back({{"name", t.name}, {"visibility", VisibilityName(t.visibility)},
+                       {"verdict", VerdictName(t.verdict)}, {"score", t.score},
+                       {"max_score", t.max_score}, {"message", t.message}});
+    }
+    results.push_back({{"learner", e.learner}, {"file", e.file}, {"late", e.late},
+                       {"submission_id", e.submission_id}, {"cache_hit", e.cache_hit},
+                       {"status", SubmissionStatusName(e.result.status)},
+                       {"score", e.result.score}, {"max_score", e.result.max_score},
+                       {"tests", tests}});
+  }
+  return {{"problem", problem.id}, {"version", problem.version}, {"results", results},
+          {"skipped", skipped}};
+}
+
+std::string JUnitXml(const ProblemSpec& problem, const std::vector<GradedEntry>& entries) {
+  std::string suites;
+  size_t total = 0, failures = 0, errors = 0;
+  for (const GradedEntry& e : entries) {
+    size_t suite_failures = 0, suite_errors = 0;
+    double suite_time = 0;
+    std::string cases;
+    for (const TestResult& t : e.result.tests) {
+      suite_time += Seconds(t);
+      cases += "    <testcase name=\"" + XmlEscape(t.name) + "\" classname=\"" +
+               XmlEscape(problem.id + "." + t.entry) + "\" time=\"" + Number(Seconds(t)) + "\"";
+      if (t.verdict == Verdict::kPassed) {
+        cases += "/>\n";
+        continue;
+      }
+      const bool failure = IsFailure(t.verdict);
+      (failure ? suite_failures : suite_errors) += 1;
+      const char* tag = failure ? "failure" : "error";
+      cases += ">\n      <" + std::string(tag) + " type=\"" + VerdictName(t.verdict) +
+               "\" message=\"" + XmlEscape(t.message) + "\">" + XmlEscape(t.message) + "</" +
+               tag + ">\n    </testcase>\n";
+    }
+    total += e.result.tests.size();
+    failures += suite_failures;
+    errors += suite_errors;
+    suites += "  <testsuite name=\"" + XmlEscape(e.learner) + "\" tests=\"" +
+              std::to_string(e.result.tests.size()) + "\" failures=\"" +
+              std::to_string(suite_failures) + "\" errors=\"" + std::to_string(suite_errors) +
+              "\" time=\"" + Number(suite_time) + "\">\n";
+    suites += "    <properties>\n      <property name=\"score\" value=\"" +
+              Number(e.result.score) + "\"/>\n      <property name=\"max_score\" value=\"" +
+              Number(e.result.max_score) + "\"/>\n      <property name=\"status\" value=\"" +
+              SubmissionStatusName(e.result.status) + "\"/>\n    </properties>\n";
+    suites += cases;
+    if (!e.result.compile_output.empty()) {
+      suites += "    <system-err>" + XmlEscape(e.result.compile_output) + "</system-err>\n";
+    }
+    suites += "  </testsuite>\n";
+  }
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"" +
+         XmlEscape(problem.id) + "\" tests=\"" + std::to_string(total) + "\" failures=\"" +
+         std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\">\n" + suites +
+         "</testsuites>\n";
+}
+
+nlohmann::json GradescopeResults(const ProblemSpec& problem, const GradedEntry& entry) {
+  nlohmann::json tests = nlohmann::json::array();
+  double seconds = 0;
+  for (const TestResult& t : entry.result.tests) {
+    seconds += Seconds(t);
+    tests.push_back({{"name", t.name},
+                     {"score", t.score},
+                     {"max_score", t.max_score},
+                     {"status", t.verdict == Verdict::kPassed ? "passed" : "failed"},
+                     {"output", std::string(VerdictTitle(t.verdict)) + ": " + t.message},
+                     {"output_format", "text"},
+                     {"tags", {t.entry, VerdictName(t.verdict)}},
+                     {"visibility",
+                      t.visibility == Visibility::kHidden ? "after_published" : "visible"}});
+  }
+  std::string output = problem.title + ": " + SubmissionStatusName(entry.result.status);
+  if (entry.result.status == SubmissionStatus::kCompileError) {
+    output = "The submission did not compile.\n\n" + entry.result.compile_output;
+  }
+  return {{"score", entry.result.score},
+          {"execution_time", seconds},
+          {"output", output},
+          {"output_format", "text"},
+          {"visibility", "visible"},
+          {"stdout_visibility", "hidden"},
+          {"extra_data",
+           {{"learner", entry.learner}, {"problem", problem.id}, {"version", problem.version},
+            {"submission_id", entry.submission_id}, {"max_score", entry.result.max_score},
+            {"status", SubmissionStatusName(entry.result.status)}}},
+          {"tests", tests}};
+}
+
+base::Status WriteFileAtomically(const std::filesystem::path& path, const std::string& text) {
+  const std::filesystem::path tmp = path.string() + ".tmp-" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) {
+      std::error_code ec;
+      std::filesystem::remove(tmp, ec);
+      return base::Status::InvalidArgument("cannot write " + path.string());
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    return base::Status::InvalidArgument("cannot write " + path.string() + ": " + ec.message());
+  }
+  return base::Status::Ok();
+}
+
+std::string SafeName(const std::string& learner) {
+  std::string out;
+  for (char c : learner) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '-' || c == '_';
+    out += ok ? c : '_';
+  }
+  if (out.empty() || out[0] == '.') out = "_" + out;
+  return out;
+}
+
+}  // namespace grader::batch

@@ -1,0 +1,50 @@
+// Finding the submissions of a class in a folder or a .zip, and whose each one is
+// (docs/batch.md, "Layouts"). Nothing is extracted to disk: files are read into memory, with
+// every entry checked first (no absolute or `..` paths, no symbolic links, no huge entries).
+//
+// Layouts, decided per file from its path relative to SOURCE:
+//   alice.cpp                                          flat: learner = stem
+//   alice/anything.cpp                                 per-learner folder: exactly one C++ file
+//   smithj_12345_67890_linear.cpp, smithj_late_...     Canvas: login, late marker
+//   Ann Lee_4242_assignsubmission_file_/x.cpp          Moodle (also flat "..._file_x.cpp")
+// Anything else is listed with the reason it was skipped; a learner who appears twice is
+// skipped and listed, never graded under one name at random.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace grader::batch {
+
+struct Submission {
+  std::string learner;
+  std::string file;    // path relative to SOURCE (inside the archive for a .zip)
+  std::string layout;  // "flat", "folder", "canvas", "moodle"
+  bool late = false;
+  std::string source;
+};
+
+struct Discovery {
+  std::vector<Submission> submissions;  // sorted by file
+  std::vector<std::string> skipped;     // "path: reason"
+};
+
+// How a relative path names its learner; `skip_reason` is set when it does not.
+struct Identity {
+  std::string learner;
+  std::string layout;
+  bool late = false;
+  std::string skip_reason;
+};
+Identity IdentifyPath(const std::string& relative_path);
+
+inline constexpr size_t kMaxEntries = 100000;
+
+// Errors: kInvalidArgument naming SOURCE when it does not exist, is neither a folder nor a .zip,
+// or is a malformed archive.
+base::StatusOr<Discovery> DiscoverSubmissions(const std::filesystem::path& source);
+
+}  // namespace grader::batch

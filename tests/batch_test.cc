@@ -1,0 +1,352 @@
+// End-to-end tests of `grader batch` and the result cache, run as a user would: layouts (flat,
+// folders, Canvas and Moodle archives), hostile and malformed archives, outputs parsed back,
+// kill-and-resume, and cache hits and misses. Batches are small (3-6 submissions).
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <thread>
+
+#include "db/store.h"
+#include "test_util.h"
+#include "zip_writer.h"
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using testing_util::CommandResult;
+using testing_util::Grader;
+using testing_util::ReadFile;
+using testing_util::TempDir;
+using testing_util::WriteFile;
+using testing_util::ZipEntry;
+
+const fs::path kProblem = fs::path(GRADER_SOURCE_DIR) / "problems/linear_forward";
+
+std::string Solution() { return ReadFile(kProblem / "solution.cpp"); }
+std::string Buggy() {
+  std::string s = Solution();
+  s.replace(s.find("+= b.transpose()"), 16, "-= b.transpose()");
+  return s;
+}
+// Distinct sources (no cache hits between them) that grade like `base`.
+std::string Variant(const std::string& base, int n) {
+  return "// submission " + std::to_string(n) + "\n" + base;
+}
+
+int64_t Count(const fs::path& data_dir, const std::string& sql) {
+  SQLite::Database db((data_dir / "grader.db").string(), SQLite::OPEN_READONLY);
+  return db.execAndGet(sql).getInt64();
+}
+
+// learner -> score, from a CSV gradebook (cells here carry no quotes or commas).
+std::map<std::string, std::vector<std::string>> CsvRows(const fs::path& path) {
+  std::map<std::string, std::vector<std::string>> rows;
+  std::stringstream in(ReadFile(path));
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::vector<std::string> cells;
+    std::stringstream cell_in(line);
+    std::string cell;
+    while (std::getline(cell_in, cell, ',')) cells.push_back(cell);
+    rows[cells[0]] = cells;
+  }
+  return rows;
+}
+
+TEST(BatchTest, FlatAndFolderLayoutsWithEveryOutput) {
+  Grader g;
+  TempDir dir;
+  const fs::path cls = dir.path() / "class";
+  fs::create_directories(cls / "dave");
+  WriteFile(cls / "alice.cpp", Solution());
+  WriteFile(cls / "bob.cpp", Buggy());
+  WriteFile(cls / "dave" / "main.cpp", Variant(Solution(), 1));
+  WriteFile(cls / "notes.txt", "not code");
+  WriteFile(cls / "binary.cpp", std::string("\x7f" "ELF\0\0", 6));
+  const fs::path out = dir.path() / "out";
+  fs::create_directories(out);
+  CommandResult r = g.Run({"batch", "--problem", "linear_forward", "--jobs", "2", "--csv",
+                           (out / "g.csv").string(), "--json", (out / "g.json").string(),
+                           "--junit", (out / "g.xml").string(), "--gradescope",
+                           (out / "gs").string(), cls.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.err.find("notes.txt: not a C++ source file"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("binary.cpp: "), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("Graded 3 of 3"), std::string::npos) << r.out;
+
+  auto rows = CsvRows(out / "g.csv");
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows["alice"][1], "6");
+  EXPECT_EQ(rows["dave"][1], "6");
+  EXPECT_EQ(rows["bob"][3], "graded");
+  EXPECT_LT(std::stod(rows["bob"][1]), 6);
+
+  auto json = nlohmann::json::parse(ReadFile(out / "g.json"));
+  EXPECT_EQ(json["results"].size(), 3u);
+  EXPECT_EQ(json["skipped"].size(), 2u);
+
+  // JUnit XML through a real XML parser.
+  const char* script =
+      "import sys, xml.etree.ElementTree as E\n"
+      "r = E.parse(sys.argv[1]).getroot()\n"
+      "assert r.tag == 'testsuites'\n"
+      "for s in r.findall('testsuite'):\n"
+      "  cases = s.findall('testcase')\n"
+      "  bad = sum(1 for c in cases if c.find('failure') is not None or c.find('error') is not None)\n"
+      "  assert int(s.get('tests')) == len(cases)\n"
+      "  assert int(s.get('failures')) + int(s.get('errors')) == bad\n"
+      "  print(s.get('name'), len(cases), bad)\n";
+  CommandResult py = testing_util::RunCommand(
+      {"/usr/bin/python3", "-c", script, (out / "g.xml").string()});
+  ASSERT_EQ(py.exit_code, 0) << py.err;
+  EXPECT_NE(py.out.find("alice 4 0"), std::string::npos) << py.out;
+  EXPECT_NE(py.out.find("bob 4 4"), std::string::npos) << py.out;
+
+  auto gs = nlohmann::json::parse(ReadFile(out / "gs" / "alice" / "results.json"));
+  EXPECT_EQ(gs["score"], 6.0);
+  EXPECT_EQ(gs["tests"].size(), 4u);
+  EXPECT_EQ(Count(g.data_dir(), "SELECT COUNT(*) FROM submissions"), 3);
+}
+
+TEST(BatchTest, CanvasArchive) {
+  Grader g;
+  TempDir dir;
+  const fs::path zip = dir.path() / "submissions.zip";
+  ASSERT_TRUE(testing_util::WriteZip(
+      zip, {{"smithjohn_12345_67890_linear_forward.cpp", Solution()},
+            {"leeann_late_12346_67891_linear_forward-1.cpp", Buggy()},
+            {"garciam_12347_67892_lf.cpp", Variant(Solution(), 2)},
+            {"garciam_12347_67892_readme.txt", "hello"}}));
+  const fs::path csv = dir.path() / "g.csv";
+  CommandResult r = g.Run({"batch", "--problem", "linear_forward", "--csv", csv.string(), zip.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto rows = CsvRows(csv);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows["smithjohn"][1], "6");
+  EXPECT_EQ(rows["smithjohn"][4], "0");
+  EXPECT_EQ(rows["leeann"][4], "1");  // late
+  EXPECT_EQ(rows["garciam"][1], "6");
+  EXPECT_NE(r.err.find("readme.txt: not a C++ source file"), std::string::npos) << r.err;
+}
+
+TEST(BatchTest, MoodleArchive) {
+  Grader g;
+  TempDir dir;
+  const fs::path zip = dir.path() / "moodle.zip";
+  ASSERT_TRUE(testing_util::WriteZip(
+      zip, {{"Ann Lee_4242_assignsubmission_file_/linear.cpp", Solution()},
+            {"Bo Chen_4243_assignsubmission_file_/mine.cpp", Buggy()},
+            {"Cy Dee_4244_assignsubmission_onlinetext_/onlinetext.cpp", "x"}}));
+  const fs::path json = dir.path() / "g.json";
+  CommandResult r = g.Run({"batch", "--problem", "linear_forward", "--json", json.string(), zip.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto doc = nlohmann::json::parse(ReadFile(json));
+  ASSERT_EQ(doc["results"].size(), 2u);
+  EXPECT_EQ(doc["results"][0]["learner"], "Ann Lee");
+  EXPECT_EQ(doc["results"][0]["score"], 6.0);
+  EXPECT_EQ(doc["results"][1]["learner"], "Bo Chen");
+  EXPECT_EQ(doc["skipped"].size(), 1u);
+}
+
+TEST(BatchTest, HostileArchiveEntriesAreRefused) {
+  Grader g;
+  TempDir dir;
+  const fs::path zip = dir.path() / "evil.zip";
+  ASSERT_TRUE(testing_util::WriteZip(
+      zip, {{"../escape.cpp", Solution()},
+            {"link.cpp", "/etc/passwd", true},
+            {"huge.cpp", std::string(300 << 10, 'x')},
+            {"ok.cpp", Solution()}}));
+  const fs::path csv = dir.path() / "g.csv";
+  CommandResult r = g.Run({"batch", "--problem", "linear_forward", "--csv", csv.string(), zip.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("../escape.cpp: unsafe path"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("link.cpp: a symbolic link"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("huge.cpp: too large"), std::string::npos) << r.err;
+  EXPECT_EQ(CsvRows(csv).size(), 1u);
+  EXPECT_FALSE(fs::exists(dir.path().parent_path() / "escape.cpp"));
+}
+
+TEST(BatchTest, MalformedZipAndEmptyFolderAreInputErrors) {
+  Grader g;
+  TempDir dir;
+  WriteFile(dir.path() / "broken.zip", "PK\x03\x04 this is not really a zip archive");
+  CommandResult r = g.Run({"batch", "--problem", "linear_forward", (dir.path() / "broken.zip").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("broken.zip: not a valid zip archive"), std::string::npos) << r.err;
+  fs::create_directories(dir.path() / "empty");
+  r = g.Run({"batch", "--problem", "linear_forward", (dir.path() / "empty").string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no submissions found"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(g.data_dir() / "grader.db"));
+}
+
+pid_t Spawn(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  std::vector<std::string> copy = args;
+  for (std::string& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
+// Waits until the running batch has linked at least one item, then sends `signal`.
+void InterruptMidway(const fs::path& data_dir, pid_t pid, int signal) {
+  for (int i = 0; i < 6000; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    try {
+      if (fs::exists(data_dir / "grader.db") &&
+          Count(data_dir, "SELECT COUNT(*) FROM batch_items WHERE submission_id IS NOT NULL") > 0) {
+        break;
+      }
+    } catch (const std::exception&) {
+      // The schema may not exist yet.
+    }
+  }
+  ::kill(pid, signal);
+}
+
+// Processes whose working directory is under `dir`.
+std::vector<std::string> ProcessesIn(const fs::path& dir) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const fs::path cwd = fs::read_symlink(entry.path() / "cwd", ec);
+    if (!ec && cwd.string().rfind(dir.string(), 0) == 0) found.push_back(name + " " + cwd.string());
+  }
+  return found;
+}
+
+class ResumeTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(ResumeTest, StoppedBatchFinishesOnRestartWithOneResultPerLearner) {
+  const int signal = GetParam();
+  TempDir dir, data;
+  const fs::path cls = dir.path() / "class";
+  fs::create_directories(cls);
+  for (int i = 0; i < 5; ++i) {
+    WriteFile(cls / ("learner" + std::to_string(i) + ".cpp"),
+              Variant(i % 2 ? Buggy() : Solution(), 100 + i));
+  }
+  const fs::path csv = dir.path() / "g.csv";
+  std::vector<std::string> args = {GRADER_BINARY, "--data-dir", data.path().string(), "batch",
+                                   "--problem", "linear_forward", "--jobs", "1", "--csv",
+                                   csv.string(), cls.string()};
+  // The batch's work directories (and so its children's working directories) go here.
+  const fs::path tmp = dir.path() / "tmp";
+  fs::create_directories(tmp);
+  setenv("GRADER_CACHE", GRADER_TEST_CACHE_DIR, 1);
+  setenv("TMPDIR", tmp.c_str(), 1);
+  const pid_t pid = Spawn(args);
+  unsetenv("TMPDIR");
+  ASSERT_GT(pid, 0);
+  InterruptMidway(data.path(), pid, signal);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  if (signal == SIGKILL) {
+    ASSERT_TRUE(WIFSIGNALED(status));
+  } else {
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 130);
+    // The partial gradebook holds exactly what the database says is graded.
+    const int64_t linked =
+        Count(data.path(), "SELECT COUNT(*) FROM batch_items WHERE submission_id IS NOT NULL");
+    EXPECT_EQ(static_cast<int64_t>(CsvRows(csv).size()), linked);
+    EXPECT_EQ(Count(data.path(), "SELECT COUNT(*) FROM submissions"), linked);
+    EXPECT_TRUE(fs::is_empty(tmp)) << "work directories left behind";
+  }
+  // No child of the stopped batch is still running.
+  for (int attempt = 0; attempt < 50 && !ProcessesIn(tmp).empty(); ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(ProcessesIn(tmp), std::vector<std::string>{});
+  const int64_t before = Count(data.path(), "SELECT COUNT(*) FROM submissions");
+  EXPECT_LT(before, 5) << "the batch finished before it could be stopped";
+
+  CommandResult r = testing_util::RunCommand(args, {"GRADER_CACHE=" GRADER_TEST_CACHE_DIR});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find(std::to_string(before) + " already graded"), std::string::npos) << r.err;
+  EXPECT_EQ(Count(data.path(), "SELECT COUNT(*) FROM submissions"), 5);
+  EXPECT_EQ(Count(data.path(), "SELECT COUNT(DISTINCT learner) FROM submissions"), 5);
+  auto rows = CsvRows(csv);
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows["learner0"][1], "6");
+  EXPECT_EQ(rows["learner4"][1], "6");
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, ResumeTest, ::testing::Values(SIGKILL, SIGINT),
+                         [](const ::testing::TestParamInfo<int>& param) {
+                           return param.param == SIGKILL ? "Kill" : "Interrupt";
+                         });
+
+TEST(CacheTest, IdenticalResubmissionHitsAndOneCharacterChangeMisses) {
+  Grader g;
+  TempDir dir;
+  const fs::path a = dir.path() / "a.cpp";
+  const fs::path b = dir.path() / "b.cpp";
+  const fs::path c = dir.path() / "c.cpp";
+  const std::string source = Variant(Solution(), 7);
+  WriteFile(a, source);
+  // Same code with CRLF line ends and trailing spaces: the same after normalisation.
+  std::string crlf;
+  for (char ch : source) crlf += ch == '\n' ? std::string("  \r\n") : std::string(1, ch);
+  WriteFile(b, crlf);
+  std::string changed = source;
+  changed[changed.find("Y.row(i)")] = 'Z';  // one character: now it does not compile
+  WriteFile(c, changed);
+  auto grade = [&](const fs::path& file, const std::string& learner) {
+    return g.Run({"grade", "--problem", "linear_forward", "--learner", learner, "--format",
+                  "gradescope", file.string()});
+  };
+  CommandResult first = grade(a, "ann");
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(Count(g.data_dir(), "SELECT COUNT(*) FROM result_cache"), 1);
+  CommandResult second = grade(b, "bo");
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  // A hit: recorded for the second learner, nothing new cached, same result.
+  EXPECT_EQ(Count(g.data_dir(), "SELECT COUNT(*) FROM result_cache"), 1);
+  EXPECT_EQ(Count(g.data_dir(), "SELECT COUNT(*) FROM submissions WHERE learner = 'bo'"), 1);
+  EXPECT_EQ(nlohmann::json::parse(first.out)["score"], nlohmann::json::parse(second.out)["score"]);
+  auto store = db::Store::Open((g.data_dir() / "grader.db").string());
+  ASSERT_TRUE(store.ok());
+  auto bo = (*store)->ListSubmissions("bo", 1);
+  ASSERT_TRUE(bo.ok() && bo->size() == 1);
+  EXPECT_EQ((*bo)[0].source, crlf);  // the learner's own bytes are kept
+  CommandResult third = grade(c, "cy");
+  ASSERT_EQ(third.exit_code, 0) << third.err;
+  EXPECT_EQ(Count(g.data_dir(), "SELECT COUNT(*) FROM result_cache"), 2);
+  EXPECT_EQ(nlohmann::json::parse(third.out)["score"], 0.0);
+}
+
+TEST(FastPathTest, IncludingTheApiHeaderStillCompiles) {
+  // The declarations come from the precompiled header; the learner's own include of api.h
+  // must not declare the problem's types a second time.
+  Grader g;
+  TempDir dir;
+  const fs::path file = dir.path() / "with_include.cpp";
+  WriteFile(file, "#include \"api.h\"\n" +
+                      ReadFile(fs::path(GRADER_SOURCE_DIR) / "problems/linear_backward/solution.cpp"));
+  CommandResult r = g.Run({"grade", "--problem", "linear_backward", "--format", "json", file.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["score"], 6.0) << r.out;
+}
+
+}  // namespace

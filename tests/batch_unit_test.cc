@@ -1,0 +1,166 @@
+// Unit tests of batch grading's pure parts: identities from paths, source normalisation and the
+// result cache key, and the output formats read back.
+#include <gtest/gtest.h>
+
+#include "grader/batch/outputs.h"
+#include "grader/batch/sources.h"
+#include "grader/cached_grade.h"
+#include "test_util.h"
+
+namespace {
+
+using grader::batch::IdentifyPath;
+
+struct PathCase {
+  const char* path;
+  const char* learner;  // "" when skipped
+  const char* layout;
+  bool late;
+};
+
+class IdentityTest : public ::testing::TestWithParam<PathCase> {};
+
+TEST_P(IdentityTest, NamesTheLearnerOrSaysWhyNot) {
+  const PathCase& c = GetParam();
+  grader::batch::Identity id = IdentifyPath(c.path);
+  if (std::string(c.learner).empty()) {
+    EXPECT_FALSE(id.skip_reason.empty()) << c.path << " -> " << id.learner;
+    return;
+  }
+  EXPECT_EQ(id.skip_reason, "") << c.path;
+  EXPECT_EQ(id.learner, c.learner) << c.path;
+  EXPECT_EQ(id.layout, c.layout) << c.path;
+  EXPECT_EQ(id.late, c.late) << c.path;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Layouts, IdentityTest,
+    ::testing::Values(PathCase{"alice.cpp", "alice", "flat", false},
+                      PathCase{"bob.cc", "bob", "flat", false},
+                      PathCase{"carol/solution.cpp", "carol", "folder", false},
+                      PathCase{"smithjohn_12345_67890_linear.cpp", "smithjohn", "canvas", false},
+                      PathCase{"smithjohn_late_12345_67890_linear-1.cpp", "smithjohn", "canvas", true},
+                      PathCase{"o_brien_LATE_7_8_a_b.cpp", "o_brien", "canvas", true},
+                      PathCase{"Ann Lee_4242_assignsubmission_file_/x.cpp", "Ann Lee", "moodle", false},
+                      PathCase{"Ann Lee_4242_assignsubmission_file_x.cpp", "Ann Lee", "moodle", false},
+                      PathCase{"Ann Lee_4242_assignsubmission_onlinetext_/x.cpp", "", "", false},
+                      PathCase{"notes.txt", "", "", false},
+                      PathCase{"a/b/c.cpp", "", "", false},
+                      PathCase{"__MACOSX/._alice.cpp", "", "", false},
+                      PathCase{".hidden.cpp", "", "", false}));
+
+TEST(NormaliseTest, WhitespaceAndLineEndsOnly) {
+  using grader::NormaliseSource;
+  const std::string base = "int f() {\n  return 1;\n}\n";
+  EXPECT_EQ(NormaliseSource("int f() {\r\n  return 1;   \r\n}\r\n\r\n\r\n"), base);
+  EXPECT_EQ(NormaliseSource("\xEF\xBB\xBFint f() {\n  return 1;\t\n}"), base);
+  EXPECT_EQ(NormaliseSource("int f() {\r  return 1;\r}\r"), base);
+  EXPECT_NE(NormaliseSource("int f() {\n  return 2;\n}\n"), base);
+  EXPECT_NE(NormaliseSource("int f() {\n   return 1;\n}\n"), base);  // leading space is kept
+}
+
+// A minimal RFC 4180 reader: quoted cells, doubled quotes, CRLF rows.
+std::vector<std::vector<std::string>> ReadCsv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows(1, std::vector<std::string>(1));
+  bool quoted = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+        rows.back().back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        rows.back().back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      rows.back().emplace_back();
+    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+      ++i;
+      rows.emplace_back(1);
+    } else {
+      rows.back().back() += c;
+    }
+  }
+  if (rows.back().size() == 1 && rows.back()[0].empty()) rows.pop_back();
+  return rows;
+}
+
+grader::ProblemSpec TwoTests() {
+  grader::ProblemSpec p;
+  p.id = "toy";
+  p.title = "Toy";
+  p.version = 3;
+  grader::TestSpec a, b;
+  a.name = "visible, \"quoted\"";
+  a.entry = "f";
+  a.points = 1;
+  b.name = "hidden_1";
+  b.entry = "f";
+  b.points = 2;
+  b.visibility = grader::Visibility::kHidden;
+  p.tests = {a, b};
+  return p;
+}
+
+grader::batch::GradedEntry Entry(const std::string& learner, double first, double second) {
+  grader::batch::GradedEntry e;
+  e.learner = learner;
+  e.submission_id = 7;
+  e.result.status = grader::SubmissionStatus::kGraded;
+  e.result.max_score = 3;
+  grader::TestResult a, b;
+  a.name = "visible, \"quoted\"";
+  a.entry = "f";
+  a.score = first;
+  a.max_score = 1;
+  a.verdict = first > 0 ? grader::Verdict::kPassed : grader::Verdict::kWrongAnswer;
+  a.message = "x < y & \"z\"";
+  b.name = "hidden_1";
+  b.entry = "f";
+  b.visibility = grader::Visibility::kHidden;
+  b.score = second;
+  b.max_score = 2;
+  b.verdict = second > 0 ? grader::Verdict::kPassed : grader::Verdict::kRuntimeError;
+  e.result.tests = {a, b};
+  e.result.score = first + second;
+  return e;
+}
+
+TEST(OutputsTest, CsvReadsBackWithQuotesAndFormulaGuard) {
+  const std::string csv = grader::batch::CsvGradebook(
+      TwoTests(), {Entry("Lee, Ann", 1, 2), Entry("=cmd()", 0, 0)});
+  auto rows = ReadCsv(csv);
+  ASSERT_EQ(rows.size(), 3u) << csv;
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"learner", "score", "max_score", "status", "late",
+                                               "visible, \"quoted\"", "hidden_1"}));
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"Lee, Ann", "3", "3", "graded", "0", "1", "2"}));
+  EXPECT_EQ(rows[2][0], "'=cmd()");
+  EXPECT_EQ(rows[2][1], "0");
+}
+
+TEST(OutputsTest, GradescopeFieldsFollowTheSpec) {
+  nlohmann::json r = grader::batch::GradescopeResults(TwoTests(), Entry("ann", 1, 0));
+  EXPECT_EQ(r["score"], 1.0);
+  ASSERT_EQ(r["tests"].size(), 2u);
+  for (const auto& t : r["tests"]) {
+    for (const char* field : {"name", "score", "max_score", "status", "output", "visibility"}) {
+      EXPECT_TRUE(t.contains(field)) << field;
+    }
+    EXPECT_TRUE(t["status"] == "passed" || t["status"] == "failed");
+  }
+  EXPECT_EQ(r["tests"][0]["status"], "passed");
+  EXPECT_EQ(r["tests"][0]["visibility"], "visible");
+  EXPECT_EQ(r["tests"][1]["status"], "failed");
+  EXPECT_EQ(r["tests"][1]["visibility"], "after_published");
+}
+
+TEST(OutputsTest, SafeNamesStayInTheirFolder) {
+  EXPECT_EQ(grader::batch::SafeName("../etc/passwd"), "_.._etc_passwd");
+  EXPECT_EQ(grader::batch::SafeName("Ann Lee"), "Ann_Lee");
+}
+
+}  // namespace
