@@ -142,17 +142,8 @@ void RunTest(const ProblemSpec& problem, const TestSpec& test, const std::string
     result->message = s.message();
     return;
   }
-  sandbox::Command command;
-  command.argv = {binary};
-  command.env = {"LANG=C"};
-  command.working_dir = std::filesystem::path(binary).parent_path().string();
-  command.stdin_data = wire::EncodeRequest(request);
-  command.result_channel = true;
-  sandbox::Limits limits;
-  limits.cpu_time = problem.limits.cpu_time;
-  limits.wall_time = problem.limits.wall_time;
-  limits.memory_bytes = problem.limits.memory_bytes;
-  sandbox::Outcome outcome = context.runner->Run(command, limits, sandbox::Policy::kExecute);
+  sandbox::Outcome outcome =
+      RunProgram(binary, problem, wire::EncodeRequest(request), *context.runner);
   result->cpu_time = outcome.cpu_time;
   result->wall_time = outcome.wall_time;
   result->peak_memory_bytes = outcome.peak_memory_bytes;
@@ -231,6 +222,21 @@ const char* SubmissionStatusName(SubmissionStatus status) {
     case SubmissionStatus::kInternalError: return "internal_error";
   }
   return "internal_error";
+}
+
+sandbox::Outcome RunProgram(const std::string& binary, const ProblemSpec& problem,
+                            std::string request_frame, ProcessRunner& runner) {
+  sandbox::Command command;
+  command.argv = {binary};
+  command.env = {"LANG=C"};
+  command.working_dir = std::filesystem::path(binary).parent_path().string();
+  command.stdin_data = std::move(request_frame);
+  command.result_channel = true;
+  sandbox::Limits limits;
+  limits.cpu_time = problem.limits.cpu_time;
+  limits.wall_time = problem.limits.wall_time;
+  limits.memory_bytes = problem.limits.memory_bytes;
+  return runner.Run(command, limits, sandbox::Policy::kExecute);
 }
 
 uint64_t TestSeed(const ProblemSpec& problem, const TestSpec& test, const std::string& secret) {

@@ -53,6 +53,11 @@ struct GradeContext {
 // The seed a test's inputs are generated from.
 uint64_t TestSeed(const ProblemSpec& problem, const TestSpec& test, const std::string& secret);
 
+// One run of a learner's built program on one encoded request frame, in the execute sandbox
+// under the problem's limits (shared by test runs and the gradient check).
+sandbox::Outcome RunProgram(const std::string& binary, const ProblemSpec& problem,
+                            std::string request_frame, ProcessRunner& runner);
+
 // REQUIRES: reference code is registered for problem.id.
 GradeResult GradeSubmission(const ProblemSpec& problem, const std::string& source,
                             const GradeContext& context);

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "grader/compare.h"
+#include "grader/grade.h"
 #include "grader/harness/wire.h"
 #include "grader/secret.h"
 
@@ -17,7 +18,7 @@ constexpr double kStep = 1e-5;  // h, relative to max(1, |x|_max)
 constexpr double kRelativeAgreement = 1e-4;
 
 // One run of the learner's program on `entry`; nullopt when it does not return valid outputs.
-// (The same request/response exchange as a test run in grade.cc, without the verdicts.)
+// The request/response exchange of a test run (grade.cc), without the verdicts.
 std::optional<Tensors> RunEntry(const std::string& binary, const ProblemSpec& problem,
                                 const std::string& entry, const Tensors& inputs,
                                 const GradeContext& context) {
@@ -25,17 +26,8 @@ std::optional<Tensors> RunEntry(const std::string& binary, const ProblemSpec& pr
   request.entry = entry;
   request.inputs = inputs;
   if (!RandomBytes(request.nonce.data(), request.nonce.size()).ok()) return std::nullopt;
-  sandbox::Command command;
-  command.argv = {binary};
-  command.env = {"LANG=C"};
-  command.working_dir = std::filesystem::path(binary).parent_path().string();
-  command.stdin_data = wire::EncodeRequest(request);
-  command.result_channel = true;
-  sandbox::Limits limits;
-  limits.cpu_time = problem.limits.cpu_time;
-  limits.wall_time = problem.limits.wall_time;
-  limits.memory_bytes = problem.limits.memory_bytes;
-  sandbox::Outcome outcome = context.runner->Run(command, limits, sandbox::Policy::kExecute);
+  sandbox::Outcome outcome =
+      RunProgram(binary, problem, wire::EncodeRequest(request), *context.runner);
   if (outcome.status != sandbox::Status::kOk || outcome.exit_code != 0) return std::nullopt;
   auto response = wire::DecodeResponse(outcome.result_data);
   if (!response.ok() || response->nonce != request.nonce) return std::nullopt;

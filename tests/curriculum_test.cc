@@ -78,6 +78,9 @@ TEST_P(ProblemCheck, MutantsAreSeparatedFromReferenceAndEachOther) {
       auto inputs = grader::GenerateInputs(test, seed);
       ASSERT_TRUE(inputs.ok()) << inputs.status().message();
       std::vector<std::optional<Tensors>> out(n);
+      // A mutant that fails a dimension check (as Eigen's assertion would in the learner's
+      // program) is told apart from every candidate that produces numbers.
+      std::vector<bool> mismatch(n, false);
       auto expected = reference::Evaluate(code->reference, test.entry, *inputs);
       ASSERT_TRUE(expected.ok()) << test.name << ": " << expected.status().message();
       for (const std::string& name : entry->outputs) {
@@ -91,13 +94,18 @@ TEST_P(ProblemCheck, MutantsAreSeparatedFromReferenceAndEachOther) {
       for (size_t i = 1; i < n; ++i) {
         const reference::Mutant& m = code->mutants[i - 1];
         if (m.entry != test.entry) continue;
-        auto got = reference::Evaluate(m.call, test.entry, *inputs);
+        auto got = reference::EvaluateMutant(m, *inputs);
         ASSERT_TRUE(got.ok()) << m.id << " on " << test.name << ": " << got.status().message();
-        out[i] = *got;
+        mismatch[i] = got->dimension_mismatch;
+        if (!got->dimension_mismatch) out[i] = got->outputs;
         tested[i] = true;
       }
       for (size_t i = 0; i < n; ++i) {
         for (size_t j = i + 1; j < n; ++j) {
+          if (mismatch[i] != mismatch[j] && (out[i] || out[j])) {
+            best[i][j] = INFINITY;
+            continue;
+          }
           if (!out[i] || !out[j]) continue;
           const double d = Distance(*out[i], *out[j], test, entry->outputs);
           best[i][j] = std::max(best[i][j], d / (1e3 * test.tolerance));

@@ -32,15 +32,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-int InputError(const std::string& message) {
-  std::cerr << "grader: " << message << "\n";
-  return kExitInputError;
-}
-
-int InternalError(const std::string& message) {
-  std::cerr << "grader: internal error: " << message << "\n";
-  return kExitInternalError;
-}
 
 // SIGKILLs the process group of every child of this process: the sandbox makes each child a
 // group (session) leader, so its compiler's or program's own children go with it.

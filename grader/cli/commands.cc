@@ -28,6 +28,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
+int Fail(const base::Status& status) {
+  return status.code() == base::StatusCode::kInternal ? InternalError(status.message())
+                                                      : InputError(status.message());
+}
+
+}  // namespace
+
 int InputError(const std::string& message) {
   std::cerr << "grader: " << message << "\n";
   return kExitInputError;
@@ -37,13 +44,6 @@ int InternalError(const std::string& message) {
   std::cerr << "grader: internal error: " << message << "\n";
   return kExitInternalError;
 }
-
-int Fail(const base::Status& status) {
-  return status.code() == base::StatusCode::kInternal ? InternalError(status.message())
-                                                      : InputError(status.message());
-}
-
-}  // namespace
 
 fs::path ProblemsRoot(const GlobalOptions& global) {
   if (!global.problems_dir.empty()) return global.problems_dir;

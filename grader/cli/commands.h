@@ -35,6 +35,11 @@ struct GradeOptions {
 // Shared by the commands: the problems folder, a problem with its reference code, and where
 // private work directories go.
 std::filesystem::path ProblemsRoot(const GlobalOptions& global);
+
+// Print "grader: <message>" (or "grader: internal error: <message>") on stderr and return the
+// matching exit code.
+int InputError(const std::string& message);
+int InternalError(const std::string& message);
 base::StatusOr<ProblemSpec> FindProblem(const GlobalOptions& global, const std::string& id);
 std::filesystem::path WorkParent();
 
