@@ -57,6 +57,11 @@ int main(int argc, char** argv) {
   CLI::App* validate = problems->add_subcommand("validate", "Check problems (docs/validation.md)");
   validate->add_option("ids", validate_ids, "Problem ids (default: all)");
 
+  bool misconceptions_markdown = false;
+  CLI::App* misconceptions =
+      problems->add_subcommand("misconceptions", "The misconception catalogue (docs/misconceptions.md)");
+  misconceptions->add_flag("--markdown", misconceptions_markdown, "Print docs/misconceptions.md");
+
   std::string show_learner;
   bool learner_json = false;
   CLI::App* learner = app.add_subcommand("learner", "A learner's mastery and history");
@@ -87,6 +92,7 @@ int main(int argc, char** argv) {
   if (show->parsed()) return ProblemsShow(global, show_id, show_json);
   if (exp->parsed()) return ProblemsExport(global, export_id, export_dir);
   if (validate->parsed()) return ProblemsValidate(global, validate_ids);
+  if (misconceptions->parsed()) return ProblemsMisconceptions(global, misconceptions_markdown);
   if (learner_show->parsed()) return LearnerShow(global, show_learner, learner_json);
   if (recommend->parsed()) return RecommendFor(global, recommend_learner, recommend_json, recommend_limit);
   std::cerr << "grader: no command\n";
