@@ -6,7 +6,7 @@
 #include <string>
 
 #include "grader/verdict.h"
-#include "reference/tensor.h"
+#include "harness/tensor.h"
 
 namespace grader {
 

@@ -16,7 +16,7 @@
 #include "grader/grade.h"
 #include "grader/problem_spec.h"
 #include "reference/registry.h"
-#include "reference/tensor.h"
+#include "harness/tensor.h"
 
 namespace grader {
 

@@ -8,7 +8,7 @@
 
 #include "base/status.h"
 #include "grader/problem_spec.h"
-#include "reference/tensor.h"
+#include "harness/tensor.h"
 
 namespace grader {
 

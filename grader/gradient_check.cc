@@ -5,7 +5,7 @@
 
 #include "grader/compare.h"
 #include "grader/grade.h"
-#include "grader/harness/wire.h"
+#include "harness/wire.h"
 #include "grader/secret.h"
 
 namespace grader {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "reference/tensor.h"
+#include "harness/tensor.h"
 
 namespace grader {
 

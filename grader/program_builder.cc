@@ -79,19 +79,19 @@ std::string DescribeFailure(const sandbox::Outcome& outcome) {
 
 // Our sources compiled into the runtime object, relative to the source root.
 constexpr const char* kHarnessSources[] = {
-    "grader/harness/harness_main.cc",
-    "grader/harness/harness_entry.cc",
-    "grader/harness/wire.cc",
-    "reference/eigen_io.cc",
+    "harness/harness_main.cc",
+    "harness/harness_entry.cc",
+    "harness/wire.cc",
+    "harness/eigen_io.cc",
 };
 
 // Every file whose content goes into the PCH or the runtime object.
 std::vector<fs::path> PrebuiltInputs(const fs::path& root, const ProblemSpec& problem) {
   std::vector<fs::path> files;
   for (const char* source : kHarnessSources) files.push_back(root / source);
-  for (const char* header : {"grader/harness/wire.h", "grader/harness/prelude.h",
-                             "grader/harness/exit_codes.h", "grader/harness/pch_warmup.h",
-                             "reference/tensor.h", "reference/eigen_io.h", "base/status.h"}) {
+  for (const char* header : {"harness/wire.h", "harness/prelude.h",
+                             "harness/exit_codes.h", "harness/pch_warmup.h",
+                             "harness/tensor.h", "harness/eigen_io.h", "base/status.h"}) {
     files.push_back(root / header);
   }
   files.push_back(problem.dir / "api.h");
@@ -187,9 +187,9 @@ base::Status ProgramBuilder::BuildPrebuilt(const ProblemSpec& problem, const fs:
   };
   // The PCH header: the prelude first (it redefines eigen_assert before Eigen is seen).
   const std::string header =
-      "#include \"" + (source_root_ / "grader/harness/prelude.h").string() + "\"\n#include \"" +
+      "#include \"" + (source_root_ / "harness/prelude.h").string() + "\"\n#include \"" +
       (problem.dir / "api.h").string() + "\"\n#include \"" +
-      (source_root_ / "grader/harness/pch_warmup.h").string() + "\"\n";
+      (source_root_ / "harness/pch_warmup.h").string() + "\"\n";
   RETURN_IF_ERROR(WriteFile(build_dir / "pch.h", header));
   const std::string pch = (build_dir / "pch.pch").string();
   std::vector<std::string> argv = compiler();

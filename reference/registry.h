@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "reference/tensor.h"
+#include "harness/tensor.h"
 
 namespace reference {
 

@@ -1,4 +1,4 @@
-#include "grader/harness/wire.h"
+#include "harness/wire.h"
 
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "problems/clip_grad_norm/api.h"
-#include "reference/eigen_io.h"
+#include "harness/eigen_io.h"
 
 namespace problems::clip_grad_norm {
 

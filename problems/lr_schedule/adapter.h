@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "problems/lr_schedule/api.h"
-#include "reference/eigen_io.h"
+#include "harness/eigen_io.h"
 
 namespace problems::lr_schedule {
 

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "problems/mse_loss/api.h"
-#include "reference/eigen_io.h"
+#include "harness/eigen_io.h"
 
 namespace problems::mse_loss {
 

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "problems/rmsprop_step/api.h"
-#include "reference/eigen_io.h"
+#include "harness/eigen_io.h"
 
 namespace problems::rmsprop_step {
 

@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "reference/tensor.h"
+#include "harness/tensor.h"
 
 namespace reference {
 

@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "base/status.h"
-#include "reference/tensor.h"
+#include "harness/tensor.h"
 
 namespace grader::wire {
 

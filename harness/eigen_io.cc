@@ -1,4 +1,4 @@
-#include "reference/eigen_io.h"
+#include "harness/eigen_io.h"
 
 #include <cmath>
 

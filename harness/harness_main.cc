@@ -14,9 +14,9 @@
 #include <string>
 #include <string_view>
 
-#include "grader/harness/exit_codes.h"
-#include "grader/harness/wire.h"
-#include "reference/tensor.h"
+#include "harness/exit_codes.h"
+#include "harness/wire.h"
+#include "harness/tensor.h"
 
 // Defined by the per-problem entry translation unit (harness_entry.cc).
 reference::Tensors HarnessCall(std::string_view entry, const reference::Tensors& inputs);
