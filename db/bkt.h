@@ -1,4 +1,4 @@
-// Bayesian Knowledge Tracing (Corbett & Anderson 1995; research/learning.md §A1): the
+// Bayesian Knowledge Tracing (Corbett & Anderson 1995, "Knowledge tracing"): the
 // probability that a learner knows a skill, updated by one observation (a correct or incorrect
 // attempt). Lives in db/ because the store applies it inside the transaction that records the
 // observation (read the old estimate, write the new one), so no update is lost or doubled.

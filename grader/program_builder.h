@@ -54,7 +54,7 @@ struct BuiltProgram {
 
 class ProgramBuilder {
  public:
-  // `source_root` holds grader/harness, reference/ and problems/; `cache_dir` is writable.
+  // `source_root` holds harness/ and base/ (grader/resources.h); `cache_dir` is writable.
   ProgramBuilder(ProcessRunner& runner, std::filesystem::path source_root,
                  std::filesystem::path cache_dir, Toolchain toolchain = Toolchain());
 

@@ -1,5 +1,5 @@
 // Skills: the catalogue in problems/skills.toml (docs/skills.md), and the evidence a graded
-// submission gives about them (one BKT observation per skill, research/learning.md §A1).
+// submission gives about them (one BKT observation per skill, db/bkt.h).
 #pragma once
 
 #include <filesystem>

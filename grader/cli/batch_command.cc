@@ -23,6 +23,7 @@
 #include "grader/skills.h"
 #include "grader/data_dir.h"
 #include "grader/record.h"
+#include "grader/resources.h"
 #include "grader/runner.h"
 #include "grader/secret.h"
 
@@ -244,7 +245,7 @@ int Batch(const GlobalOptions& global, const BatchOptions& options) {
   if (!store.ok()) return InternalError(store.status().message());
 
   SandboxRunner runner;
-  ProgramBuilder builder(runner, GRADER_SOURCE_DIR, data_dir->cache());
+  ProgramBuilder builder(runner, InstalledResources().root, data_dir->cache());
   GradeContext context{&runner, &builder, *secret, WorkParent()};
   // Without a skills.toml (a private problems folder) every skill uses the default parameters.
   auto skills = LoadSkills(ProblemsRoot(global));

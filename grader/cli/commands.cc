@@ -17,6 +17,7 @@
 #include "grader/generator.h"
 #include "grader/grade.h"
 #include "grader/program_builder.h"
+#include "grader/resources.h"
 #include "grader/report.h"
 #include "grader/runner.h"
 #include "grader/secret.h"
@@ -48,7 +49,7 @@ int InternalError(const std::string& message) {
 fs::path ProblemsRoot(const GlobalOptions& global) {
   if (!global.problems_dir.empty()) return global.problems_dir;
   if (const char* env = std::getenv("GRADER_PROBLEMS"); env != nullptr && *env != '\0') return env;
-  return fs::path(GRADER_SOURCE_DIR) / "problems";
+  return InstalledResources().problems;
 }
 
 base::StatusOr<ProblemSpec> FindProblem(const GlobalOptions& global, const std::string& id) {
@@ -134,7 +135,7 @@ int Grade(const GlobalOptions& global, const GradeOptions& options) {
   const SkillCatalog catalog = skills.ok() ? *skills : SkillCatalog();
 
   SandboxRunner runner;
-  ProgramBuilder builder(runner, GRADER_SOURCE_DIR, data_dir->cache());
+  ProgramBuilder builder(runner, InstalledResources().root, data_dir->cache());
   GradeContext context{&runner, &builder, *secret, WorkParent()};
   auto grader = CachedGrader::Create(*problem, context, !options.no_cache);
   if (!grader.ok()) return InternalError(grader.status().message());

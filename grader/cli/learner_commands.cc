@@ -11,6 +11,7 @@
 #include "db/store.h"
 #include "grader/data_dir.h"
 #include "grader/program_builder.h"
+#include "grader/resources.h"
 #include "grader/recommend.h"
 #include "grader/runner.h"
 #include "grader/secret.h"
@@ -94,7 +95,7 @@ int ProblemsValidate(const GlobalOptions& global, const std::vector<std::string>
   auto secret = LoadOrCreateSecret(data_dir->secret_key());
   if (!secret.ok()) return Fail(secret.status());
   SandboxRunner runner;
-  ProgramBuilder builder(runner, GRADER_SOURCE_DIR, data_dir->cache());
+  ProgramBuilder builder(runner, InstalledResources().root, data_dir->cache());
   const char* tmp = std::getenv("TMPDIR");
   GradeContext context{&runner, &builder, *secret,
                        (tmp != nullptr && *tmp != '\0') ? fs::path(tmp) : fs::path("/tmp")};

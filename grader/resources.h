@@ -1,0 +1,22 @@
+// Where the grader finds, at run time, the files it compiles into learners' programs (harness/
+// and base/status.h) and the problems it ships with.
+//
+// An installed grader (`cmake --install`, docs/install.md) finds them next to itself:
+// <prefix>/bin/grader reads <prefix>/share/dlgrader/{harness,base,problems}. A grader run from
+// its build tree falls back to the source tree it was built from, so `build/grader` works
+// without installing. Nothing else is read from the source tree.
+#pragma once
+
+#include <filesystem>
+
+namespace grader {
+
+struct Resources {
+  std::filesystem::path root;      // holds harness/ and base/: ProgramBuilder's source root
+  std::filesystem::path problems;  // the shipped problems (default of --problems)
+};
+
+// Resolved once per process from the executable's location (/proc/self/exe).
+const Resources& InstalledResources();
+
+}  // namespace grader
