@@ -429,6 +429,8 @@ struct TwinCase {
   std::string right_escaped;  // `right_literal` as an ordinary string literal
 };
 
+void PrintTo(const TwinCase& twin, std::ostream* os) { *os << twin.name; }
+
 class CacheTwinTest : public ::testing::TestWithParam<TwinCase> {};
 
 // Marks (score and every verdict) of a JSON result.
