@@ -97,7 +97,7 @@ Discovery Assemble(std::vector<RawFile> files) {
       continue;
     }
     // A name that is not UTF-8 (a folder named in Latin-1) is graded under its sanitised form.
-    const std::string learner = base::utf8::Sanitise(id.learner);
+    const std::string learner = Shown(id.learner);
     by_learner[learner].push_back({learner, Shown(f.path), id.layout, id.late, std::move(f.data)});
   }
   for (auto& [learner, list] : by_learner) {
