@@ -17,6 +17,7 @@
 // A case that defines only relu_forward gets a relu_backward that calls it.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -132,6 +133,7 @@ class SecurityCase {
 
   std::string expect() const { return HeaderField(source_, "expect"); }
   std::string detail() const { return HeaderField(source_, "detail"); }
+  const fs::path& data_dir() const { return grader_.data_dir(); }
   std::vector<std::string> formats() const {
     std::vector<std::string> list;
     std::stringstream in(HeaderField(source_, "formats"));
@@ -243,6 +245,21 @@ void ExpectNoHiddenFigures(const json& result) {
   }
 }
 
+// The database keeps no figure of a hidden test either (outputs built from it later, and cache
+// hits, copy what it holds). Also checks that every stored text is valid UTF-8.
+void ExpectNoHiddenFiguresStored(const fs::path& data_dir) {
+  SQLite::Database db((data_dir / "grader.db").string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM test_results WHERE visibility = 'hidden' AND "
+                          "(cpu_time_ms <> 0 OR wall_time_ms <> 0 OR peak_memory_bytes <> 0 OR "
+                          "max_rel_error IS NOT NULL)").getInt64(), 0);
+  SQLite::Statement texts(db, "SELECT message FROM test_results UNION ALL "
+                              "SELECT compile_output FROM submissions");
+  while (texts.executeStep()) {
+    const std::string text = texts.getColumn(0).getString();
+    EXPECT_TRUE(base::utf8::IsValid(text)) << text;
+  }
+}
+
 // The extra formats a case asks for: the same verdicts, and every output safe.
 void CheckFormats(const SecurityCase& hostile) {
   for (const std::string& format : hostile.formats()) {
@@ -298,6 +315,7 @@ TEST_P(SecurityTest, GetsItsVerdictAndTheHostIsUntouched) {
     }
     EXPECT_EQ(TerminalControlIn(graded.raw.out), "") << graded.raw.out;
     ExpectNoHiddenFigures(result);
+    ExpectNoHiddenFiguresStored(hostile.data_dir());
     CheckFormats(hostile);
   }
   hostile.CheckHost(graded);
