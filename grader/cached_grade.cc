@@ -6,6 +6,7 @@
 #include <fstream>
 #include <optional>
 #include <sstream>
+#include <string_view>
 
 #include "grader/record.h"
 #include "grader/secret.h"
@@ -51,37 +52,6 @@ std::optional<int64_t> LookUp(SQLite::Database& database, const std::string& key
 
 }  // namespace
 
-std::string NormaliseSource(std::string_view source) {
-  if (source.substr(0, 3) == "\xEF\xBB\xBF") source.remove_prefix(3);
-  std::string out;
-  out.reserve(source.size() + 1);
-  size_t line_start = 0;
-  auto end_line = [&] {
-    size_t end = out.size();
-    while (end > line_start && (out[end - 1] == ' ' || out[end - 1] == '\t')) --end;
-    out.resize(end);
-    out += '\n';
-    line_start = out.size();
-  };
-  for (size_t i = 0; i < source.size(); ++i) {
-    const char c = source[i];
-    if (c == '\r') {
-      if (i + 1 < source.size() && source[i + 1] == '\n') ++i;
-      end_line();
-    } else if (c == '\n') {
-      end_line();
-    } else {
-      out += c;
-    }
-  }
-  if (line_start != out.size()) end_line();
-  while (out.size() >= 2 && out[out.size() - 1] == '\n' && out[out.size() - 2] == '\n') {
-    out.pop_back();
-  }
-  if (out == "\n") out.clear();
-  return out;
-}
-
 base::StatusOr<CachedGrader> CachedGrader::Create(const ProblemSpec& problem,
                                                   GradeContext context, bool use_cache,
                                                   SkillCatalog skills) {
@@ -91,7 +61,9 @@ base::StatusOr<CachedGrader> CachedGrader::Create(const ProblemSpec& problem,
   std::stringstream toml_text;
   toml_text << toml.rdbuf();
   std::string key;
-  AppendField(&key, "dlgrader result cache v1");
+  // v2: the source is keyed on its exact bytes (v1 normalised it, which merged programs that
+  // differ inside raw string literals); v1 entries are never reused.
+  AppendField(&key, "dlgrader result cache v2");
   AppendField(&key, problem.id);
   AppendField(&key, std::to_string(problem.version));
   AppendField(&key, toml_text.str());
@@ -105,7 +77,7 @@ base::StatusOr<CachedGrader> CachedGrader::Create(const ProblemSpec& problem,
 
 std::string CachedGrader::CacheKey(const std::string& source) const {
   std::string key = fixed_key_;
-  AppendField(&key, NormaliseSource(source));
+  AppendField(&key, source);
   return Sha256Hex(key);
 }
 

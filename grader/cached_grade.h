@@ -1,6 +1,6 @@
 // Grading through the result cache, and recording (docs/result-cache.md).
 //
-// The cache key is SHA-256 over, each length-prefixed: the normalised source, the problem's id,
+// The cache key is SHA-256 over, each length-prefixed: the source's exact bytes, the problem's id,
 // version and problem.toml text, the prebuilt key (toolchain fingerprint, harness, api.h,
 // adapter.h: program_builder.h), the grader program's identity, and a hash of the deployment
 // secret (its "version": rotating the secret changes hidden data, hence results). A hit copies
@@ -14,7 +14,6 @@
 
 #include <functional>
 #include <string>
-#include <string_view>
 
 #include "base/status.h"
 #include "db/store.h"
@@ -23,11 +22,6 @@
 #include "grader/problem_spec.h"
 
 namespace grader {
-
-// CRLF and lone CR become LF; trailing spaces and tabs are removed from every line; a leading
-// UTF-8 byte-order mark and trailing blank lines are dropped; the text ends with one LF. Any
-// other change, even one character inside the code, changes the result.
-std::string NormaliseSource(std::string_view source);
 
 struct GradeOutcome {
   int64_t submission_id = 0;

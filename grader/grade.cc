@@ -2,7 +2,9 @@
 
 #include <csignal>
 #include <cstring>
+#include <string_view>
 
+#include "base/utf8.h"
 #include "grader/compare.h"
 #include "grader/diagnose.h"
 #include "grader/gradient_check.h"
@@ -17,30 +19,6 @@
 namespace grader {
 namespace {
 
-bool IsValidUtf8(const std::string& s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    size_t extra = 0;
-    if (c >= 0x80) {
-      if ((c >> 5) == 0x6) {
-        extra = 1;
-      } else if ((c >> 4) == 0xE) {
-        extra = 2;
-      } else if ((c >> 3) == 0x1E) {
-        extra = 3;
-      } else {
-        return false;
-      }
-    }
-    for (size_t k = 1; k <= extra; ++k) {
-      if (i + k >= s.size() || (static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
-    }
-    i += extra + 1;
-  }
-  return true;
-}
-
 std::string SignalName(int signal) {
   const char* abbrev = sigabbrev_np(signal);
   const char* description = sigdescr_np(signal);
@@ -49,13 +27,18 @@ std::string SignalName(int signal) {
   return name;
 }
 
-// Text after `marker` up to the end of its line, or "" when absent.
+// Text after `marker` up to the end of its line, or "" when absent: at most 300 bytes, cut on a
+// character boundary, valid UTF-8 whatever the program wrote, and its control characters
+// written as visible escapes (it reaches terminals, JSON and XML from here on).
 std::string AfterMarker(const std::string& text, const char* marker) {
+  constexpr size_t kMaxBytes = 300;
   size_t at = text.rfind(marker);
   if (at == std::string::npos) return "";
   at += std::strlen(marker);
   size_t end = text.find('\n', at);
-  return text.substr(at, std::min<size_t>(end == std::string::npos ? text.size() - at : end - at, 300));
+  const std::string_view line =
+      std::string_view(text).substr(at, end == std::string::npos ? std::string::npos : end - at);
+  return base::utf8::EscapeForTerminal(base::utf8::TruncateAtBoundary(line, kMaxBytes));
 }
 
 // Why the program did not hand back a valid frame: a verdict and a message. For hidden tests
@@ -144,9 +127,13 @@ void RunTest(const ProblemSpec& problem, const TestSpec& test, const std::string
   }
   sandbox::Outcome outcome =
       RunProgram(binary, problem, wire::EncodeRequest(request), *context.runner);
-  result->cpu_time = outcome.cpu_time;
-  result->wall_time = outcome.wall_time;
-  result->peak_memory_bytes = outcome.peak_memory_bytes;
+  // A hidden test's figures would be a channel for its inputs (a program can allocate or spin in
+  // proportion to X(0,0)): they are not kept, so no output can show them.
+  if (!hidden) {
+    result->cpu_time = outcome.cpu_time;
+    result->wall_time = outcome.wall_time;
+    result->peak_memory_bytes = outcome.peak_memory_bytes;
+  }
   if (outcome.status != sandbox::Status::kOk || outcome.exit_code != 0) {
     ClassifyFailedRun(outcome, hidden, result);
     evidence->dimension_mismatch = result->verdict == Verdict::kRuntimeError &&
@@ -206,11 +193,13 @@ void RunTest(const ProblemSpec& problem, const TestSpec& test, const std::string
     char buffer[96];
     std::snprintf(buffer, sizeof(buffer), "all outputs match (max relative error %.2g)",
                   *result->max_rel_error);
-    result->message = buffer;
+    result->message = hidden ? "all outputs match" : buffer;
   } else {
     result->message = failures;
-    if (hidden) result->max_rel_error.reset();  // even its size says something about the data
   }
+  // Even within the tolerance, a correct program can perturb its answer by an amount that
+  // encodes an input: a hidden test's error is never reported.
+  if (hidden) result->max_rel_error.reset();
 }
 
 }  // namespace
@@ -257,7 +246,7 @@ base::Status ValidateSource(const std::string& source) {
     return base::Status::InvalidArgument("the submission contains a NUL byte at offset " +
                                          std::to_string(source.find('\0')));
   }
-  if (!IsValidUtf8(source)) return base::Status::InvalidArgument("the submission is not UTF-8 text");
+  if (!base::utf8::IsValid(source)) return base::Status::InvalidArgument("the submission is not UTF-8 text");
   return CheckSourcePolicy(source).WithContext("the submission");
 }
 
@@ -289,7 +278,9 @@ GradeResult GradeSubmission(const ProblemSpec& problem, const std::string& sourc
   if (!work_dir.ok()) return fail(work_dir.status().message());
   auto built = context.builder->Build(problem, source, work_dir->path());
   if (!built.ok()) return fail(built.status().message());
-  result.compile_output = built->compiler_output;
+  // Compilers echo the learner's bytes (symbol names, source lines) and the log is cut at a byte
+  // count: it is kept as valid UTF-8 with control characters other than newline and tab escaped.
+  result.compile_output = base::utf8::EscapeForTerminal(built->compiler_output, /*multiline=*/true);
   if (!built->compiled) {
     result.status = SubmissionStatus::kCompileError;
     for (TestResult& t : result.tests) {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "base/utf8.h"
 #include "grader/secret.h"
 
 namespace grader {
@@ -34,7 +35,8 @@ db::SubmissionRecord ToRecord(const ProblemSpec& problem, const std::string& lea
   record.status = SubmissionStatusName(result.status);
   record.score = result.score;
   record.max_score = result.max_score;
-  record.compile_output = result.compile_output;
+  // Stored rows are read back into JSON, which refuses invalid UTF-8.
+  record.compile_output = base::utf8::Sanitise(result.compile_output);
   for (const TestResult& t : result.tests) {
     db::TestResultRecord r;
     r.name = t.name;
@@ -43,11 +45,15 @@ db::SubmissionRecord ToRecord(const ProblemSpec& problem, const std::string& lea
     r.verdict = VerdictName(t.verdict);
     r.score = t.score;
     r.max_score = t.max_score;
-    r.message = t.message;
-    if (t.max_rel_error && std::isfinite(*t.max_rel_error)) r.max_rel_error = t.max_rel_error;
-    r.cpu_time_ms = t.cpu_time.count();
-    r.wall_time_ms = t.wall_time.count();
-    r.peak_memory_bytes = t.peak_memory_bytes;
+    r.message = base::utf8::Sanitise(t.message);
+    // A hidden test's figures could carry its inputs: stored as 0 (and no error), whatever the
+    // caller passes, so that no output built from the database can show them.
+    if (t.visibility == Visibility::kVisible) {
+      if (t.max_rel_error && std::isfinite(*t.max_rel_error)) r.max_rel_error = t.max_rel_error;
+      r.cpu_time_ms = t.cpu_time.count();
+      r.wall_time_ms = t.wall_time.count();
+      r.peak_memory_bytes = t.peak_memory_bytes;
+    }
     if (t.diagnosis) {
       const Diagnosis& d = *t.diagnosis;
       const bool known = d.kind == Diagnosis::Kind::kMisconception;

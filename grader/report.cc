@@ -3,16 +3,28 @@
 #include <cstdio>
 #include <sstream>
 
+#include "base/utf8.h"
+
 namespace grader {
+namespace {
+
+// Learner-derived text (messages, compiler output, learner names) as valid UTF-8, also for
+// rows that an older grader stored unchecked: nlohmann::json throws on invalid UTF-8.
+std::string Text(const std::string& text) { return base::utf8::Sanitise(text); }
+
+// One line for a terminal: no control character of the learner's reaches it.
+std::string Line(const std::string& text) { return base::utf8::EscapeForTerminal(text); }
+
+}  // namespace
 
 nlohmann::json DiagnosisJson(const std::optional<Diagnosis>& diagnosis) {
   if (!diagnosis) return nullptr;
   if (diagnosis->kind == Diagnosis::Kind::kMisconception) {
-    return {{"misconception", diagnosis->misconception},
+    return {{"misconception", Text(diagnosis->misconception)},
             {"skills", diagnosis->skills},
-            {"explanation", diagnosis->explanation}};
+            {"explanation", Text(diagnosis->explanation)}};
   }
-  return {{"pattern", diagnosis->pattern}, {"detail", diagnosis->detail}};
+  return {{"pattern", Text(diagnosis->pattern)}, {"detail", Text(diagnosis->detail)}};
 }
 
 nlohmann::json ResultJson(const ProblemSpec& problem, const SubmissionInfo& info,
@@ -26,12 +38,15 @@ nlohmann::json ResultJson(const ProblemSpec& problem, const SubmissionInfo& info
         {"verdict", VerdictName(t.verdict)},
         {"score", t.score},
         {"max_score", t.max_score},
-        {"message", t.message},
-        {"cpu_time_ms", t.cpu_time.count()},
-        {"wall_time_ms", t.wall_time.count()},
-        {"peak_memory_bytes", t.peak_memory_bytes},
+        {"message", Text(t.message)},
     };
-    test["max_rel_error"] = t.max_rel_error && std::isfinite(*t.max_rel_error)
+    // A hidden test's figures could carry its inputs: never shown (docs/result-json.md).
+    const bool hidden = t.visibility == Visibility::kHidden;
+    test["cpu_time_ms"] = hidden ? nlohmann::json(nullptr) : nlohmann::json(t.cpu_time.count());
+    test["wall_time_ms"] = hidden ? nlohmann::json(nullptr) : nlohmann::json(t.wall_time.count());
+    test["peak_memory_bytes"] =
+        hidden ? nlohmann::json(nullptr) : nlohmann::json(t.peak_memory_bytes);
+    test["max_rel_error"] = !hidden && t.max_rel_error && std::isfinite(*t.max_rel_error)
                                 ? nlohmann::json(*t.max_rel_error)
                                 : nlohmann::json(nullptr);
     test["diagnosis"] = DiagnosisJson(t.diagnosis);
@@ -41,11 +56,11 @@ nlohmann::json ResultJson(const ProblemSpec& problem, const SubmissionInfo& info
       {"submission_id", info.submission_id},
       {"problem", problem.id},
       {"problem_version", problem.version},
-      {"learner", info.learner},
+      {"learner", Text(info.learner)},
       {"status", SubmissionStatusName(result.status)},
       {"score", result.score},
       {"max_score", result.max_score},
-      {"compile_output", result.compile_output},
+      {"compile_output", Text(result.compile_output)},
       {"tests", std::move(tests)},
   };
 }
@@ -59,12 +74,13 @@ static std::string FormatPoints(double x) {
 std::string ResultText(const ProblemSpec& problem, const SubmissionInfo& info,
                        const GradeResult& result) {
   std::ostringstream out;
-  out << "Submission " << info.submission_id << " · " << problem.id << " v" << problem.version
-      << " · learner " << info.learner << "\n";
+  out << "Submission " << info.submission_id << " · " << Line(problem.id) << " v"
+      << problem.version << " · learner " << Line(info.learner) << "\n";
   out << "Status: " << SubmissionStatusName(result.status) << " · Score: "
       << FormatPoints(result.score) << " / " << FormatPoints(result.max_score) << "\n";
   if (result.status == SubmissionStatus::kCompileError) {
-    out << "\nCompiler output:\n" << result.compile_output << "\n";
+    out << "\nCompiler output:\n"
+        << base::utf8::EscapeForTerminal(result.compile_output, /*multiline=*/true) << "\n";
   }
   out << "\n";
   char line[160];
@@ -73,17 +89,18 @@ std::string ResultText(const ProblemSpec& problem, const SubmissionInfo& info,
   out << line;
   for (const TestResult& t : result.tests) {
     std::string points = FormatPoints(t.score) + "/" + FormatPoints(t.max_score);
-    std::snprintf(line, sizeof(line), "  %-22s %-8s %-18s %-7s ", t.name.c_str(),
+    std::snprintf(line, sizeof(line), "  %-22s %-8s %-18s %-7s ", Line(t.name).c_str(),
                   VisibilityName(t.visibility), VerdictName(t.verdict), points.c_str());
-    out << line << t.message << "\n";
+    out << line << Line(t.message) << "\n";
     if (!t.diagnosis) continue;
     if (t.diagnosis->kind == Diagnosis::Kind::kMisconception) {
       std::string skills;
       for (const std::string& k : t.diagnosis->skills) skills += (skills.empty() ? "" : ", ") + k;
-      out << "      diagnosis: " << t.diagnosis->misconception << " [" << skills << "]: "
-          << t.diagnosis->explanation << "\n";
+      out << "      diagnosis: " << Line(t.diagnosis->misconception) << " [" << Line(skills)
+          << "]: " << Line(t.diagnosis->explanation) << "\n";
     } else {
-      out << "      pattern: " << t.diagnosis->pattern << ": " << t.diagnosis->detail << "\n";
+      out << "      pattern: " << Line(t.diagnosis->pattern) << ": " << Line(t.diagnosis->detail)
+          << "\n";
     }
   }
   return out.str();

@@ -10,8 +10,10 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <set>
 #include <thread>
 
+#include "base/utf8.h"
 #include "db/store.h"
 #include "grader/problem_spec.h"
 #include "test_util.h"
@@ -133,6 +135,50 @@ TEST(BatchTest, FlatAndFolderLayoutsWithEveryOutput) {
   EXPECT_EQ(gs["score"], std::stod(FullMarks()));
   EXPECT_EQ(gs["tests"].size(), TestCount());
   EXPECT_EQ(Count(g.data_dir(), "SELECT COUNT(*) FROM submissions"), 3);
+}
+
+// File names are learners' text: a Latin-1 name (not UTF-8), escape sequences in a file and a
+// folder name, and a message holding U+FFFF and C0 controls must neither stop the batch nor
+// reach the terminal raw, and every output must stay valid (JSON parses, JUnit is XML 1.0).
+TEST(BatchTest, HostileFileNamesAndMessagesKeepOutputsValid) {
+  Grader g;
+  TempDir dir;
+  const fs::path cls = dir.path() / "class";
+  fs::create_directories(cls / "bob");
+  WriteFile(cls / "caf\xE9.cpp", Solution());
+  WriteFile(cls / "bob" / "\x1b]0;pwned\x07.cpp", Variant(Solution(), 2));
+  WriteFile(cls / "\x1b[2J.cpp", Solution());  // the learner name has a control character
+  std::string thrower = Solution();
+  thrower.insert(thrower.find("  Eigen::MatrixXd Y"),
+                 "  throw std::runtime_error(\"\\xEF\\xBF\\xBF \\xEF\\xBF\\xBE \\x01\\x1b[2J end\");\n");
+  WriteFile(cls / "cy.cpp", "#include <stdexcept>\n" + thrower);
+  const fs::path out = dir.path() / "out";
+  fs::create_directories(out);
+  CommandResult r = g.Run({"batch", "--problem", "linear_forward", "--jobs", "2", "--json",
+                           (out / "g.json").string(), "--junit", (out / "g.xml").string(),
+                           "--gradescope", (out / "gs").string(), cls.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  for (const std::string* printed : {&r.out, &r.err}) {
+    EXPECT_EQ(printed->find('\x1b'), std::string::npos) << *printed;
+    EXPECT_EQ(printed->find('\x07'), std::string::npos) << *printed;
+    EXPECT_TRUE(base::utf8::IsValid(*printed)) << *printed;
+  }
+  EXPECT_NE(r.err.find("skipped: \\x1b[2J.cpp: learner name contains a control character"),
+            std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("bob/\\x1b]0;pwned\\x07.cpp"), std::string::npos) << r.out;  // Slowest:
+  EXPECT_NE(r.out.find("Graded 3 of 3"), std::string::npos) << r.out;
+
+  const auto json = nlohmann::json::parse(ReadFile(out / "g.json"));
+  std::set<std::string> learners;
+  for (const auto& result : json["results"]) learners.insert(result["learner"].get<std::string>());
+  EXPECT_EQ(learners, (std::set<std::string>{"bob", "caf\xEF\xBF\xBD", "cy"}));
+  const CommandResult py = testing_util::RunCommand(
+      {PYTHON3, "-c", "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])",
+       (out / "g.xml").string()});
+  EXPECT_EQ(py.exit_code, 0) << py.err << ReadFile(out / "g.xml");
+  for (const auto& entry : fs::directory_iterator(out / "gs")) {
+    EXPECT_NO_THROW(nlohmann::json::parse(ReadFile(entry.path() / "results.json"))) << entry.path();
+  }
 }
 
 TEST(BatchTest, CanvasArchive) {
@@ -314,7 +360,7 @@ INSTANTIATE_TEST_SUITE_P(Signals, ResumeTest, ::testing::Values(SIGKILL, SIGINT)
                            return param.param == SIGKILL ? "Kill" : "Interrupt";
                          });
 
-TEST(CacheTest, IdenticalResubmissionHitsAndOneCharacterChangeMisses) {
+TEST(CacheTest, IdenticalResubmissionHitsAndAnyByteChangeMisses) {
   Grader g;
   TempDir dir;
   const fs::path a = dir.path() / "a.cpp";
@@ -322,7 +368,8 @@ TEST(CacheTest, IdenticalResubmissionHitsAndOneCharacterChangeMisses) {
   const fs::path c = dir.path() / "c.cpp";
   const std::string source = Variant(Solution(), 7);
   WriteFile(a, source);
-  // Same code with CRLF line ends and trailing spaces: the same after normalisation.
+  // Same code with CRLF line ends and trailing spaces: a different key (the cache keys on the
+  // exact bytes), graded again to the same marks.
   std::string crlf;
   for (char ch : source) crlf += ch == '\n' ? std::string("  \r\n") : std::string(1, ch);
   WriteFile(b, crlf);
@@ -336,22 +383,99 @@ TEST(CacheTest, IdenticalResubmissionHitsAndOneCharacterChangeMisses) {
   CommandResult first = grade(a, "ann");
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_EQ(Count(g.data_dir(), "SELECT COUNT(*) FROM result_cache"), 1);
-  CommandResult second = grade(b, "bo");
+  CommandResult second = grade(a, "bo");
   ASSERT_EQ(second.exit_code, 0) << second.err;
   // A hit: recorded for the second learner, nothing new cached, same result.
   EXPECT_EQ(Count(g.data_dir(), "SELECT COUNT(*) FROM result_cache"), 1);
   EXPECT_EQ(Count(g.data_dir(), "SELECT COUNT(*) FROM submissions WHERE learner = 'bo'"), 1);
   EXPECT_EQ(nlohmann::json::parse(first.out)["score"], nlohmann::json::parse(second.out)["score"]);
-  auto store = db::Store::Open((g.data_dir() / "grader.db").string());
-  ASSERT_TRUE(store.ok());
-  auto bo = (*store)->ListSubmissions("bo", 1);
-  ASSERT_TRUE(bo.ok() && bo->size() == 1);
-  EXPECT_EQ((*bo)[0].source, crlf);  // the learner's own bytes are kept
-  CommandResult third = grade(c, "cy");
+  CommandResult third = grade(b, "cy");
   ASSERT_EQ(third.exit_code, 0) << third.err;
   EXPECT_EQ(Count(g.data_dir(), "SELECT COUNT(*) FROM result_cache"), 2);
-  EXPECT_EQ(nlohmann::json::parse(third.out)["score"], 0.0);
+  EXPECT_EQ(nlohmann::json::parse(first.out)["score"], nlohmann::json::parse(third.out)["score"]);
+  auto store = db::Store::Open((g.data_dir() / "grader.db").string());
+  ASSERT_TRUE(store.ok());
+  auto cy = (*store)->ListSubmissions("cy", 1);
+  ASSERT_TRUE(cy.ok() && cy->size() == 1);
+  EXPECT_EQ((*cy)[0].source, crlf);  // the learner's own bytes are kept
+  CommandResult fourth = grade(c, "di");
+  ASSERT_EQ(fourth.exit_code, 0) << fourth.err;
+  EXPECT_EQ(Count(g.data_dir(), "SELECT COUNT(*) FROM result_cache"), 3);
+  EXPECT_EQ(nlohmann::json::parse(fourth.out)["score"], 0.0);
 }
+
+// Two programs whose sources differ only inside a raw string literal, where the compiler keeps
+// every byte: the bias is added when the literal is `right`, subtracted otherwise.
+std::string RawLiteralTwin(const std::string& literal, const std::string& right) {
+  std::string source = "#include <Eigen/Dense>\n#include <cstring>\n";
+  source.append("static const char* const kMarker = R\"(").append(literal).append(")\";\n");
+  source.append(
+      "Eigen::MatrixXd linear_forward(const Eigen::MatrixXd& X, const Eigen::MatrixXd& W,\n"
+      "                               const Eigen::VectorXd& b) {\n");
+  source.append("  const double sign = std::strcmp(kMarker, \"").append(right);
+  source.append(
+      "\") == 0 ? 1.0 : -1.0;\n"
+      "  Eigen::MatrixXd Y = X * W;\n"
+      "  for (Eigen::Index i = 0; i < Y.rows(); ++i) Y.row(i) += sign * b.transpose();\n"
+      "  return Y;\n"
+      "}\n");
+  return source;
+}
+
+struct TwinCase {
+  const char* name;
+  std::string right_literal;  // as written in the source
+  std::string wrong_literal;  // what the v1 normalisation turned `right_literal` into, or back
+  std::string right_escaped;  // `right_literal` as an ordinary string literal
+};
+
+void PrintTo(const TwinCase& twin, std::ostream* os) { *os << twin.name; }
+
+class CacheTwinTest : public ::testing::TestWithParam<TwinCase> {};
+
+// Marks (score and every verdict) of a JSON result.
+std::string Marks(const CommandResult& r) {
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  std::string marks = j["score"].dump();
+  for (const auto& t : j["tests"]) marks.append(" ").append(t["verdict"].get<std::string>());
+  return marks;
+}
+
+TEST_P(CacheTwinTest, EachTwinGetsItsOwnMarksInBothOrders) {
+  const TwinCase& twin = GetParam();
+  TempDir dir;
+  const fs::path right = dir.path() / "right.cpp";
+  const fs::path wrong = dir.path() / "wrong.cpp";
+  WriteFile(right, RawLiteralTwin(twin.right_literal, twin.right_escaped));
+  WriteFile(wrong, RawLiteralTwin(twin.wrong_literal, twin.right_escaped));
+  auto grade = [](const Grader& g, const fs::path& file, bool cache) {
+    std::vector<std::string> args = {"grade", "--problem", "linear_forward", "--format", "json"};
+    if (!cache) args.push_back("--no-cache");
+    args.push_back(file.string());
+    CommandResult r = g.Run(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return Marks(r);
+  };
+  Grader uncached;
+  const std::string right_marks = grade(uncached, right, false);
+  const std::string wrong_marks = grade(uncached, wrong, false);
+  ASSERT_NE(right_marks, wrong_marks) << "the twins must grade differently for this test to mean anything";
+  for (bool right_first : {true, false}) {
+    Grader g;  // a fresh cache for each order
+    const fs::path& first = right_first ? right : wrong;
+    const fs::path& second = right_first ? wrong : right;
+    EXPECT_EQ(grade(g, first, true), right_first ? right_marks : wrong_marks);
+    EXPECT_EQ(grade(g, second, true), right_first ? wrong_marks : right_marks)
+        << (right_first ? "the wrong twin got the right twin's cached marks"
+                        : "the right twin got the wrong twin's cached marks");
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    RawLiterals, CacheTwinTest,
+    ::testing::Values(TwinCase{"TrailingSpace", "x \n", "x\n", "x \\n"},
+                      TwinCase{"LoneCarriageReturn", "x\r", "x\n", "x\\r"}),
+    [](const ::testing::TestParamInfo<TwinCase>& param) { return std::string(param.param.name); });
 
 TEST(FastPathTest, IncludingTheApiHeaderStillCompiles) {
   // The declarations come from the precompiled header; the learner's own include of api.h

@@ -49,16 +49,6 @@ INSTANTIATE_TEST_SUITE_P(
                       PathCase{"__MACOSX/._alice.cpp", "", "", false},
                       PathCase{".hidden.cpp", "", "", false}));
 
-TEST(NormaliseTest, WhitespaceAndLineEndsOnly) {
-  using grader::NormaliseSource;
-  const std::string base = "int f() {\n  return 1;\n}\n";
-  EXPECT_EQ(NormaliseSource("int f() {\r\n  return 1;   \r\n}\r\n\r\n\r\n"), base);
-  EXPECT_EQ(NormaliseSource("\xEF\xBB\xBFint f() {\n  return 1;\t\n}"), base);
-  EXPECT_EQ(NormaliseSource("int f() {\r  return 1;\r}\r"), base);
-  EXPECT_NE(NormaliseSource("int f() {\n  return 2;\n}\n"), base);
-  EXPECT_NE(NormaliseSource("int f() {\n   return 1;\n}\n"), base);  // leading space is kept
-}
-
 // A minimal RFC 4180 reader: quoted cells, doubled quotes, CRLF rows.
 std::vector<std::vector<std::string>> ReadCsv(const std::string& text) {
   std::vector<std::vector<std::string>> rows(1, std::vector<std::string>(1));

@@ -6,13 +6,18 @@
 //   - the data directory holds only what the grader puts there, and the secret key is intact;
 //   - no process of a box uid that ran in this case's work directory survives the verdict;
 //   - the grader itself finished normally (exit 0, or 2 for a rejected source).
+//   - stdout is valid UTF-8 and carries no terminal control (ESC, C1, BEL, CR, DEL);
+//   - hidden tests show no resource figures and no relative error (they could carry inputs).
 // Each file starts with a header: "// expect: <verdict>" (or "<a>|<b>" where the machine's speed
 // decides which limit is hit first), optionally "// detail: <text that the
-// output must contain>" and "// pad_to_bytes: N" (the driver pads the source to N bytes).
+// output must contain>", "// pad_to_bytes: N" (the driver pads the source to N bytes) and
+// "// formats: <text|junit|gradescope ...>" (also graded in these formats, each output checked
+// as above; JUnit must parse as XML and give hidden tests no time).
 // Placeholders: @CANARY@, @PWNED@ (per-case paths), @DATA_DIR@ (the grader's data directory).
 // A case that defines only relu_forward gets a relu_backward that calls it.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -24,6 +29,7 @@
 #include <sstream>
 #include <thread>
 
+#include "base/utf8.h"
 #include "test_util.h"
 
 namespace {
@@ -127,6 +133,34 @@ class SecurityCase {
 
   std::string expect() const { return HeaderField(source_, "expect"); }
   std::string detail() const { return HeaderField(source_, "detail"); }
+  const fs::path& data_dir() const { return grader_.data_dir(); }
+  std::vector<std::string> formats() const {
+    std::vector<std::string> list;
+    std::stringstream in(HeaderField(source_, "formats"));
+    std::string format;
+    while (in >> format) list.push_back(format);
+    return list;
+  }
+
+  // The case's output in `format` (text, junit, gradescope), the result coming from the cache
+  // when the case's verdict is cacheable.
+  CommandResult GradeAs(const std::string& format) const {
+    return testing_util::RunCommand(
+        {testing_util::GraderBinary(), "--data-dir", grader_.data_dir().string(), "grade",
+         "--problem", "relu", "--format", format, file_.string()},
+        {"GRADER_CACHE=" + std::string(GRADER_TEST_CACHE_DIR), "TMPDIR=" + work_.path().string()});
+  }
+
+  // Parses `xml` with Python's expat (strict XML 1.0: no C0 controls, U+FFFE or U+FFFF).
+  std::string XmlParseError(const std::string& xml) const {
+    const fs::path file = work_.path() / "junit.xml";
+    WriteFile(file, xml);
+    const CommandResult parsed = testing_util::RunCommand(
+        {PYTHON3, "-c", "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])",
+         file.string()});
+    fs::remove(file);
+    return parsed.exit_code == 0 ? "" : parsed.err + " (exit " + std::to_string(parsed.exit_code) + ")";
+  }
 
   Graded Grade() const {
     Graded graded;
@@ -184,6 +218,69 @@ class SecurityCase {
   std::string token_;
 };
 
+// What a terminal would run rather than show: ESC, C1 (as UTF-8), BEL, CR, backspace, DEL.
+// Invalid UTF-8 counts too (a terminal may read a stray 0x9b as CSI).
+std::string TerminalControlIn(const std::string& out) {
+  if (!base::utf8::IsValid(out)) return "invalid UTF-8";
+  for (size_t i = 0; i < out.size(); ++i) {
+    const auto c = static_cast<unsigned char>(out[i]);
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
+      return "control byte " + std::to_string(c) + " at offset " + std::to_string(i);
+    }
+    if (c == 0xC2 && i + 1 < out.size() && static_cast<unsigned char>(out[i + 1]) >= 0x80 &&
+        static_cast<unsigned char>(out[i + 1]) <= 0x9F) {
+      return "C1 control at offset " + std::to_string(i);
+    }
+  }
+  return "";
+}
+
+// Hidden tests carry no figure that a program could modulate with their inputs.
+void ExpectNoHiddenFigures(const json& result) {
+  for (const auto& test : result["tests"]) {
+    if (test["visibility"] != "hidden") continue;
+    for (const char* figure : {"cpu_time_ms", "wall_time_ms", "peak_memory_bytes", "max_rel_error"}) {
+      EXPECT_TRUE(test[figure].is_null()) << test["name"] << " shows " << figure << ": " << test.dump();
+    }
+  }
+}
+
+// The database keeps no figure of a hidden test either (outputs built from it later, and cache
+// hits, copy what it holds). Also checks that every stored text is valid UTF-8.
+void ExpectNoHiddenFiguresStored(const fs::path& data_dir) {
+  SQLite::Database db((data_dir / "grader.db").string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM test_results WHERE visibility = 'hidden' AND "
+                          "(cpu_time_ms <> 0 OR wall_time_ms <> 0 OR peak_memory_bytes <> 0 OR "
+                          "max_rel_error IS NOT NULL)").getInt64(), 0);
+  SQLite::Statement texts(db, "SELECT message FROM test_results UNION ALL "
+                              "SELECT compile_output FROM submissions");
+  while (texts.executeStep()) {
+    const std::string text = texts.getColumn(0).getString();
+    EXPECT_TRUE(base::utf8::IsValid(text)) << text;
+  }
+}
+
+// The extra formats a case asks for: the same verdicts, and every output safe.
+void CheckFormats(const SecurityCase& hostile) {
+  for (const std::string& format : hostile.formats()) {
+    const CommandResult r = hostile.GradeAs(format);
+    ASSERT_EQ(r.exit_code, 0) << format << ": " << r.err;
+    EXPECT_EQ(TerminalControlIn(r.out), "") << format << " output:\n" << r.out;
+    if (format == "junit") {
+      EXPECT_EQ(hostile.XmlParseError(r.out), "") << r.out;
+      // <testcase name="hidden_..." ... time="0">: no time for hidden tests.
+      for (size_t at = r.out.find("<testcase name=\"hidden"); at != std::string::npos;
+           at = r.out.find("<testcase name=\"hidden", at + 1)) {
+        const std::string tag = r.out.substr(at, r.out.find('>', at) - at);
+        EXPECT_NE(tag.find("time=\"0\""), std::string::npos) << tag;
+      }
+    } else if (format == "gradescope") {
+      const json results = json::parse(r.out);
+      for (const auto& test : results["tests"]) EXPECT_EQ(test["score"], 0) << test.dump();
+    }
+  }
+}
+
 class SecurityTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(SecurityTest, GetsItsVerdictAndTheHostIsUntouched) {
@@ -216,6 +313,10 @@ TEST_P(SecurityTest, GetsItsVerdictAndTheHostIsUntouched) {
     if (!hostile.detail().empty()) {
       EXPECT_NE(graded.raw.out.find(hostile.detail()), std::string::npos) << result.dump(2);
     }
+    EXPECT_EQ(TerminalControlIn(graded.raw.out), "") << graded.raw.out;
+    ExpectNoHiddenFigures(result);
+    ExpectNoHiddenFiguresStored(hostile.data_dir());
+    CheckFormats(hostile);
   }
   hostile.CheckHost(graded);
 }

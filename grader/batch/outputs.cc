@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include "base/utf8.h"
+
 namespace grader::batch {
 namespace {
 
@@ -27,20 +29,35 @@ std::string Number(double value) {
   return buffer;
 }
 
-// XML 1.0 text: escapes markup characters and drops characters XML cannot carry.
+// Learner-derived text as valid UTF-8 (nlohmann::json throws on anything else).
+std::string Text(const std::string& text) { return base::utf8::Sanitise(text); }
+
+// XML 1.0 allows only Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] |
+// [#x10000-#x10FFFF]; UTF-8 decoding already excludes surrogates and values above U+10FFFF.
+bool IsXmlChar(char32_t c) {
+  return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c != 0xFFFE && c != 0xFFFF);
+}
+
+// XML 1.0 text: escapes markup characters; a character XML cannot carry (and invalid UTF-8)
+// becomes U+FFFD, so that the document always parses.
 std::string XmlEscape(const std::string& text) {
   std::string out;
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
+  out.reserve(text.size());
+  size_t pos = 0;
+  char32_t c = 0;
+  while (pos < text.size()) {
+    const size_t start = pos;
+    if (!base::utf8::DecodeNext(text, &pos, &c) || !IsXmlChar(c)) {
+      base::utf8::Append(base::utf8::kReplacement, &out);
+      continue;
+    }
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
       case '\'': out += "&apos;"; break;
-      default:
-        if (u < 0x20 && c != '\t' && c != '\n' && c != '\r') break;
-        out += c;
+      default: out.append(text, start, pos - start);
     }
   }
   return out;
@@ -50,7 +67,11 @@ bool IsFailure(Verdict v) {
   return v == Verdict::kWrongAnswer || v == Verdict::kShapeMismatch || v == Verdict::kNonFinite;
 }
 
-double Seconds(const TestResult& t) { return static_cast<double>(t.wall_time.count()) / 1000.0; }
+// A hidden test's time could carry its inputs: it counts as 0 in every output.
+double Seconds(const TestResult& t) {
+  if (t.visibility == Visibility::kHidden) return 0;
+  return static_cast<double>(t.wall_time.count()) / 1000.0;
+}
 
 }  // namespace
 
@@ -85,16 +106,18 @@ nlohmann::json BatchJson(const ProblemSpec& problem, const std::vector<GradedEnt
     for (const TestResult& t : e.result.tests) {
       tests.push_back({{"name", t.name}, {"visibility", VisibilityName(t.visibility)},
                        {"verdict", VerdictName(t.verdict)}, {"score", t.score},
-                       {"max_score", t.max_score}, {"message", t.message}});
+                       {"max_score", t.max_score}, {"message", Text(t.message)}});
     }
-    results.push_back({{"learner", e.learner}, {"file", e.file}, {"late", e.late},
+    results.push_back({{"learner", Text(e.learner)}, {"file", Text(e.file)}, {"late", e.late},
                        {"submission_id", e.submission_id}, {"cache_hit", e.cache_hit},
                        {"status", SubmissionStatusName(e.result.status)},
                        {"score", e.result.score}, {"max_score", e.result.max_score},
                        {"tests", tests}});
   }
+  nlohmann::json skipped_json = nlohmann::json::array();
+  for (const std::string& line : skipped) skipped_json.push_back(Text(line));
   return {{"problem", problem.id}, {"version", problem.version}, {"results", results},
-          {"skipped", skipped}};
+          {"skipped", skipped_json}};
 }
 
 std::string JUnitXml(const ProblemSpec& problem, const std::vector<GradedEntry>& entries) {
@@ -151,7 +174,7 @@ nlohmann::json GradescopeResults(const ProblemSpec& problem, const GradedEntry& 
                      {"score", t.score},
                      {"max_score", t.max_score},
                      {"status", t.verdict == Verdict::kPassed ? "passed" : "failed"},
-                     {"output", std::string(VerdictTitle(t.verdict)) + ": " + t.message},
+                     {"output", std::string(VerdictTitle(t.verdict)) + ": " + Text(t.message)},
                      {"output_format", "text"},
                      {"tags", {t.entry, VerdictName(t.verdict)}},
                      {"visibility",
@@ -159,7 +182,7 @@ nlohmann::json GradescopeResults(const ProblemSpec& problem, const GradedEntry& 
   }
   std::string output = problem.title + ": " + SubmissionStatusName(entry.result.status);
   if (entry.result.status == SubmissionStatus::kCompileError) {
-    output = "The submission did not compile.\n\n" + entry.result.compile_output;
+    output = "The submission did not compile.\n\n" + Text(entry.result.compile_output);
   }
   return {{"score", entry.result.score},
           {"execution_time", seconds},
@@ -168,7 +191,7 @@ nlohmann::json GradescopeResults(const ProblemSpec& problem, const GradedEntry& 
           {"visibility", "visible"},
           {"stdout_visibility", "hidden"},
           {"extra_data",
-           {{"learner", entry.learner}, {"problem", problem.id}, {"version", problem.version},
+           {{"learner", Text(entry.learner)}, {"problem", problem.id}, {"version", problem.version},
             {"submission_id", entry.submission_id}, {"max_score", entry.result.max_score},
             {"status", SubmissionStatusName(entry.result.status)}}},
           {"tests", tests}};

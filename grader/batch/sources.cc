@@ -10,6 +10,7 @@
 #include <regex>
 #include <sstream>
 
+#include "base/utf8.h"
 #include "grader/grade.h"
 
 namespace grader::batch {
@@ -70,6 +71,11 @@ struct RawFile {
   std::string data;
 };
 
+// A path or learner name as the grader shows and stores it (skipped lines, the `file` and
+// `learner` of every output): valid UTF-8 with control characters escaped, since file names
+// are the learners' text and end up on terminals and in JSON.
+std::string Shown(const std::string& text) { return base::utf8::EscapeForTerminal(text); }
+
 // Reads what IdentifyPath accepts; sorts; settles duplicates; validates contents.
 Discovery Assemble(std::vector<RawFile> files) {
   std::sort(files.begin(), files.end(),
@@ -78,19 +84,21 @@ Discovery Assemble(std::vector<RawFile> files) {
   std::map<std::string, std::vector<Submission>> by_learner;
   for (RawFile& f : files) {
     if (!f.skip_reason.empty()) {
-      discovery.skipped.push_back(f.path + ": " + f.skip_reason);
+      discovery.skipped.push_back(Shown(f.path) + ": " + f.skip_reason);
       continue;
     }
     Identity id = IdentifyPath(f.path);
     if (!id.skip_reason.empty()) {
-      discovery.skipped.push_back(f.path + ": " + id.skip_reason);
+      discovery.skipped.push_back(Shown(f.path) + ": " + Shown(id.skip_reason));
       continue;
     }
     if (base::Status s = ValidateSource(f.data); !s.ok()) {
-      discovery.skipped.push_back(f.path + ": " + s.message());
+      discovery.skipped.push_back(Shown(f.path) + ": " + s.message());
       continue;
     }
-    by_learner[id.learner].push_back({id.learner, f.path, id.layout, id.late, std::move(f.data)});
+    // A name that is not UTF-8 (a folder named in Latin-1) is graded under its sanitised form.
+    const std::string learner = Shown(id.learner);
+    by_learner[learner].push_back({learner, Shown(f.path), id.layout, id.late, std::move(f.data)});
   }
   for (auto& [learner, list] : by_learner) {
     if (list.size() == 1) {
@@ -98,7 +106,7 @@ Discovery Assemble(std::vector<RawFile> files) {
       continue;
     }
     for (const Submission& s : list) {
-      discovery.skipped.push_back(s.file + ": learner '" + learner + "' has " +
+      discovery.skipped.push_back(s.file + ": learner '" + Shown(learner) + "' has " +
                                   std::to_string(list.size()) + " submissions; grade one");
     }
   }

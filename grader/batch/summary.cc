@@ -4,7 +4,15 @@
 #include <cstdio>
 #include <map>
 
+#include "base/utf8.h"
+
 namespace grader::batch {
+namespace {
+
+// Names from submissions' paths reach the terminal as text, never as control sequences.
+std::string Shown(const std::string& text) { return base::utf8::EscapeForTerminal(text); }
+
+}  // namespace
 
 std::string Summary(const ProblemSpec& problem, const std::vector<GradedEntry>& entries,
                     size_t items, size_t skipped) {
@@ -26,7 +34,7 @@ std::string Summary(const ProblemSpec& problem, const std::vector<GradedEntry>& 
     ++histogram[static_cast<size_t>(std::clamp(bucket, 0, kBuckets))];
   }
   std::snprintf(line, sizeof(line), "Graded %zu of %zu submission(s) of %s (%zu cache hit(s), %zu file(s) skipped)\n",
-                entries.size(), items, problem.id.c_str(), hits, skipped);
+                entries.size(), items, Shown(problem.id).c_str(), hits, skipped);
   out += line;
   out += "Status:";
   for (const auto& [status, count] : statuses) out += "  " + status + " " + std::to_string(count);
@@ -45,7 +53,7 @@ std::string Summary(const ProblemSpec& problem, const std::vector<GradedEntry>& 
   if (!ranked.empty()) out += "Most frequent verdicts:\n";
   for (size_t i = 0; i < std::min<size_t>(5, ranked.size()); ++i) {
     std::snprintf(line, sizeof(line), "  %4zu x %s on %s\n", ranked[i].first,
-                  ranked[i].second.first.c_str(), ranked[i].second.second.c_str());
+                  ranked[i].second.first.c_str(), Shown(ranked[i].second.second).c_str());
     out += line;
   }
   std::vector<const GradedEntry*> slowest;
@@ -56,10 +64,10 @@ std::string Summary(const ProblemSpec& problem, const std::vector<GradedEntry>& 
             [](const GradedEntry* a, const GradedEntry* b) { return a->elapsed_ms > b->elapsed_ms; });
   if (!slowest.empty()) out += "Slowest:\n";
   for (size_t i = 0; i < std::min<size_t>(3, slowest.size()); ++i) {
-    std::snprintf(line, sizeof(line), "  %6.2f s  %s (%s)\n",
-                  static_cast<double>(slowest[i]->elapsed_ms) / 1000.0,
-                  slowest[i]->learner.c_str(), slowest[i]->file.c_str());
-    out += line;
+    // Not through the fixed-size buffer: a long name must not be cut mid-character.
+    std::snprintf(line, sizeof(line), "  %6.2f s  ",
+                  static_cast<double>(slowest[i]->elapsed_ms) / 1000.0);
+    out += line + Shown(slowest[i]->learner) + " (" + Shown(slowest[i]->file) + ")\n";
   }
   return out;
 }

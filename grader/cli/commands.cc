@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "base/utf8.h"
 #include "db/store.h"
 #include "grader/curriculum.h"
 #include "grader/cli/batch_command.h"
@@ -103,6 +104,7 @@ base::Status ValidateLearner(const std::string& learner) {
       return base::Status::InvalidArgument("--learner must not contain control characters");
     }
   }
+  if (!base::utf8::IsValid(learner)) return base::Status::InvalidArgument("--learner must be UTF-8");
   return base::Status::Ok();
 }
 
