@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 #include "db/store.h"
 #include "grader/problem_spec.h"
@@ -419,6 +421,71 @@ TEST(ProblemsTest, ExportRoundTripsAndHidesHiddenTests) {
                                                 fs::directory_iterator())),
               visible);
   }
+}
+
+// --- --problems DIR: the problem's files come from DIR, for the PCH and the harness alike -----
+
+// Points $GRADER_CACHE (which the grader reads before Grader::Run's default) at `dir`, so that a
+// build cannot be served from the shared cache that the source tree's problems/ filled.
+class ScopedCacheDir {
+ public:
+  explicit ScopedCacheDir(const fs::path& dir) {
+    if (const char* old = std::getenv("GRADER_CACHE")) old_ = old;
+    setenv("GRADER_CACHE", dir.c_str(), 1);
+  }
+  ~ScopedCacheDir() {
+    if (old_) {
+      setenv("GRADER_CACHE", old_->c_str(), 1);
+    } else {
+      unsetenv("GRADER_CACHE");
+    }
+  }
+
+ private:
+  std::optional<std::string> old_;
+};
+
+TEST(ProblemsDirTest, UnmodifiedCopyGivesFullMarks) {
+  // clip_grad_norm's api.h declares a type (ClipResult): included by two paths, it was defined
+  // twice and every grade exited 3.
+  TempDir dir;
+  fs::copy(kProblems, dir.path() / "problems", fs::copy_options::recursive);
+  ScopedCacheDir cold_cache(dir.path() / "cache");
+  Grader g;
+  CommandResult r = g.Run({"--problems", (dir.path() / "problems").string(), "grade", "--problem",
+                           "clip_grad_norm", "--json",
+                           (kProblems / "clip_grad_norm/solution.cpp").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  json result = json::parse(r.out);
+  EXPECT_EQ(result["status"], "graded") << r.out;
+  EXPECT_GT(result["max_score"].get<double>(), 0);
+  EXPECT_EQ(result["score"], result["max_score"]) << r.out;
+}
+
+TEST(ProblemsDirTest, ModifiedCopysApiAndAdapterAreTheOnesCompiled) {
+  // The copy's api.h defines a helper that only the copy's adapter.h calls: the harness reports
+  // twice the learner's total norm, so the (correct) solution loses the points of every test.
+  TempDir dir;
+  const fs::path copy = dir.path() / "problems";
+  fs::copy(kProblems, copy, fs::copy_options::recursive);
+  const fs::path api = copy / "clip_grad_norm/api.h";
+  const fs::path adapter = copy / "clip_grad_norm/adapter.h";
+  WriteFile(api, testing_util::ReadFile(api) +
+                     "\ninline double CopiedApiScale() { return 2.0; }\n");
+  std::string adapter_text = testing_util::ReadFile(adapter);
+  const std::string call = "FromScalar(r.total_norm)";
+  ASSERT_NE(adapter_text.find(call), std::string::npos);
+  adapter_text.replace(adapter_text.find(call), call.size(),
+                       "FromScalar(CopiedApiScale() * r.total_norm)");
+  WriteFile(adapter, adapter_text);
+  Grader g;
+  CommandResult r = g.Run({"--problems", copy.string(), "grade", "--problem", "clip_grad_norm",
+                           "--json", (kProblems / "clip_grad_norm/solution.cpp").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  json result = json::parse(r.out);
+  ASSERT_EQ(result["status"], "graded") << r.out;
+  EXPECT_EQ(result["score"].get<double>(), 0) << r.out;
+  for (const auto& t : result["tests"]) EXPECT_NE(t["verdict"], "passed") << t.dump();
 }
 
 }  // namespace
