@@ -2,6 +2,11 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -11,6 +16,9 @@
 #include "grader/report.h"
 #include "reference/registry.h"
 #include "test_util.h"
+#include "zip_writer.h"
+
+extern char** environ;
 
 namespace {
 
@@ -486,6 +494,102 @@ TEST(ProblemsDirTest, ModifiedCopysApiAndAdapterAreTheOnesCompiled) {
   ASSERT_EQ(result["status"], "graded") << r.out;
   EXPECT_EQ(result["score"].get<double>(), 0) << r.out;
   for (const auto& t : result["tests"]) EXPECT_NE(t["verdict"], "passed") << t.dump();
+}
+
+// --- hostile inputs: zips and problem specs that crashed or exhausted the grader ------------
+
+struct MeasuredRun {
+  int exit_code = -1;
+  std::string err;
+  long peak_rss_kib = 0;  // of the grader and every descendant it waited for
+};
+
+// Runs build/grader and reads its peak memory from wait4 (getrusage of that child only).
+MeasuredRun RunMeasured(const Grader& g, std::vector<std::string> args) {
+  TempDir io;
+  const std::string err_path = (io.path() / "err").string();
+  args.insert(args.begin(), {testing_util::GraderBinary(), "--data-dir", g.data_dir().string()});
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  MeasuredRun run;
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) return run;
+  int status = 0;
+  struct rusage usage{};
+  if (wait4(pid, &status, 0, &usage) != pid) return run;
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  run.peak_rss_kib = usage.ru_maxrss;
+  run.err = testing_util::ReadFile(err_path);
+  return run;
+}
+
+TEST(HostileInputTest, ZipOfManyTinyEntriesStaysSmall) {
+  // Each entry used to hold a 256 KiB buffer: 4,000 entries took about 1 GiB. They are empty
+  // files (skipped as such), so nothing is compiled and the peak is the grader's own.
+  TempDir dir;
+  std::vector<testing_util::ZipEntry> entries;
+  for (int i = 0; i < 4000; ++i) {
+    std::string name = std::to_string(i);
+    name.insert(0, 1, 'l');
+    name += ".cpp";
+    entries.push_back({name, " \n"});
+  }
+  const fs::path zip = dir.path() / "many.zip";
+  ASSERT_TRUE(testing_util::WriteZip(zip, entries));
+  Grader g;
+  MeasuredRun r = RunMeasured(g, {"batch", "--problem", "relu", zip.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err.substr(0, 2000);
+  EXPECT_NE(r.err.find("no submissions found"), std::string::npos) << r.err.substr(0, 2000);
+  EXPECT_LT(r.peak_rss_kib, 256 * 1024) << "peak " << r.peak_rss_kib << " KiB";
+}
+
+TEST(HostileInputTest, ZipEntryWithAHugeNameIsSkipped) {
+  // A name of 26,000 characters overflowed the stack (std::regex recursion): exit 139.
+  TempDir dir;
+  const fs::path zip = dir.path() / "long.zip";
+  ASSERT_TRUE(testing_util::WriteZip(zip, {{std::string(26000, 'a') + ".cpp", "int x;\n"}}));
+  Grader g;
+  MeasuredRun r = RunMeasured(g, {"batch", "--problem", "relu", zip.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err.substr(0, 2000);
+  EXPECT_NE(r.err.find("path longer than 1024 characters"), std::string::npos)
+      << r.err.substr(0, 2000);
+  EXPECT_LT(r.err.size(), 2000u);
+}
+
+TEST(HostileInputTest, OverflowingShapeIsAnInputError) {
+  // std::stoll on "99999999999999999999" threw out of every command: exit 134.
+  TempDir dir;
+  fs::create_directories(dir.path() / "problems/relu");
+  for (const char* f : {"api.h", "adapter.h", "statement.md"}) {
+    fs::copy_file(kProblems / "relu" / f, dir.path() / "problems/relu" / f);
+  }
+  std::string toml = testing_util::ReadFile(kProblems / "relu/problem.toml");
+  const size_t shape = toml.find("shape = [\"N\"");
+  ASSERT_NE(shape, std::string::npos);
+  toml.replace(shape, 12, "shape = [\"99999999999999999999\"");
+  WriteFile(dir.path() / "problems/relu/problem.toml", toml);
+  Grader g;
+  for (std::vector<std::string> command :
+       {std::vector<std::string>{"problems", "list"},
+        std::vector<std::string>{"grade", "--problem", "relu",
+                                 (kProblems / "relu/solution.cpp").string()}}) {
+    command.insert(command.begin(), {"--problems", (dir.path() / "problems").string()});
+    CommandResult r = g.Run(command);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("problems/relu/problem.toml: entries."), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("shape[0] must be a dimension name or an integer in 1..4096"),
+              std::string::npos)
+        << r.err;
+  }
+  EXPECT_EQ(CountSubmissions(g), 0);
 }
 
 }  // namespace
