@@ -82,7 +82,7 @@ base::StatusOr<reference::Tensors> GenerateInputs(const TestSpec& test, uint64_t
     const int64_t count = shape->rows * shape->cols;
     t.values.resize(static_cast<size_t>(count));
     if (spec.kind == reference::TensorKind::kLabels) {
-      const int64_t classes = test.dims.at(spec.classes);
+      const int64_t classes = shape->classes;
       for (double& v : t.values) v = static_cast<double>(rng.Below(classes));
     } else {
       for (double& v : t.values) {

@@ -4,14 +4,20 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 namespace grader {
 namespace {
 
 using base::Status;
 using base::StatusOr;
+
+// Every dimension of a generated input (docs/problem-format.md, "Limits").
+constexpr int64_t kMaxDimension = 4096;
+constexpr double kMaxPoints = 1000;
 
 // Where we are in the file, for messages such as "problem.toml: tests[2].tolerance must be > 0".
 struct Where {
@@ -93,6 +99,37 @@ StatusOr<std::vector<std::string>> GetStringArray(const toml::table& t, const Wh
   return out;
 }
 
+// A literal dimension: decimal digits only, in 1..kMaxDimension (no sign, no overflow).
+std::optional<int64_t> LiteralDimension(std::string_view text) {
+  if (text.empty() || text.size() > 4 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  int64_t value = 0;
+  for (char c : text) value = value * 10 + (c - '0');
+  if (value < 1 || value > kMaxDimension) return std::nullopt;
+  return value;
+}
+
+// One dimension of a shape, or `classes`: the name of a test's dims entry, or an integer in
+// 1..kMaxDimension (written as a TOML integer or as a string of digits). Returned as the
+// string ResolveShape reads.
+StatusOr<std::string> ParseDimension(const toml::node& node, const Where& where) {
+  const std::string rule =
+      "must be a dimension name or an integer in 1.." + std::to_string(kMaxDimension);
+  if (auto text = node.value<std::string>()) {
+    if (IsIdentifier(*text)) return *text;
+    if (auto value = LiteralDimension(*text)) return std::to_string(*value);
+    return where.Error(rule + ", not \"" + text->substr(0, 40) + "\"");
+  }
+  if (node.is_integer()) {
+    const int64_t value = *node.value<int64_t>();
+    if (value >= 1 && value <= kMaxDimension) return std::to_string(value);
+    return where.Error(rule + ", not " + std::to_string(value));
+  }
+  return where.Error(rule);
+}
+
 // Applies the keys present in `t` to `input` (entry defaults first, then a test's overrides).
 Status ApplyInputFields(const toml::table& t, const Where& where, InputSpec* input) {
   RETURN_IF_ERROR(RequireOnlyKeys(
@@ -105,14 +142,9 @@ Status ApplyInputFields(const toml::table& t, const Where& where, InputSpec* inp
     }
     input->shape.clear();
     for (size_t i = 0; i < array->size(); ++i) {
-      const toml::node* dim = array->get(i);
-      if (auto name = dim->value<std::string>()) {
-        input->shape.push_back(*name);
-      } else if (dim->is_integer() && *dim->value<int64_t>() > 0) {
-        input->shape.push_back(std::to_string(*dim->value<int64_t>()));
-      } else {
-        return where.Key("shape").Index(i).Error("must be a dimension name or a positive integer");
-      }
+      auto dim = ParseDimension(*array->get(i), where.Key("shape").Index(i));
+      if (!dim.ok()) return dim.status();
+      input->shape.push_back(*dim);
     }
     input->kind = input->shape.empty()       ? reference::TensorKind::kScalar
                   : input->shape.size() == 1 ? reference::TensorKind::kVector
@@ -148,9 +180,11 @@ Status ApplyInputFields(const toml::table& t, const Where& where, InputSpec* inp
   if (input->scale <= 0) return where.Key("scale").Error("must be > 0");
   if (input->low >= input->high) return where.Key("low").Error("must be < high");
   if (input->zeros < 0 || input->zeros > 1) return where.Key("zeros").Error("must be in [0, 1]");
-  auto classes = GetString(t, where, "classes", false, input->classes);
-  if (!classes.ok()) return classes.status();
-  input->classes = *classes;
+  if (const toml::node* classes = t.get("classes")) {
+    auto dim = ParseDimension(*classes, where.Key("classes"));
+    if (!dim.ok()) return dim.status();
+    input->classes = *dim;
+  }
   if (input->kind == reference::TensorKind::kLabels && input->classes.empty()) {
     return where.Key("classes").Error("is required for labels");
   }
@@ -270,7 +304,10 @@ StatusOr<TestSpec> ParseTest(const toml::table& t, const Where& where, const Pro
   }
   auto points = GetNumber(t, where, "points", 1.0);
   if (!points.ok()) return points.status();
-  if (!(*points > 0) || !std::isfinite(*points)) return where.Key("points").Error("must be > 0");
+  // Bounded, so that a class's totals stay exact and one test cannot outweigh the rest.
+  if (!(*points > 0) || !(*points <= kMaxPoints)) {
+    return where.Key("points").Error("must be > 0 and <= " + std::to_string(static_cast<int>(kMaxPoints)));
+  }
   test.points = *points;
   auto tolerance = GetNumber(t, where, "tolerance", 1e-7);
   if (!tolerance.ok()) return tolerance.status();
@@ -303,9 +340,9 @@ StatusOr<TestSpec> ParseTest(const toml::table& t, const Where& where, const Pro
   if (dims != nullptr) {
     for (const auto& [key, node] : *dims) {
       auto value = node.value<int64_t>();
-      if (!node.is_integer() || *value < 1 || *value > 4096) {
+      if (!node.is_integer() || *value < 1 || *value > kMaxDimension) {
         return where.Key("dims").Key(std::string(key.str())).Error(
-            "must be an integer in 1..4096");
+            "must be an integer in 1.." + std::to_string(kMaxDimension));
       }
       test.dims[std::string(key.str())] = *value;
     }
@@ -372,7 +409,10 @@ double ProblemSpec::MaxScore() const {
 base::StatusOr<ResolvedShape> ResolveShape(const InputSpec& input, const TestSpec& test) {
   auto dim = [&](const std::string& name) -> base::StatusOr<int64_t> {
     if (!name.empty() && std::isdigit(static_cast<unsigned char>(name[0]))) {
-      return static_cast<int64_t>(std::stoll(name));
+      if (auto value = LiteralDimension(name)) return *value;
+      return Status::InvalidArgument("input \"" + input.name + "\" has dimension \"" +
+                                     name.substr(0, 40) + "\", not in 1.." +
+                                     std::to_string(kMaxDimension));
     }
     auto it = test.dims.find(name);
     if (it == test.dims.end()) {
@@ -395,6 +435,7 @@ base::StatusOr<ResolvedShape> ResolveShape(const InputSpec& input, const TestSpe
   if (input.kind == reference::TensorKind::kLabels) {
     auto classes = dim(input.classes);
     if (!classes.ok()) return classes.status();
+    shape.classes = *classes;
   }
   return shape;
 }

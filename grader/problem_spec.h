@@ -98,6 +98,7 @@ base::StatusOr<std::vector<ProblemSpec>> LoadAllProblems(const std::filesystem::
 struct ResolvedShape {
   int64_t rows = 1;
   int64_t cols = 1;
+  int64_t classes = 0;  // labels: the number of classes
 };
 base::StatusOr<ResolvedShape> ResolveShape(const InputSpec& input, const TestSpec& test);
 

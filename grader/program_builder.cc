@@ -85,6 +85,9 @@ constexpr const char* kHarnessSources[] = {
     "harness/eigen_io.cc",
 };
 
+// The problem's own files compiled into the PCH and the runtime object, always from problem.dir.
+constexpr const char* kProblemHeaders[] = {"api.h", "adapter.h"};
+
 // Every file whose content goes into the PCH or the runtime object.
 std::vector<fs::path> PrebuiltInputs(const fs::path& root, const ProblemSpec& problem) {
   std::vector<fs::path> files;
@@ -94,8 +97,7 @@ std::vector<fs::path> PrebuiltInputs(const fs::path& root, const ProblemSpec& pr
                              "harness/tensor.h", "harness/eigen_io.h", "base/status.h"}) {
     files.push_back(root / header);
   }
-  files.push_back(problem.dir / "api.h");
-  files.push_back(problem.dir / "adapter.h");
+  for (const char* header : kProblemHeaders) files.push_back(problem.dir / header);
   return files;
 }
 
@@ -169,8 +171,9 @@ base::Status ProgramBuilder::BuildPrebuilt(const ProblemSpec& problem, const fs:
     command.env = CompilerEnvironment(build_dir);
     command.working_dir = build_dir.string();
     command.writable_dirs = {build_dir.string()};
-    // Our own sources and the problem's headers: visible read-only to this trusted build only.
-    command.readonly_dirs = {source_root_.string(), problem.dir.string()};
+    // Our own sources: visible read-only to this trusted build only (the problem's headers are
+    // copies in build_dir).
+    command.readonly_dirs = {source_root_.string()};
     sandbox::Outcome outcome = runner_.Run(command, PrebuildLimits(), sandbox::Policy::kCompile);
     if (outcome.status != sandbox::Status::kOk || outcome.exit_code != 0) {
       return base::Status::Internal(what + " of " + problem.id + " failed (" +
@@ -179,16 +182,30 @@ base::Status ProgramBuilder::BuildPrebuilt(const ProblemSpec& problem, const fs:
     }
     return base::Status::Ok();
   };
+  // The problem's api.h and adapter.h, copied from problem.dir (the files Prepare hashed) to
+  // include/problems/<id>/, which comes before the source root on every include path: the PCH
+  // and the adapter's own `#include "problems/<id>/api.h"` then name one file, so `#pragma once`
+  // holds, whatever folder --problems points at.
+  const fs::path include_dir = build_dir / "include";
+  const fs::path problem_include = include_dir / "problems" / problem.id;
+  std::error_code mkdir_error;
+  fs::create_directories(problem_include, mkdir_error);
+  if (mkdir_error) return base::Status::Internal("cannot create " + problem_include.string());
+  for (const char* header : kProblemHeaders) {
+    RETURN_IF_ERROR(CopyFile(problem.dir / header, problem_include / header));
+  }
   auto compiler = [&] {
     std::vector<std::string> argv = {toolchain_.cxx.string()};
     argv.insert(argv.end(), toolchain_.flags.begin(), toolchain_.flags.end());
-    argv.insert(argv.end(), {"-isystem", toolchain_.eigen_include.string()});
+    argv.insert(argv.end(), {"-isystem", toolchain_.eigen_include.string(), "-I",
+                             include_dir.string(), "-I", source_root_.string()});
     return argv;
   };
+  const std::string problem_api = "problems/" + problem.id + "/api.h";
   // The PCH header: the prelude first (it redefines eigen_assert before Eigen is seen).
   const std::string header =
       "#include \"" + (source_root_ / "harness/prelude.h").string() + "\"\n#include \"" +
-      (problem.dir / "api.h").string() + "\"\n#include \"" +
+      problem_api + "\"\n#include \"" +
       (source_root_ / "harness/pch_warmup.h").string() + "\"\n";
   RETURN_IF_ERROR(WriteFile(build_dir / "pch.h", header));
   const std::string pch = (build_dir / "pch.pch").string();
@@ -207,7 +224,7 @@ base::Status ProgramBuilder::BuildPrebuilt(const ProblemSpec& problem, const fs:
     const fs::path path = source_root_ / source;
     objects.push_back((build_dir / (path.stem().string() + ".o")).string());
     argv = compiler();
-    argv.insert(argv.end(), {"-I", source_root_.string(), "-include-pch", pch,
+    argv.insert(argv.end(), {"-include-pch", pch,
                              "-DGRADER_ADAPTER=\"problems/" + problem.id + "/adapter.h\"",
                              "-DGRADER_PROBLEM_NAMESPACE=problems::" + problem.id, "-c",
                              path.string(), "-o", objects.back()});

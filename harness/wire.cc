@@ -14,7 +14,10 @@ constexpr char kEndMagic[4] = {'D', 'L', 'G', 'E'};
 
 class Writer {
  public:
-  void Bytes(const void* data, size_t n) { out_.append(static_cast<const char*>(data), n); }
+  // An empty tensor's data() may be null; n == 0 never touches it.
+  void Bytes(const void* data, size_t n) {
+    if (n > 0) out_.append(static_cast<const char*>(data), n);
+  }
   template <typename T>
   void Pod(T value) { Bytes(&value, sizeof(value)); }
   void Name(const std::string& s) {
@@ -47,7 +50,8 @@ class Reader {
       return base::Status::InvalidArgument(std::string("truncated frame while reading ") + what +
                                            " at byte " + std::to_string(pos_));
     }
-    std::memcpy(out, bytes_.data() + pos_, n);
+    // memcpy's pointers must not be null even for n == 0, and a 0-row tensor's data() is.
+    if (n > 0) std::memcpy(out, bytes_.data() + pos_, n);
     pos_ += n;
     return base::Status::Ok();
   }

@@ -6,6 +6,7 @@
 #include "grader/batch/sources.h"
 #include "grader/cached_grade.h"
 #include "test_util.h"
+#include "zip_writer.h"
 
 namespace {
 
@@ -151,6 +152,80 @@ TEST(OutputsTest, GradescopeFieldsFollowTheSpec) {
 TEST(OutputsTest, SafeNamesStayInTheirFolder) {
   EXPECT_EQ(grader::batch::SafeName("../etc/passwd"), "_.._etc_passwd");
   EXPECT_EQ(grader::batch::SafeName("Ann Lee"), "Ann_Lee");
+}
+
+// --- archive limits: names and sizes are bounded before anything grows with them --------------
+
+TEST(IdentityTest, OverlongNameIsSkippedNotParsed) {
+  // 26,000 characters overflowed the stack in std::regex's recursion.
+  for (const std::string& name :
+       {std::string(26000, 'a') + ".cpp", std::string(26000, '_') + "_1_2_x.cpp",
+        "Ann" + std::string(26000, '_') + "_4242_assignsubmission_file_/x.cpp"}) {
+    grader::batch::Identity id = IdentifyPath(name);
+    EXPECT_NE(id.skip_reason.find("longer than 1024"), std::string::npos) << id.skip_reason;
+  }
+  // Just under the cap, the layouts still parse, runs of separators included.
+  const std::string login = std::string(900, '_') + "x";
+  grader::batch::Identity canvas = IdentifyPath(login + "_late_1_2_f.cpp");
+  EXPECT_EQ(canvas.layout, "canvas");
+  EXPECT_TRUE(canvas.late);
+  EXPECT_EQ(canvas.skip_reason, "learner name must be 1 to 128 characters");
+  grader::batch::Identity moodle =
+      IdentifyPath(std::string(120, 'b') + "_1_assignsubmission_file_" + std::string(800, '_') +
+                   ".cpp");
+  EXPECT_EQ(moodle.layout, "moodle");
+  EXPECT_EQ(moodle.learner, std::string(120, 'b'));
+  EXPECT_EQ(moodle.skip_reason, "");
+}
+
+class ZipLimitsTest : public ::testing::Test {
+ protected:
+  testing_util::TempDir dir_;
+  std::filesystem::path zip_ = dir_.path() / "class.zip";
+};
+
+TEST_F(ZipLimitsTest, TotalUncompressedBytesAreBoundedAndTheEntryNamed) {
+  std::vector<testing_util::ZipEntry> entries;
+  for (int i = 0; i < 8; ++i) {
+    entries.push_back({"learner" + std::to_string(i) + ".cpp", std::string(1000, ' ') + "int x;"});
+  }
+  ASSERT_TRUE(testing_util::WriteZip(zip_, entries));
+  grader::batch::ArchiveLimits limits;
+  limits.max_total_bytes = 5000;  // the fifth entry crosses it
+  auto discovery = grader::batch::DiscoverSubmissions(zip_, limits);
+  ASSERT_FALSE(discovery.ok());
+  EXPECT_NE(discovery.status().message().find("class.zip: entry learner4.cpp"), std::string::npos)
+      << discovery.status().message();
+  EXPECT_NE(discovery.status().message().find("5000 bytes"), std::string::npos)
+      << discovery.status().message();
+  limits.max_total_bytes = 8 * 1006;
+  auto fits = grader::batch::DiscoverSubmissions(zip_, limits);
+  ASSERT_TRUE(fits.ok()) << fits.status().message();
+  EXPECT_EQ(fits->submissions.size(), 8u);
+}
+
+TEST_F(ZipLimitsTest, EntryCountIsBounded) {
+  ASSERT_TRUE(testing_util::WriteZip(zip_, {{"a.cpp", "int a;"}, {"b.cpp", "int b;"},
+                                            {"c.cpp", "int c;"}}));
+  grader::batch::ArchiveLimits limits;
+  limits.max_entries = 2;
+  auto discovery = grader::batch::DiscoverSubmissions(zip_, limits);
+  ASSERT_FALSE(discovery.ok());
+  EXPECT_NE(discovery.status().message().find("more than 2 entries"), std::string::npos)
+      << discovery.status().message();
+}
+
+TEST_F(ZipLimitsTest, OverlongEntryNameIsListedShortened) {
+  const std::string long_name = std::string(26000, 'n') + ".cpp";
+  ASSERT_TRUE(testing_util::WriteZip(zip_, {{long_name, "int x;"}, {"ok.cpp", "int y;"}}));
+  auto discovery = grader::batch::DiscoverSubmissions(zip_);
+  ASSERT_TRUE(discovery.ok()) << discovery.status().message();
+  ASSERT_EQ(discovery->submissions.size(), 1u);
+  EXPECT_EQ(discovery->submissions[0].learner, "ok");
+  ASSERT_EQ(discovery->skipped.size(), 1u);
+  EXPECT_LT(discovery->skipped[0].size(), 300u);
+  EXPECT_NE(discovery->skipped[0].find("longer than 1024 characters"), std::string::npos)
+      << discovery->skipped[0];
 }
 
 }  // namespace

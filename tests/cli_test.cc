@@ -2,13 +2,23 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 #include "db/store.h"
 #include "grader/problem_spec.h"
 #include "grader/report.h"
 #include "reference/registry.h"
 #include "test_util.h"
+#include "zip_writer.h"
+
+extern char** environ;
 
 namespace {
 
@@ -419,6 +429,167 @@ TEST(ProblemsTest, ExportRoundTripsAndHidesHiddenTests) {
                                                 fs::directory_iterator())),
               visible);
   }
+}
+
+// --- --problems DIR: the problem's files come from DIR, for the PCH and the harness alike -----
+
+// Points $GRADER_CACHE (which the grader reads before Grader::Run's default) at `dir`, so that a
+// build cannot be served from the shared cache that the source tree's problems/ filled.
+class ScopedCacheDir {
+ public:
+  explicit ScopedCacheDir(const fs::path& dir) {
+    if (const char* old = std::getenv("GRADER_CACHE")) old_ = old;
+    setenv("GRADER_CACHE", dir.c_str(), 1);
+  }
+  ~ScopedCacheDir() {
+    if (old_) {
+      setenv("GRADER_CACHE", old_->c_str(), 1);
+    } else {
+      unsetenv("GRADER_CACHE");
+    }
+  }
+
+ private:
+  std::optional<std::string> old_;
+};
+
+TEST(ProblemsDirTest, UnmodifiedCopyGivesFullMarks) {
+  // clip_grad_norm's api.h declares a type (ClipResult): included by two paths, it was defined
+  // twice and every grade exited 3.
+  TempDir dir;
+  fs::copy(kProblems, dir.path() / "problems", fs::copy_options::recursive);
+  ScopedCacheDir cold_cache(dir.path() / "cache");
+  Grader g;
+  CommandResult r = g.Run({"--problems", (dir.path() / "problems").string(), "grade", "--problem",
+                           "clip_grad_norm", "--json",
+                           (kProblems / "clip_grad_norm/solution.cpp").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  json result = json::parse(r.out);
+  EXPECT_EQ(result["status"], "graded") << r.out;
+  EXPECT_GT(result["max_score"].get<double>(), 0);
+  EXPECT_EQ(result["score"], result["max_score"]) << r.out;
+}
+
+TEST(ProblemsDirTest, ModifiedCopysApiAndAdapterAreTheOnesCompiled) {
+  // The copy's api.h defines a helper that only the copy's adapter.h calls: the harness reports
+  // twice the learner's total norm, so the (correct) solution loses the points of every test.
+  TempDir dir;
+  const fs::path copy = dir.path() / "problems";
+  fs::copy(kProblems, copy, fs::copy_options::recursive);
+  const fs::path api = copy / "clip_grad_norm/api.h";
+  const fs::path adapter = copy / "clip_grad_norm/adapter.h";
+  WriteFile(api, testing_util::ReadFile(api) +
+                     "\ninline double CopiedApiScale() { return 2.0; }\n");
+  std::string adapter_text = testing_util::ReadFile(adapter);
+  const std::string call = "FromScalar(r.total_norm)";
+  ASSERT_NE(adapter_text.find(call), std::string::npos);
+  adapter_text.replace(adapter_text.find(call), call.size(),
+                       "FromScalar(CopiedApiScale() * r.total_norm)");
+  WriteFile(adapter, adapter_text);
+  Grader g;
+  CommandResult r = g.Run({"--problems", copy.string(), "grade", "--problem", "clip_grad_norm",
+                           "--json", (kProblems / "clip_grad_norm/solution.cpp").string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  json result = json::parse(r.out);
+  ASSERT_EQ(result["status"], "graded") << r.out;
+  EXPECT_EQ(result["score"].get<double>(), 0) << r.out;
+  for (const auto& t : result["tests"]) EXPECT_NE(t["verdict"], "passed") << t.dump();
+}
+
+// --- hostile inputs: zips and problem specs that crashed or exhausted the grader ------------
+
+struct MeasuredRun {
+  int exit_code = -1;
+  std::string err;
+  long peak_rss_kib = 0;  // of the grader and every descendant it waited for
+};
+
+// Runs build/grader and reads its peak memory from wait4 (getrusage of that child only).
+MeasuredRun RunMeasured(const Grader& g, std::vector<std::string> args) {
+  TempDir io;
+  const std::string err_path = (io.path() / "err").string();
+  args.insert(args.begin(), {testing_util::GraderBinary(), "--data-dir", g.data_dir().string()});
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  MeasuredRun run;
+  pid_t pid = 0;
+  const int spawned = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) return run;
+  int status = 0;
+  struct rusage usage{};
+  if (wait4(pid, &status, 0, &usage) != pid) return run;
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  run.peak_rss_kib = usage.ru_maxrss;
+  run.err = testing_util::ReadFile(err_path);
+  return run;
+}
+
+TEST(HostileInputTest, ZipOfManyTinyEntriesStaysSmall) {
+  // Each entry used to hold a 256 KiB buffer: 4,000 entries took about 1 GiB. They are empty
+  // files (skipped as such), so nothing is compiled and the peak is the grader's own.
+  TempDir dir;
+  std::vector<testing_util::ZipEntry> entries;
+  for (int i = 0; i < 4000; ++i) {
+    std::string name = std::to_string(i);
+    name.insert(0, 1, 'l');
+    name += ".cpp";
+    entries.push_back({name, " \n"});
+  }
+  const fs::path zip = dir.path() / "many.zip";
+  ASSERT_TRUE(testing_util::WriteZip(zip, entries));
+  Grader g;
+  MeasuredRun r = RunMeasured(g, {"batch", "--problem", "relu", zip.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err.substr(0, 2000);
+  EXPECT_NE(r.err.find("no submissions found"), std::string::npos) << r.err.substr(0, 2000);
+  EXPECT_LT(r.peak_rss_kib, 256 * 1024) << "peak " << r.peak_rss_kib << " KiB";
+}
+
+TEST(HostileInputTest, ZipEntryWithAHugeNameIsSkipped) {
+  // A name of 26,000 characters overflowed the stack (std::regex recursion): exit 139.
+  TempDir dir;
+  const fs::path zip = dir.path() / "long.zip";
+  ASSERT_TRUE(testing_util::WriteZip(zip, {{std::string(26000, 'a') + ".cpp", "int x;\n"}}));
+  Grader g;
+  MeasuredRun r = RunMeasured(g, {"batch", "--problem", "relu", zip.string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err.substr(0, 2000);
+  EXPECT_NE(r.err.find("path longer than 1024 characters"), std::string::npos)
+      << r.err.substr(0, 2000);
+  EXPECT_LT(r.err.size(), 2000u);
+}
+
+TEST(HostileInputTest, OverflowingShapeIsAnInputError) {
+  // std::stoll on "99999999999999999999" threw out of every command: exit 134.
+  TempDir dir;
+  fs::create_directories(dir.path() / "problems/relu");
+  for (const char* f : {"api.h", "adapter.h", "statement.md"}) {
+    fs::copy_file(kProblems / "relu" / f, dir.path() / "problems/relu" / f);
+  }
+  std::string toml = testing_util::ReadFile(kProblems / "relu/problem.toml");
+  const size_t shape = toml.find("shape = [\"N\"");
+  ASSERT_NE(shape, std::string::npos);
+  toml.replace(shape, 12, "shape = [\"99999999999999999999\"");
+  WriteFile(dir.path() / "problems/relu/problem.toml", toml);
+  Grader g;
+  for (std::vector<std::string> command :
+       {std::vector<std::string>{"problems", "list"},
+        std::vector<std::string>{"grade", "--problem", "relu",
+                                 (kProblems / "relu/solution.cpp").string()}}) {
+    command.insert(command.begin(), {"--problems", (dir.path() / "problems").string()});
+    CommandResult r = g.Run(command);
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("problems/relu/problem.toml: entries."), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("shape[0] must be a dimension name or an integer in 1..4096"),
+              std::string::npos)
+        << r.err;
+  }
+  EXPECT_EQ(CountSubmissions(g), 0);
 }
 
 }  // namespace

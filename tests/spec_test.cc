@@ -114,8 +114,74 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"bad_limits", Replace(kGood, "memory_mb = 128", "memory_mb = 1"),
                 {"limits.memory_mb"}},
         BadCase{"no_outputs", Replace(kGood, "outputs = [\"Y\"]", "outputs = []"),
-                {"entries.f.outputs"}}),
+                {"entries.f.outputs"}},
+        // Every dimension, written however, is a name or an integer in 1..4096.
+        BadCase{"overflowing_shape_string",
+                Replace(kGood, "shape = [\"N\", \"D\"]", "shape = [\"99999999999999999999\", \"D\"]"),
+                {"entries.f.inputs.X.shape[0]", "1..4096", "99999999999999999999"}},
+        BadCase{"huge_shape_integer",
+                Replace(kGood, "shape = [\"N\", \"D\"]", "shape = [1000000000, \"D\"]"),
+                {"entries.f.inputs.X.shape[0]", "1..4096"}},
+        BadCase{"zero_shape_string", Replace(kGood, "shape = [\"N\", \"D\"]", "shape = [\"0\", \"D\"]"),
+                {"entries.f.inputs.X.shape[0]", "1..4096"}},
+        BadCase{"zero_shape_integer", Replace(kGood, "shape = [\"N\", \"D\"]", "shape = [\"N\", 0]"),
+                {"entries.f.inputs.X.shape[1]", "1..4096"}},
+        BadCase{"signed_shape_string", Replace(kGood, "shape = [\"N\", \"D\"]", "shape = [\"N\", \"-3\"]"),
+                {"entries.f.inputs.X.shape[1]", "1..4096"}},
+        BadCase{"digits_then_letters", Replace(kGood, "shape = [\"N\", \"D\"]", "shape = [\"N\", \"3x\"]"),
+                {"entries.f.inputs.X.shape[1]"}},
+        BadCase{"override_shape_too_large",
+                Replace(kGood, "inputs = { X = { zeros = 0.5 } }", "inputs = { X = { shape = [4097, 3] } }"),
+                {"tests[1].inputs.X.shape[0]", "1..4096"}},
+        BadCase{"labels_classes_overflow",
+                Replace(kGood, "X = { shape = [\"N\", \"D\"] }",
+                        "X = { shape = [\"N\", \"D\"] }\ny = { shape = [\"N\"], kind = \"labels\", classes = \"99999999999999999999\" }"),
+                {"entries.f.inputs.y.classes", "1..4096"}},
+        BadCase{"labels_classes_zero",
+                Replace(kGood, "X = { shape = [\"N\", \"D\"] }",
+                        "X = { shape = [\"N\", \"D\"] }\ny = { shape = [\"N\"], kind = \"labels\", classes = 0 }"),
+                {"entries.f.inputs.y.classes", "1..4096"}},
+        BadCase{"huge_points", Replace(kGood, "points = 2.5", "points = 1e308"),
+                {"tests[1].points", "<= 1000"}},
+        BadCase{"infinite_points", Replace(kGood, "points = 2.5", "points = inf"),
+                {"tests[1].points", "<= 1000"}}),
     [](const ::testing::TestParamInfo<BadCase>& param_info) { return std::string(param_info.param.name); });
+
+TEST(SpecTest, LiteralDimensionsAndClassesResolve) {
+  // Literal shapes (as integers or digit strings) and a literal class count give the sizes the
+  // generator uses; 4096 is the largest accepted.
+  const std::string text = Replace(
+      Replace(kGood, "X = { shape = [\"N\", \"D\"] }",
+              "X = { shape = [4096, \"7\"] }\ny = { shape = [\"N\"], kind = \"labels\", classes = \"12\" }"),
+      "dims = { N = 6, D = 3 }", "dims = { N = 6 }");
+  auto p = ParseProblem(Replace(text, "dims = { N = 4, D = 5 }", "dims = { N = 4 }"),
+                        "p/problem.toml");
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  const TestSpec& test = p->tests[0];
+  auto x = ResolveShape(test.inputs[0], test);
+  ASSERT_TRUE(x.ok()) << x.status().message();
+  EXPECT_EQ(x->rows, 4096);
+  EXPECT_EQ(x->cols, 7);
+  auto y = ResolveShape(test.inputs[1], test);
+  ASSERT_TRUE(y.ok()) << y.status().message();
+  EXPECT_EQ(y->rows, 4);
+  EXPECT_EQ(y->classes, 12);
+}
+
+TEST(SpecTest, ResolveShapeRefusesOutOfRangeLiterals) {
+  // A spec built in code (not parsed) still cannot make ResolveShape throw or allocate 1e20.
+  TestSpec test;
+  InputSpec input;
+  input.name = "X";
+  input.kind = reference::TensorKind::kMatrix;
+  for (const char* bad : {"99999999999999999999", "0", "4097", "12abc"}) {
+    input.shape = {bad, "3"};
+    auto shape = ResolveShape(input, test);
+    ASSERT_FALSE(shape.ok()) << bad;
+    EXPECT_NE(shape.status().message().find("1..4096"), std::string::npos)
+        << shape.status().message();
+  }
+}
 
 }  // namespace
 }  // namespace grader

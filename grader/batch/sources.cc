@@ -4,11 +4,13 @@
 #include <zip.h>
 
 #include <algorithm>
+#include <cctype>
+#include <functional>
 #include <fstream>
 #include <map>
 #include <memory>
-#include <regex>
 #include <sstream>
+#include <string_view>
 
 #include "base/utf8.h"
 #include "grader/grade.h"
@@ -40,19 +42,80 @@ std::vector<std::string> Components(const std::string& path) {
   return parts;
 }
 
-const std::regex& CanvasPattern() {
-  // login[_late]_userid_submissionid_filename
-  static const std::regex pattern(R"(^(.+?)(_late)?_(\d+)_(\d+)_(.+)$)", std::regex::icase);
-  return pattern;
+bool AllDigits(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
 }
-const std::regex& MoodleFolderPattern() {
-  static const std::regex pattern(R"(^(.+)_(\d+)_assignsubmission_(\w+?)_$)");
-  return pattern;
+
+bool AllWordCharacters(std::string_view text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
 }
-const std::regex& MoodleFilePattern() {
-  static const std::regex pattern(R"(^(.+)_(\d+)_assignsubmission_file_(.+)$)");
-  return pattern;
+
+bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) != prefix[i]) return false;
+  }
+  return true;
 }
+
+// Hand-written matchers instead of std::regex, whose recursion overflowed the stack on a
+// 26,000-character entry name. Each states the pattern it implements.
+
+// "_<digits>_<digits>_<at least one character>"
+bool IsCanvasTail(std::string_view tail) {
+  if (tail.empty() || tail[0] != '_') return false;
+  const size_t second = tail.find('_', 1);
+  if (second == std::string_view::npos || !AllDigits(tail.substr(1, second - 1))) return false;
+  const size_t third = tail.find('_', second + 1);
+  return third != std::string_view::npos &&
+         AllDigits(tail.substr(second + 1, third - second - 1)) && third + 1 < tail.size();
+}
+
+// Canvas: login[_late]_userid_submissionid_filename, the shortest login that fits, "_late" in
+// any case.
+bool MatchCanvas(std::string_view name, std::string* login, bool* late) {
+  for (size_t end = 1; end < name.size(); ++end) {
+    if (name[end] != '_') continue;
+    const std::string_view rest = name.substr(end);
+    if (StartsWithNoCase(rest, "_late") && IsCanvasTail(rest.substr(5))) {
+      *login = std::string(name.substr(0, end));
+      *late = true;
+      return true;
+    }
+    if (IsCanvasTail(rest)) {
+      *login = std::string(name.substr(0, end));
+      *late = false;
+      return true;
+    }
+  }
+  return false;
+}
+
+// Moodle: <learner>_<digits>_assignsubmission_<rest>, the longest learner that fits; `rest` is
+// what follows the marker. The digits run back to the '_' before them.
+bool MatchMoodle(std::string_view name, std::string* learner, std::string_view* rest,
+                 const std::function<bool(std::string_view)>& rest_fits) {
+  constexpr std::string_view kMarker = "_assignsubmission_";
+  for (size_t at = name.rfind(kMarker); at != std::string_view::npos && at > 0;
+       at = name.rfind(kMarker, at - 1)) {
+    const size_t underscore = name.rfind('_', at - 1);
+    if (underscore == std::string_view::npos || underscore == 0) continue;
+    if (!AllDigits(name.substr(underscore + 1, at - underscore - 1))) continue;
+    const std::string_view tail = name.substr(at + kMarker.size());
+    if (!rest_fits(tail)) continue;
+    *learner = std::string(name.substr(0, underscore));
+    *rest = tail;
+    return true;
+  }
+  return false;
+}
+
+// A path longer than this is skipped before any parsing (a file system allows 4096).
+constexpr size_t kMaxPathChars = 1024;
 
 // Checks what the learner's code will be named after: no control characters, not too long.
 std::string LearnerProblem(const std::string& learner) {
@@ -172,7 +235,38 @@ std::string UnsafeEntryName(const std::string& name) {
   return "";
 }
 
-base::StatusOr<Discovery> FromZip(const fs::path& path) {
+// Names an entry in an error without quoting a hostile name whole.
+base::Status Refuse(const fs::path& zip, const std::string& entry, const std::string& why) {
+  constexpr size_t kShownChars = 200;
+  const std::string shown =
+      entry.size() > kShownChars ? entry.substr(0, kShownChars) + "..." : entry;
+  return base::Status::InvalidArgument(zip.string() + ": entry " + shown + ": " + why);
+}
+
+// The entry's bytes, at most `declared` + 1 of them: a size field that lies cannot make us
+// inflate (or hold) more than it announced, and memory grows with what is actually read, in
+// chunks, not with a worst-case buffer per entry.
+base::StatusOr<std::string> ReadEntry(zip_t* archive, zip_uint64_t index, size_t declared) {
+  std::unique_ptr<zip_file_t, ZipFileCloser> entry(zip_fopen_index(archive, index, 0));
+  if (!entry) return base::Status::InvalidArgument(std::string("cannot be read: ") + zip_strerror(archive));
+  const size_t limit = declared + 1;
+  std::string data;
+  char chunk[16 << 10];
+  while (data.size() < limit) {
+    const size_t want = std::min(sizeof(chunk), limit - data.size());
+    const zip_int64_t n = zip_fread(entry.get(), chunk, want);
+    if (n < 0) {
+      return base::Status::InvalidArgument(std::string("is corrupt: ") +
+                                           zip_file_strerror(entry.get()));
+    }
+    if (n == 0) break;
+    data.append(chunk, static_cast<size_t>(n));
+  }
+  data.shrink_to_fit();
+  return data;
+}
+
+base::StatusOr<Discovery> FromZip(const fs::path& path, const ArchiveLimits& limits) {
   int error = 0;
   std::unique_ptr<zip_t, ZipCloser> archive(zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &error));
   if (!archive) {
@@ -183,10 +277,12 @@ base::StatusOr<Discovery> FromZip(const fs::path& path) {
     return base::Status::InvalidArgument(path.string() + ": not a valid zip archive (" + why + ")");
   }
   const zip_int64_t count = zip_get_num_entries(archive.get(), 0);
-  if (count < 0 || static_cast<size_t>(count) > kMaxEntries) {
-    return base::Status::InvalidArgument(path.string() + ": too many entries");
+  if (count < 0 || static_cast<size_t>(count) > limits.max_entries) {
+    return base::Status::InvalidArgument(path.string() + ": more than " +
+                                         std::to_string(limits.max_entries) + " entries: refused");
   }
   std::vector<RawFile> files;
+  size_t total_bytes = 0;  // of the entries read
   for (zip_uint64_t i = 0; i < static_cast<zip_uint64_t>(count); ++i) {
     zip_stat_t st;
     if (zip_stat_index(archive.get(), i, 0, &st) != 0 || (st.valid & ZIP_STAT_NAME) == 0) {
@@ -196,6 +292,11 @@ base::StatusOr<Discovery> FromZip(const fs::path& path) {
     const std::string name = st.name;
     if (!name.empty() && name.back() == '/') continue;  // a folder
     RawFile file{name, UnsafeEntryName(name), ""};
+    if (name.size() > kMaxPathChars) {
+      // Listed under a shortened name: the reason is the length, not the text.
+      file.path = name.substr(0, 200) + "...";
+      file.skip_reason = "path longer than " + std::to_string(kMaxPathChars) + " characters";
+    }
     zip_uint8_t opsys = 0;
     zip_uint32_t attributes = 0;
     if (file.skip_reason.empty() &&
@@ -208,29 +309,23 @@ base::StatusOr<Discovery> FromZip(const fs::path& path) {
       file.skip_reason = "too large (" + std::to_string(st.size) + " bytes)";
     }
     if (file.skip_reason.empty() && IdentifyPath(name).skip_reason.empty()) {
-      std::unique_ptr<zip_file_t, ZipFileCloser> entry(zip_fopen_index(archive.get(), i, 0));
-      if (!entry) {
-        return base::Status::InvalidArgument(path.string() + ": entry " + name +
-                                             " cannot be read: " + zip_strerror(archive.get()));
-      }
-      // Reads at most one byte past the limit: a lying size field cannot make us inflate more.
-      std::string data(kMaxSourceBytes + 1, '\0');
-      zip_int64_t total = 0;
-      while (total < static_cast<zip_int64_t>(data.size())) {
-        zip_int64_t n = zip_fread(entry.get(), data.data() + total,
-                                  data.size() - static_cast<size_t>(total));
-        if (n < 0) {
-          return base::Status::InvalidArgument(path.string() + ": entry " + name +
-                                               " is corrupt: " + zip_file_strerror(entry.get()));
-        }
-        if (n == 0) break;
-        total += n;
-      }
-      if (static_cast<size_t>(total) > kMaxSourceBytes) {
-        file.skip_reason = "too large (over " + std::to_string(kMaxSourceBytes) + " bytes)";
+      const size_t declared =
+          (st.valid & ZIP_STAT_SIZE) ? static_cast<size_t>(st.size) : kMaxSourceBytes;
+      auto data = ReadEntry(archive.get(), i, declared);
+      if (!data.ok()) return Refuse(path, name, data.status().message());
+      if (data->size() > declared) {
+        file.skip_reason = declared == kMaxSourceBytes
+                               ? "too large (over " + std::to_string(kMaxSourceBytes) + " bytes)"
+                               : "holds more data than its declared size: refused";
       } else {
-        data.resize(static_cast<size_t>(total));
-        file.data = std::move(data);
+        total_bytes += data->size();
+        if (total_bytes > limits.max_total_bytes) {
+          return Refuse(path, name,
+                        "the archive's source files exceed " +
+                            std::to_string(limits.max_total_bytes) +
+                            " bytes in total uncompressed: refused");
+        }
+        file.data = std::move(*data);
       }
     }
     files.push_back(std::move(file));
@@ -242,6 +337,10 @@ base::StatusOr<Discovery> FromZip(const fs::path& path) {
 
 Identity IdentifyPath(const std::string& relative_path) {
   Identity id;
+  if (relative_path.size() > kMaxPathChars) {
+    id.skip_reason = "path longer than " + std::to_string(kMaxPathChars) + " characters";
+    return id;
+  }
   const std::vector<std::string> parts = Components(relative_path);
   for (const std::string& part : parts) {
     if (part[0] == '.' || part == "__MACOSX") {
@@ -258,23 +357,28 @@ Identity IdentifyPath(const std::string& relative_path) {
     id.skip_reason = "not a C++ source file";
     return id;
   }
-  std::smatch m;
+  std::string_view rest;
   if (parts.size() == 2) {
-    if (std::regex_match(parts[0], m, MoodleFolderPattern())) {
+    // Moodle folder: <learner>_<digits>_assignsubmission_<plugin>_
+    auto folder_fits = [](std::string_view tail) {
+      return tail.size() >= 2 && tail.back() == '_' &&
+             AllWordCharacters(tail.substr(0, tail.size() - 1));
+    };
+    if (MatchMoodle(parts[0], &id.learner, &rest, folder_fits)) {
       id.layout = "moodle";
-      id.learner = m[1];
-      if (m[3] != "file") id.skip_reason = "a Moodle '" + m[3].str() + "' submission, not a file";
+      const std::string plugin(rest.substr(0, rest.size() - 1));
+      if (plugin != "file") id.skip_reason = "a Moodle '" + plugin + "' submission, not a file";
     } else {
       id.layout = "folder";
       id.learner = parts[0];
     }
-  } else if (std::regex_match(name, m, MoodleFilePattern())) {
+  } else if (MatchMoodle(name, &id.learner, &rest, [](std::string_view tail) {
+               return tail.size() > 5 && tail.starts_with("file_");
+             })) {
+    // Moodle file: <learner>_<digits>_assignsubmission_file_<filename>
     id.layout = "moodle";
-    id.learner = m[1];
-  } else if (std::regex_match(name, m, CanvasPattern())) {
+  } else if (MatchCanvas(name, &id.learner, &id.late)) {
     id.layout = "canvas";
-    id.learner = m[1];
-    id.late = m[2].matched;
   } else {
     id.layout = "flat";
     id.learner = Stem(name);
@@ -283,13 +387,14 @@ Identity IdentifyPath(const std::string& relative_path) {
   return id;
 }
 
-base::StatusOr<Discovery> DiscoverSubmissions(const fs::path& source) {
+base::StatusOr<Discovery> DiscoverSubmissions(const fs::path& source,
+                                              const ArchiveLimits& limits) {
   struct stat st{};
   if (::stat(source.c_str(), &st) != 0) {
     return base::Status::InvalidArgument(source.string() + ": does not exist");
   }
   if (S_ISDIR(st.st_mode)) return FromFolder(source);
-  if (S_ISREG(st.st_mode) && source.extension() == ".zip") return FromZip(source);
+  if (S_ISREG(st.st_mode) && source.extension() == ".zip") return FromZip(source, limits);
   return base::Status::InvalidArgument(source.string() + ": is neither a folder nor a .zip file");
 }
 

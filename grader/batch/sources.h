@@ -1,6 +1,7 @@
 // Finding the submissions of a class in a folder or a .zip, and whose each one is
 // (docs/batch.md, "Layouts"). Nothing is extracted to disk: files are read into memory, with
-// every entry checked first (no absolute or `..` paths, no symbolic links, no huge entries).
+// every entry checked first (no absolute or `..` paths, no symbolic links, no huge entries, no
+// overlong names), and memory bounded by what is read (ArchiveLimits), not by the entry count.
 //
 // Layouts, decided per file from its path relative to SOURCE:
 //   alice.cpp                                          flat: learner = stem
@@ -43,8 +44,16 @@ Identity IdentifyPath(const std::string& relative_path);
 
 inline constexpr size_t kMaxEntries = 100000;
 
+// What a .zip may hold. Each entry is also bounded by kMaxSourceBytes (larger ones are skipped
+// unread), and its name by 1024 characters (longer ones are skipped).
+struct ArchiveLimits {
+  size_t max_entries = kMaxEntries;
+  size_t max_total_bytes = 128 << 20;  // uncompressed, of the entries read
+};
+
 // Errors: kInvalidArgument naming SOURCE when it does not exist, is neither a folder nor a .zip,
-// or is a malformed archive.
-base::StatusOr<Discovery> DiscoverSubmissions(const std::filesystem::path& source);
+// is a malformed archive, or exceeds `limits` (then also naming the entry).
+base::StatusOr<Discovery> DiscoverSubmissions(const std::filesystem::path& source,
+                                              const ArchiveLimits& limits = ArchiveLimits());
 
 }  // namespace grader::batch
