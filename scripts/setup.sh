@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-  build-essential cmake pkg-config g++ clang lld
+  build-essential cmake pkg-config g++ clang lld clang-format git
   libeigen3-dev libseccomp-dev libsqlite3-dev libsqlitecpp-dev libssl-dev
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libzip-dev
   libgtest-dev libgmock-dev libbenchmark-dev python3
