@@ -164,6 +164,16 @@ struct BceNaiveLog : BceWithLogits {
   }
 };
 
+// The loss is stable but the gradient's σ is written e^z / (1 + e^z): for z ≥ 710 both exps
+// overflow and inf/inf = NaN.   dZ = (e^Z / (1 + e^Z) − Y) / N
+struct BceUnstableSigmoidGrad : BceWithLogits {
+  static BceResult bce_with_logits(const MatrixXd& Z, const MatrixXd& Y) {
+    const ArrayXXd e = IeeeExp(Z.array());
+    const double n = static_cast<double>(Z.rows());
+    return {BceWithLogits::bce_with_logits(Z, Y).loss, ((e / (1.0 + e) - Y.array()) / n).matrix()};
+  }
+};
+
 // §C6 #23: dZ = (Y − σ(Z)) / N.
 struct BceGradSign : BceWithLogits {
   static BceResult bce_with_logits(const MatrixXd& Z, const MatrixXd& Y) {
@@ -354,6 +364,13 @@ std::vector<ProblemCode> LossProblems() {
             "Your loss is infinite for large logits: σ(z) rounds to exactly 1 (or 0) and "
             "log(1 − σ) = log(0) = −inf. Use max(z,0) − z·y + log1p(exp(−|z|)).",
             &problems::bce_with_logits::Call<BceNaiveLog>},
+           {"gradient_unstable_sigmoid",
+            "bce_with_logits",
+            {"numerical-stability"},
+            "Your gradient is NaN for large logits: you computed σ(z) as e^z/(1 + e^z), and for "
+            "z ≥ 710 both exponentials overflow to inf and inf/inf = NaN. Use 1/(1 + e^(−z)) "
+            "for z ≥ 0 (and e^z/(1 + e^z) only for z < 0).",
+            &problems::bce_with_logits::Call<BceUnstableSigmoidGrad>},
            {"gradient_sign_flipped",
             "bce_with_logits",
             {"sign"},

@@ -232,6 +232,17 @@ struct ClipSquaredNorm : ClipGradNorm {  // Σ‖G‖² used as the norm
     return r;
   }
 };
+// PyTorch's clip_grad_norm_ divides by total + 1e-6, which the statement rules out:
+//   scale = max_norm / (total + 1e-6)  when total > max_norm
+struct ClipNormPlusEpsilon : ClipGradNorm {
+  static ClipResult clip_grad_norm(const std::vector<MatrixXd>& grads, double max_norm) {
+    ClipResult r{grads, GlobalNorm(grads)};
+    if (r.total_norm > max_norm) {
+      for (MatrixXd& g : r.grads) g *= max_norm / (r.total_norm + 1e-6);
+    }
+    return r;
+  }
+};
 struct ClipNormAfter : ClipGradNorm {  // reports the norm of the clipped gradients
   static ClipResult clip_grad_norm(const std::vector<MatrixXd>& grads, double max_norm) {
     ClipResult r = ClipGradNorm::clip_grad_norm(grads, max_norm);
@@ -483,6 +494,12 @@ std::vector<ProblemCode> OptimizerProblems() {
             "You returned the norm after clipping. Return the norm before clipping (what "
             "training logs monitor).",
             &problems::clip_grad_norm::Call<ClipNormAfter>},
+           {"norm_plus_epsilon",
+            "clip_grad_norm",
+            {"gradient-clipping"},
+            "You divided by total + 1e-6 (as PyTorch does). This problem uses the exact scale "
+            "max_norm / total; the 1e-6 shows when the total norm is small.",
+            &problems::clip_grad_norm::Call<ClipNormPlusEpsilon>},
        }},
       {"lr_schedule",
        &problems::lr_schedule::Call<CosineSchedule>,
