@@ -44,6 +44,15 @@ struct SoftmaxGlobalMax : Softmax {
   }
 };
 
+// The same mistake written with Eigen's `.array().exp()`: its vectorised exp clamps arguments
+// below ≈ −709.4 to ≈ 5.6e-309 instead of 0, so a row far below the global maximum comes out
+// finite (uniform, or weighted by the clamping) instead of NaN.
+struct SoftmaxGlobalMaxEigenExp : Softmax {
+  static MatrixXd softmax(const MatrixXd& Z) {
+    return NormalizeRows(EigenAssignedExp(Z.array() - Z.maxCoeff()));
+  }
+};
+
 // §C6 #17: normalised over the batch axis (columns) instead of over the classes.
 struct SoftmaxColumns : Softmax {
   static MatrixXd softmax(const MatrixXd& Z) { return Softmax::softmax(Z.transpose()).transpose(); }
@@ -274,8 +283,17 @@ std::vector<ProblemCode> LossProblems() {
             "softmax",
             {"numerical-stability", "reduction-axis"},
             "You subtract the maximum of the whole batch. A row whose logits are far below that "
-            "maximum underflows to all zeros and 0/0 = NaN. Subtract each row's own maximum.",
+            "maximum underflows to all zeros with std::exp, and 0/0 = NaN. Subtract each row's "
+            "own maximum.",
             &problems::softmax::Call<SoftmaxGlobalMax>},
+           {"global_max_with_eigen_exp",
+            "softmax",
+            {"numerical-stability", "reduction-axis"},
+            "You subtract the maximum of the whole batch. A row whose logits are far below that "
+            "maximum gets exponentials below ≈ 1e-307, which Eigen's vectorised exp returns as "
+            "≈ 5.6e-309 (not 0): that row's probabilities come out nearly uniform instead of "
+            "following its logits. Subtract each row's own maximum.",
+            &problems::softmax::Call<SoftmaxGlobalMaxEigenExp>},
            {"normalized_over_columns",
             "softmax",
             {"reduction-axis"},
