@@ -1,4 +1,4 @@
-// Diagnosis of failed tests (research/learning.md §C7).
+// Diagnosis of failed tests (docs/result-json.md: misconceptions and patterns).
 //
 // For a failed test the grader evaluates the mutants of the test's entry on the same inputs; a
 // mutant whose outcome equals the learner's (same outputs within the test's tolerance, or the

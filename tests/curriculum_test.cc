@@ -269,4 +269,41 @@ TEST(AdequacyTest, HiddenTestWithoutForcedInputsDoesNotCountForEverySecret) {
       << ::testing::PrintToString(with_forced);
 }
 
+// --- the rules for a problem's own files (grader/validate.h) -----------------------------------
+
+grader::GradeResult Graded(double score, std::vector<std::pair<bool, std::string>> tests) {
+  grader::GradeResult r;
+  r.status = grader::SubmissionStatus::kGraded;
+  r.score = score;
+  r.max_score = static_cast<double>(tests.size());
+  for (const auto& [passed, misconception] : tests) {
+    grader::TestResult t;
+    t.name = "t" + std::to_string(r.tests.size());
+    t.verdict = passed ? grader::Verdict::kPassed : grader::Verdict::kWrongAnswer;
+    t.message = passed ? "ok" : "differs";
+    if (!misconception.empty()) {
+      grader::Diagnosis d;
+      d.kind = grader::Diagnosis::Kind::kMisconception;
+      d.misconception = misconception;
+      t.diagnosis = d;
+    }
+    r.tests.push_back(t);
+  }
+  return r;
+}
+
+TEST(FileRulesTest, SolutionStarterAndMistake) {
+  EXPECT_TRUE(grader::SolutionFailures("solution.cpp", Graded(2, {{true, ""}, {true, ""}})).empty());
+  EXPECT_EQ(grader::SolutionFailures("solution.cpp", Graded(1, {{true, ""}, {false, ""}})),
+            std::vector<std::string>{"solution.cpp scores 1 / 2; t1: differs"});
+  EXPECT_EQ(grader::StarterFailures(Graded(2, {{true, ""}, {true, ""}})),
+            std::vector<std::string>{"starter.cpp passes every test; it must not"});
+  EXPECT_TRUE(grader::MistakeFailures("m.cpp", "a", Graded(1, {{true, ""}, {false, "a"}})).empty());
+  EXPECT_EQ(grader::MistakeFailures("m.cpp", "a", Graded(0, {{false, "b"}, {false, ""}})),
+            (std::vector<std::string>{"m.cpp is not diagnosed as 'a'",
+                                      "m.cpp is also diagnosed as b"}));
+  EXPECT_EQ(grader::MistakeFailures("m.cpp", "a", Graded(2, {{true, ""}, {true, ""}})),
+            std::vector<std::string>{"m.cpp passes every test; it must fail"});
+}
+
 }  // namespace
