@@ -180,6 +180,18 @@ TEST(DiagnosisCliTest, GradientCheckCoversLayerNormWithSeveralGradients) {
   for (const std::string& p : patterns) EXPECT_EQ(p, "gradient_inconsistent");
 }
 
+// batchnorm_backward against batchnorm_train (whose beta, running statistics and momentum the
+// backward does not take): the solution with a sign slip in dX's last term.
+TEST(DiagnosisCliTest, GradientCheckCoversBatchNorm) {
+  std::string source = testing_util::ReadFile(kProblems / "batchnorm" / "solution.cpp");
+  const std::string right = "- xhat.array() * g.dgamma(j)";
+  ASSERT_NE(source.find(right), std::string::npos);
+  source.replace(source.find(right), right.size(), "+ xhat.array() * g.dgamma(j)");
+  const std::vector<std::string> patterns = PatternsOf("batchnorm", "batchnorm_backward", source);
+  ASSERT_FALSE(patterns.empty());
+  for (const std::string& p : patterns) EXPECT_EQ(p, "gradient_inconsistent");
+}
+
 // Labels taken as 1-based (y(i) − 1): label 0 indexes −1. That is an index out of range, not a
 // dimension mismatch.
 TEST(DiagnosisCliTest, OneBasedLabelsAreAnIndexOutOfRange) {
