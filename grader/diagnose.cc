@@ -181,6 +181,8 @@ std::optional<Finding> ScaleFactor(const std::string& name, const Tensor& got, c
                                     "' is all zeros: not computed yet, or an integer "
                                     "division (1/n with int n) truncated to 0"};
   }
+  // Any wrong scalar is "α × the expected value" for α = L/R: that names no factor.
+  if (want.values.size() == 1) return std::nullopt;
   // α = ⟨L,R⟩ / ⟨R,R⟩, the least-squares scale of R closest to L.
   const double alpha = lr / rr;
   double residual = 0;
@@ -189,7 +191,7 @@ std::optional<Finding> ScaleFactor(const std::string& name, const Tensor& got, c
     residual += r * r;
   }
   if (std::sqrt(residual / rr) > std::fmax(10 * test.tolerance, 1e-9)) return std::nullopt;
-  if (std::fabs(alpha - 1) <= test.tolerance) return std::nullopt;
+  if (std::fabs(alpha - 1) <= kMinScaleDeviation) return std::nullopt;
   return Finding{"scale_factor", "'" + name + "' is " + NameFactor(alpha, test)};
 }
 
@@ -229,10 +231,24 @@ std::optional<Finding> DetectOutput(const std::string& name, const Tensor& got, 
 bool Failed(const TestResult& t) { return t.verdict != Verdict::kPassed; }
 
 bool Diagnosable(const TestResult& t, const TestEvidence& e) {
-  return Failed(t) && e.has_reference && (e.outputs.has_value() || e.dimension_mismatch);
+  return Failed(t) && e.has_reference &&
+         (e.outputs.has_value() || e.dimension_mismatch || e.index_out_of_range);
 }
 
 }  // namespace
+
+bool IsIndexAssertion(const std::string& expression) {
+  // Eigen's bounds checks (DenseCoeffsBase's operator(), coeff, Block's row(i) and block())
+  // begin by comparing an index with 0; its shape checks compare two sizes.
+  std::string compact;
+  for (char c : expression) {
+    if (c != ' ' && c != '(') compact += c;
+  }
+  for (const char* start : {"row>=0", "col>=0", "index>=0", "i>=0", "startRow>=0", "startCol>=0"}) {
+    if (compact.starts_with(start)) return true;
+  }
+  return false;
+}
 
 Diagnosis MisconceptionDiagnosis(const reference::Mutant& mutant) {
   Diagnosis d;
@@ -262,6 +278,13 @@ base::StatusOr<std::vector<const reference::Mutant*>> MatchingMutants(
 std::optional<Diagnosis> DetectPattern(const TestSpec& test, const EntrySpec& entry,
                                        const TestEvidence& evidence, bool reveal_values) {
   Diagnosis d;
+  if (evidence.index_out_of_range) {
+    d.pattern = "index_out_of_range";
+    d.detail =
+        "an index was out of range (an Eigen bounds check failed): indices and labels are "
+        "0-based, from 0 to size − 1";
+    return d;
+  }
   if (evidence.dimension_mismatch) {
     d.pattern = "dimension_mismatch";
     d.detail =

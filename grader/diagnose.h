@@ -1,4 +1,4 @@
-// Diagnosis of failed tests (research/learning.md §C7).
+// Diagnosis of failed tests (docs/result-json.md: misconceptions and patterns).
 //
 // For a failed test the grader evaluates the mutants of the test's entry on the same inputs; a
 // mutant whose outcome equals the learner's (same outputs within the test's tolerance, or the
@@ -27,7 +27,16 @@ struct TestEvidence {
   reference::Tensors expected;
   std::optional<reference::Tensors> outputs;  // the learner's, from a valid result frame
   bool dimension_mismatch = false;            // the learner's program failed an Eigen check
+  bool index_out_of_range = false;            // ... and that check was a bounds check
 };
+
+// The expression of a failed Eigen assertion is a bounds check (operator() or coeff with an
+// index outside the matrix, e.g. 1-based labels), not a check that two operands' shapes agree.
+bool IsIndexAssertion(const std::string& expression);
+
+// A least-squares factor α (L ≈ αR) is named only when it is this far from 1: below it, the
+// "factor" is an additive slip (an ε in the wrong place) that happens to look like a scaling.
+inline constexpr double kMinScaleDeviation = 0.05;
 
 // The mutants of `test.entry` whose outcome equals the learner's on this test.
 // Errors: kInternal when a mutant fails (an authoring error).

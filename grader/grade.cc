@@ -79,7 +79,9 @@ void ClassifyFailedRun(const sandbox::Outcome& outcome, bool hidden, TestResult*
   result->verdict = Verdict::kRuntimeError;
   if (outcome.exit_code == harness::kExitEigenAssert &&
       err.find(GRADER_EIGEN_ASSERT_MARKER) != std::string::npos) {
-    result->message = "an Eigen assertion failed (usually a dimension mismatch)";
+    result->message = IsIndexAssertion(AfterMarker(err, GRADER_EIGEN_ASSERT_MARKER))
+                          ? "an Eigen bounds check failed (an index out of range)"
+                          : "an Eigen assertion failed (usually a dimension mismatch)";
     if (!hidden) result->message += ": " + AfterMarker(err, GRADER_EIGEN_ASSERT_MARKER);
   } else if (outcome.exit_code == harness::kExitOutOfMemory &&
              err.find(GRADER_OUT_OF_MEMORY_MARKER) != std::string::npos) {
@@ -136,8 +138,12 @@ void RunTest(const ProblemSpec& problem, const TestSpec& test, const std::string
   }
   if (outcome.status != sandbox::Status::kOk || outcome.exit_code != 0) {
     ClassifyFailedRun(outcome, hidden, result);
-    evidence->dimension_mismatch = result->verdict == Verdict::kRuntimeError &&
-                                   outcome.exit_code == harness::kExitEigenAssert;
+    const bool eigen_check = result->verdict == Verdict::kRuntimeError &&
+                             outcome.exit_code == harness::kExitEigenAssert;
+    evidence->index_out_of_range =
+        eigen_check &&
+        IsIndexAssertion(AfterMarker(outcome.stderr_data, GRADER_EIGEN_ASSERT_MARKER));
+    evidence->dimension_mismatch = eigen_check && !evidence->index_out_of_range;
     return;
   }
 

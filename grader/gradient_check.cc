@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "grader/compare.h"
+#include "grader/generator.h"
 #include "grader/grade.h"
 #include "harness/wire.h"
 #include "grader/secret.h"
@@ -16,6 +17,7 @@ using reference::Tensors;
 
 constexpr double kStep = 1e-5;  // h, relative to max(1, |x|_max)
 constexpr double kRelativeAgreement = 1e-4;
+constexpr uint64_t kMadeUpInputsSeed = 0x6AD1E27;
 
 // One run of the learner's program on `entry`; nullopt when it does not return valid outputs.
 // The request/response exchange of a test run (grade.cc), without the verdicts.
@@ -61,6 +63,26 @@ bool FiniteSameShape(const Tensor& a, const Tensor& b) {
   return true;
 }
 
+// The forward entry's inputs: the test's, and for a forward input the backward entry does not
+// take (layernorm's beta, batchnorm's running statistics) a draw from the forward entry's own
+// spec. Those values are not hidden data: they are made up here, from a fixed seed.
+std::optional<Tensors> ForwardInputs(const EntrySpec& forward, const TestSpec& test,
+                                     const TestEvidence& evidence) {
+  TestSpec made_up = test;
+  made_up.inputs.clear();
+  for (const InputSpec& input : forward.inputs) {
+    if (!evidence.inputs.count(input.name)) made_up.inputs.push_back(input);
+  }
+  auto drawn = GenerateInputs(made_up, kMadeUpInputsSeed);
+  if (!drawn.ok()) return std::nullopt;
+  Tensors x;
+  for (const InputSpec& input : forward.inputs) {
+    auto given = evidence.inputs.find(input.name);
+    x[input.name] = given != evidence.inputs.end() ? given->second : drawn->at(input.name);
+  }
+  return x;
+}
+
 std::optional<GradientCheck> RunCheck(const ProblemSpec& problem,
                                       const reference::ProblemCode& code, const EntrySpec& backward,
                                       const TestSpec& test, const TestEvidence& evidence,
@@ -68,14 +90,14 @@ std::optional<GradientCheck> RunCheck(const ProblemSpec& problem,
   const GradientOf& g = *backward.gradient_of;
   const EntrySpec* forward = problem.FindEntry(g.forward);
   if (forward == nullptr || !evidence.outputs) return std::nullopt;
-  Tensors x;
-  for (const InputSpec& input : forward->inputs) x[input.name] = evidence.inputs.at(input.name);
-  Tensors plus = x, minus = x;
+  auto x = ForwardInputs(*forward, test, evidence);
+  if (!x) return std::nullopt;
+  Tensors plus = *x, minus = *x;
   std::map<std::string, Tensor> directions;  // forward input -> v
   GradientCheck check;
   uint64_t salt = 1;
   for (const auto& [gradient, input] : g.inputs) {
-    const Tensor& xi = x.at(input);
+    const Tensor& xi = x->at(input);
     auto learner = evidence.outputs->find(gradient);
     if (learner == evidence.outputs->end() || !FiniteSameShape(learner->second, xi))
       return std::nullopt;

@@ -1,5 +1,5 @@
 // The numerical gradient check of a backward entry against the learner's OWN forward entry
-// (research/learning.md §C7.6): it separates "your backward is inconsistent with your forward"
+// (docs/result-json.md): it separates "your backward is inconsistent with your forward"
 // from "your forward is wrong (and your backward follows it)".
 //
 // For a failed test of an entry with `gradient_of` (docs/problem-format.md) that no mutant or
@@ -8,6 +8,9 @@
 // not differentiable there). A directional derivative needs two runs, not 2·size(x):
 //   numerical = Σ_o ⟨U_o, f_o(x + h v) − f_o(x − h v)⟩ / 2h      (U_o: the upstream gradients)
 //   analytic  = Σ_x ⟨v_x, g_x⟩                                  (g_x: the learner's gradients)
+// With several gradients (layernorm: dX, dgamma, dbeta) each input moves along its own v and the
+// products are summed. A forward input the backward entry does not take (layernorm's beta) is
+// drawn from the forward entry's spec with a fixed seed.
 // The reference forward at x + h·v says whether the learner's forward is right.
 #pragma once
 

@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <optional>
 #include <set>
@@ -130,11 +131,40 @@ StatusOr<std::string> ParseDimension(const toml::node& node, const Where& where)
   return where.Error(rule);
 }
 
+// forced = [{ row = 0, col = 2, value = 800.0 }, ...]: replaces the list inherited from the entry.
+Status ParseForced(const toml::node& node, const Where& where, InputSpec* input) {
+  const toml::array* array = node.as_array();
+  if (array == nullptr) return where.Error("must be an array of { row, col, value } tables");
+  input->forced.clear();
+  for (size_t i = 0; i < array->size(); ++i) {
+    Where fw = where.Index(i);
+    const toml::table* t = array->get(i)->as_table();
+    if (t == nullptr) return fw.Error("must be a table { row, col, value }");
+    RETURN_IF_ERROR(RequireOnlyKeys(*t, fw, {"row", "col", "value"}));
+    ForcedEntry f;
+    auto row = GetInteger(*t, fw, "row", 0, /*required=*/true);
+    if (!row.ok()) return row.status();
+    auto col = GetInteger(*t, fw, "col", 0);
+    if (!col.ok()) return col.status();
+    if (*row < 0 || *col < 0) return fw.Error("row and col must be >= 0");
+    if (t->get("value") == nullptr) return fw.Key("value").Error("is required");
+    auto value = GetNumber(*t, fw, "value", 0.0);
+    if (!value.ok()) return value.status();
+    if (!std::isfinite(*value)) return fw.Key("value").Error("must be finite");
+    f.row = *row;
+    f.col = *col;
+    f.value = *value;
+    input->forced.push_back(f);
+  }
+  return Status::Ok();
+}
+
 // Applies the keys present in `t` to `input` (entry defaults first, then a test's overrides).
 Status ApplyInputFields(const toml::table& t, const Where& where, InputSpec* input) {
   RETURN_IF_ERROR(RequireOnlyKeys(
       t, where,
-      {"shape", "kind", "dist", "mean", "scale", "low", "high", "value", "zeros", "classes"}));
+      {"shape", "kind", "dist", "mean", "scale", "low", "high", "value", "zeros", "classes",
+       "forced"}));
   if (const toml::node* shape = t.get("shape")) {
     const toml::array* array = shape->as_array();
     if (array == nullptr || array->size() > 2) {
@@ -188,6 +218,31 @@ Status ApplyInputFields(const toml::table& t, const Where& where, InputSpec* inp
   if (input->kind == reference::TensorKind::kLabels && input->classes.empty()) {
     return where.Key("classes").Error("is required for labels");
   }
+  if (const toml::node* forced = t.get("forced")) {
+    RETURN_IF_ERROR(ParseForced(*forced, where.Key("forced"), input));
+  }
+  return Status::Ok();
+}
+
+// The bounds of forced entries need the test's dims, so they are checked per test.
+Status CheckForcedInShape(const InputSpec& input, const ResolvedShape& shape,
+                          const TestSpec& test, const Where& where) {
+  std::set<std::pair<int64_t, int64_t>> seen;
+  for (size_t i = 0; i < input.forced.size(); ++i) {
+    const ForcedEntry& f = input.forced[i];
+    Where fw = where.Key("inputs").Key(input.name).Key("forced").Index(i);
+    if (f.row >= shape.rows || f.col >= shape.cols) {
+      return fw.Error("is outside the " + std::to_string(shape.rows) + "x" +
+                      std::to_string(shape.cols) + " input");
+    }
+    if (!seen.insert({f.row, f.col}).second) return fw.Error("repeats a position");
+    if (input.kind == reference::TensorKind::kLabels) {
+      const int64_t classes = test.dims.at(input.classes);
+      if (f.value != std::floor(f.value) || f.value < 0 || f.value >= static_cast<double>(classes)) {
+        return fw.Key("value").Error("must be a label in [0, " + std::to_string(classes) + ")");
+      }
+    }
+  }
   return Status::Ok();
 }
 
@@ -229,11 +284,6 @@ Status CheckGradientOf(const ProblemSpec& problem, const EntrySpec& entry, const
   const GradientOf& g = *entry.gradient_of;
   const EntrySpec* forward = problem.FindEntry(g.forward);
   if (forward == nullptr) return where.Key("forward").Error("names no entry: \"" + g.forward + "\"");
-  for (const InputSpec& i : forward->inputs) {
-    if (!HasInput(entry, i.name)) {
-      return where.Error("forward input \"" + i.name + "\" must also be an input of this entry");
-    }
-  }
   for (const auto& [out, up] : g.upstream) {
     if (!HasOutput(*forward, out)) return where.Key("upstream").Error("\"" + out + "\" is not an output of " + g.forward);
     if (!HasInput(entry, up)) return where.Key("upstream").Error("\"" + up + "\" is not an input of this entry");
@@ -385,6 +435,7 @@ StatusOr<TestSpec> ParseTest(const toml::table& t, const Where& where, const Pro
   for (const InputSpec& input : test.inputs) {
     auto shape = ResolveShape(input, test);
     if (!shape.ok()) return where.Error(shape.status().message());
+    RETURN_IF_ERROR(CheckForcedInShape(input, *shape, test, where));
   }
   return test;
 }

@@ -17,6 +17,14 @@
 
 namespace grader {
 
+// One entry of an input placed at a fixed position after the random draw, whatever the seed: the
+// data a hidden test needs to tell a mistake apart for every deployment secret (a logit of 800).
+struct ForcedEntry {
+  int64_t row = 0;
+  int64_t col = 0;  // 0 for vectors, labels and scalars
+  double value = 0.0;
+};
+
 // How one input of an entry point is generated. Shapes are dimension names resolved per test.
 struct InputSpec {
   std::string name;
@@ -29,6 +37,7 @@ struct InputSpec {
   double value = 0.0;                   // constant
   double zeros = 0.0;                   // fraction of entries set to exactly 0
   std::string classes;                  // labels: the dimension giving the number of classes
+  std::vector<ForcedEntry> forced;      // applied last, over the drawn values and the zeros
 };
 
 // A backward entry's relation to its forward entry, for the numerical gradient check

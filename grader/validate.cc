@@ -1,47 +1,18 @@
 #include "grader/validate.h"
 
 #include <algorithm>
-#include <cmath>
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <optional>
 #include <set>
 #include <sstream>
 
-#include "grader/compare.h"
-#include "grader/generator.h"
 
 namespace grader {
 namespace {
 
 namespace fs = std::filesystem;
-
-// The largest relative error between two output sets (+inf when a shape or name differs).
-double Distance(const reference::Tensors& a, const reference::Tensors& b, double floor) {
-  double worst = 0;
-  for (const auto& [name, ta] : a) {
-    auto tb = b.find(name);
-    if (tb == b.end() || ta.rows != tb->second.rows || ta.cols != tb->second.cols) return INFINITY;
-    for (size_t i = 0; i < ta.values.size(); ++i) {
-      const double x = ta.values[i], y = tb->second.values[i];
-      if (std::isnan(x) != std::isnan(y)) return INFINITY;
-      if (!std::isfinite(x) || !std::isfinite(y)) {
-        if (x != y) return INFINITY;
-        continue;
-      }
-      worst = std::max(worst, RelativeError(x, y, floor));
-    }
-  }
-  return worst;
-}
-
-bool Separated(const reference::MutantOutcome& a, const reference::MutantOutcome& b,
-               const TestSpec& test) {
-  if (a.dimension_mismatch || b.dimension_mismatch) {
-    return a.dimension_mismatch != b.dimension_mismatch;
-  }
-  return Distance(a.outputs, b.outputs, test.floor) > kSeparationFactor * test.tolerance;
-}
 
 base::StatusOr<std::string> ReadText(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -55,6 +26,16 @@ std::string Points(double x) {
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%g", x);
   return buffer;
+}
+
+std::vector<fs::path> MistakeFiles(const ProblemSpec& problem) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(problem.dir / "mistakes", ec)) {
+    if (entry.path().extension() == ".cpp") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
 }
 
 }  // namespace
@@ -99,69 +80,83 @@ std::map<std::string, std::vector<std::string>> CheckPrerequisites(
   return failures;
 }
 
-std::vector<std::string> CheckAdequacy(const ProblemSpec& problem,
-                                       const reference::ProblemCode& code,
-                                       const std::string& secret) {
+std::vector<std::string> CheckMutantsAndMistakeFiles(const ProblemSpec& problem,
+                                                     const reference::ProblemCode& code) {
   std::vector<std::string> failures;
-  // outcomes[mutant index][test index], for the tests of the mutant's entry.
-  std::map<std::pair<size_t, size_t>, reference::MutantOutcome> outcomes;
-  std::set<size_t> separated_from_reference;
-  for (size_t t = 0; t < problem.tests.size(); ++t) {
-    const TestSpec& test = problem.tests[t];
-    auto inputs = GenerateInputs(test, TestSeed(problem, test, secret));
-    if (!inputs.ok()) {
-      failures.push_back("test '" + test.name + "': " + inputs.status().message());
-      continue;
-    }
-    auto expected = reference::Evaluate(code.reference, test.entry, *inputs);
-    if (!expected.ok()) {
-      failures.push_back("test '" + test.name +
-                         "': the reference failed: " + expected.status().message());
-      continue;
-    }
-    const reference::MutantOutcome reference_outcome{false, *expected};
-    for (size_t m = 0; m < code.mutants.size(); ++m) {
-      const reference::Mutant& mutant = code.mutants[m];
-      if (mutant.entry != test.entry) continue;
-      auto outcome = reference::EvaluateMutant(mutant, *inputs);
-      if (!outcome.ok()) {
-        failures.push_back("test '" + test.name + "': " + outcome.status().message());
-        continue;
-      }
-      if (Separated(*outcome, reference_outcome, test)) separated_from_reference.insert(m);
-      outcomes[{m, t}] = *outcome;
+  std::set<std::string> ids;
+  for (const reference::Mutant& m : code.mutants) {
+    if (!ids.insert(m.id).second) failures.push_back("mutant id '" + m.id + "' is used twice");
+    if (m.skills.empty()) failures.push_back("mutant '" + m.id + "' has no skill tags");
+    if (m.explanation.size() < 40) {
+      failures.push_back("mutant '" + m.id + "' needs an explanation of at least 40 characters");
     }
   }
-  // A mistake may show only on some inputs (a naive exp overflows only for |z| near 800), so a
-  // mutant needs one test of its entry that tells it from the reference, not every test.
-  for (size_t m = 0; m < code.mutants.size(); ++m) {
-    if (separated_from_reference.count(m) == 0) {
-      failures.push_back("mutant '" + code.mutants[m].id +
-                         "' is not separated from the reference by any test of entry '" +
-                         code.mutants[m].entry +
-                         "' (add discriminating inputs, research/learning.md §C6)");
+  const std::vector<fs::path> mistakes = MistakeFiles(problem);
+  if (mistakes.size() < 3) {
+    failures.push_back("mistakes/ has " + std::to_string(mistakes.size()) +
+                       " .cpp files; at least 3 are required");
+  }
+  for (const fs::path& file : mistakes) {
+    const std::string stem = file.stem().string();
+    if (!ids.count(stem)) {
+      failures.push_back("mistakes/" + file.filename().string() + ": no mutant of '" +
+                         problem.id + "' has the id '" + stem +
+                         "' (the file name must name the misconception)");
     }
   }
-  for (size_t a = 0; a < code.mutants.size(); ++a) {
-    for (size_t b = a + 1; b < code.mutants.size(); ++b) {
-      if (code.mutants[a].entry != code.mutants[b].entry) continue;
-      bool separated = false;
-      std::string tests;
-      for (size_t t = 0; t < problem.tests.size() && !separated; ++t) {
-        auto oa = outcomes.find({a, t}), ob = outcomes.find({b, t});
-        if (oa == outcomes.end() || ob == outcomes.end()) continue;
-        separated = Separated(oa->second, ob->second, problem.tests[t]);
-        tests += (tests.empty() ? "" : ", ") + problem.tests[t].name;
-      }
-      if (!separated) {
-        failures.push_back("mutants '" + code.mutants[a].id + "' and '" + code.mutants[b].id +
-                           "' are not separated by any test (" +
-                           (tests.empty()
-                                ? std::string("no test of entry '") + code.mutants[a].entry + "'"
-                                : "tried " + tests) +
-                           ")");
-      }
+  return failures;
+}
+
+std::vector<std::string> StarterFailures(const GradeResult& result) {
+  if (result.status == SubmissionStatus::kCompileError) {
+    return {"starter.cpp does not compile: " + result.compile_output.substr(0, 300)};
+  }
+  if (result.status != SubmissionStatus::kGraded) {
+    return {"starter.cpp: internal error: " + result.internal_error};
+  }
+  if (result.score >= result.max_score) return {"starter.cpp passes every test; it must not"};
+  return {};
+}
+
+std::vector<std::string> SolutionFailures(const std::string& file, const GradeResult& result) {
+  bool all_passed = result.status == SubmissionStatus::kGraded && result.max_score > 0 &&
+                    result.score >= result.max_score;
+  std::string why = result.status == SubmissionStatus::kCompileError
+                        ? "does not compile: " + result.compile_output.substr(0, 300)
+                    : result.status == SubmissionStatus::kInternalError
+                        ? "internal error: " + result.internal_error
+                        : "scores " + Points(result.score) + " / " + Points(result.max_score);
+  for (const TestResult& t : result.tests) {
+    if (t.verdict == Verdict::kPassed) continue;
+    all_passed = false;
+    why += "; " + t.name + ": " + t.message;
+  }
+  if (all_passed) return {};
+  return {file + " " + why};
+}
+
+std::vector<std::string> MistakeFailures(const std::string& file, const std::string& mutant_id,
+                                         const GradeResult& result) {
+  if (result.status != SubmissionStatus::kGraded) {
+    return {file + ": " + (result.status == SubmissionStatus::kCompileError
+                               ? "does not compile: " + result.compile_output.substr(0, 300)
+                               : "internal error: " + result.internal_error)};
+  }
+  if (result.score >= result.max_score) return {file + " passes every test; it must fail"};
+  std::set<std::string> named, others;
+  for (const TestResult& t : result.tests) {
+    if (t.verdict == Verdict::kPassed || !t.diagnosis ||
+        t.diagnosis->kind != Diagnosis::Kind::kMisconception) {
+      continue;
     }
+    (t.diagnosis->misconception == mutant_id ? named : others).insert(t.diagnosis->misconception);
+  }
+  std::vector<std::string> failures;
+  if (named.empty()) failures.push_back(file + " is not diagnosed as '" + mutant_id + "'");
+  if (!others.empty()) {
+    std::string list;
+    for (const std::string& o : others) list += (list.empty() ? "" : ", ") + o;
+    failures.push_back(file + " is also diagnosed as " + list);
   }
   return failures;
 }
@@ -190,88 +185,38 @@ std::vector<std::string> CheckSkills(const ProblemSpec& problem, const reference
 
 void ValidateProblem(const ProblemSpec& problem, const SkillCatalog& catalog,
                      const GradeContext& context, ProblemValidation* report) {
-  auto fail = [&](const std::string& line) { report->failures.push_back(line); };
+  auto fail = [&](const std::vector<std::string>& lines) {
+    report->failures.insert(report->failures.end(), lines.begin(), lines.end());
+  };
   const reference::ProblemCode* code = reference::FindProblemCode(problem.id);
   if (code == nullptr) {
-    fail("no reference code is registered for '" + problem.id + "' (reference/registry.cc)");
+    fail({"no reference code is registered for '" + problem.id + "' (reference/registry.cc)"});
     return;
   }
-  for (const std::string& f : CheckSkills(problem, *code, catalog)) fail(f);
-  for (const std::string& f : CheckAdequacy(problem, *code, context.secret)) fail(f);
+  fail(CheckSkills(problem, *code, catalog));
+  fail(CheckAdequacy(problem, *code, context.secret));
+  fail(CheckMutantsAndMistakeFiles(problem, *code));
   report->checked.push_back(std::to_string(code->mutants.size()) + " mutants separated on " +
                             std::to_string(problem.tests.size()) + " tests");
 
   auto grade = [&](const fs::path& file) -> std::optional<GradeResult> {
     auto source = ReadText(file);
     if (!source.ok()) {
-      fail(source.status().message());
+      fail({source.status().message()});
       return std::nullopt;
     }
     return GradeSubmission(problem, *source, context);
   };
-  if (auto starter = grade(problem.dir / "starter.cpp")) {
-    if (starter->status == SubmissionStatus::kCompileError) {
-      fail("starter.cpp does not compile: " + starter->compile_output.substr(0, 300));
-    } else if (starter->status != SubmissionStatus::kGraded) {
-      fail("starter.cpp: internal error: " + starter->internal_error);
-    } else if (starter->score >= starter->max_score) {
-      fail("starter.cpp passes every test; it must not");
-    }
-  }
+  if (auto starter = grade(problem.dir / "starter.cpp")) fail(StarterFailures(*starter));
   if (auto solution = grade(problem.dir / "solution.cpp")) {
-    if (solution->status != SubmissionStatus::kGraded || solution->score < solution->max_score) {
-      std::string why =
-          solution->status == SubmissionStatus::kCompileError
-              ? "does not compile"
-              : "scores " + Points(solution->score) + " / " + Points(solution->max_score);
-      for (const TestResult& t : solution->tests) {
-        if (t.verdict != Verdict::kPassed) why += "; " + t.name + ": " + t.message;
-      }
-      fail("solution.cpp " + why);
-    }
+    fail(SolutionFailures("solution.cpp", *solution));
   }
-  std::vector<fs::path> mistakes;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(problem.dir / "mistakes", ec)) {
-    if (entry.path().extension() == ".cpp") mistakes.push_back(entry.path());
-  }
-  std::sort(mistakes.begin(), mistakes.end());
-  if (mistakes.size() < 3) {
-    fail("mistakes/ has " + std::to_string(mistakes.size()) +
-         " .cpp files; at least 3 are required");
-  }
+  const std::vector<fs::path> mistakes = MistakeFiles(problem);
   for (const fs::path& file : mistakes) {
     const std::string stem = file.stem().string();
-    const std::string where = "mistakes/" + file.filename().string();
-    if (reference::FindMutant(problem.id, stem) == nullptr) {
-      fail(where + ": no mutant of '" + problem.id + "' has the id '" + stem +
-           "' (the file name must name the misconception)");
-      continue;
-    }
-    auto result = grade(file);
-    if (!result) continue;
-    if (result->status != SubmissionStatus::kGraded) {
-      fail(where + ": " +
-           (result->status == SubmissionStatus::kCompileError
-                ? "does not compile: " + result->compile_output.substr(0, 300)
-                : "internal error: " + result->internal_error));
-      continue;
-    }
-    if (result->score >= result->max_score) {
-      fail(where + " passes every test; it must fail");
-      continue;
-    }
-    std::set<std::string> named, others;
-    for (const TestResult& t : result->tests) {
-      if (!t.diagnosis || t.diagnosis->kind != Diagnosis::Kind::kMisconception) continue;
-      (t.diagnosis->misconception == stem ? named : others).insert(t.diagnosis->misconception);
-    }
-    if (named.empty()) {
-      fail(where + " is not diagnosed as '" + stem + "'");
-    } else if (!others.empty()) {
-      std::string list;
-      for (const std::string& o : others) list += (list.empty() ? "" : ", ") + o;
-      fail(where + " is also diagnosed as " + list);
+    if (reference::FindMutant(problem.id, stem) == nullptr) continue;  // reported above
+    if (auto result = grade(file)) {
+      fail(MistakeFailures("mistakes/" + file.filename().string(), stem, *result));
     }
   }
   report->checked.push_back("starter, solution and " + std::to_string(mistakes.size()) +

@@ -1,5 +1,5 @@
 // Registration of sigmoid, tanh and gelu with their mutants: each mutant is the reference with
-// one function replaced by a catalogued misconception (research/learning.md §C6 rows 12–15).
+// one function replaced by a catalogued misconception (docs/misconceptions.md).
 #include <cmath>
 
 #include "problems/gelu/adapter.h"
@@ -17,7 +17,7 @@ using Eigen::MatrixXd;
 
 // --- sigmoid ---------------------------------------------------------------------------------
 
-// §C6 #14: exp(z) / (1 + exp(z)) evaluated as written: inf / inf = NaN for z > ~709.8.
+// exp(z) / (1 + exp(z)) evaluated as written: inf / inf = NaN for z > ~709.8.
 struct SigmoidNaiveExp : Sigmoid {
   static MatrixXd sigmoid_forward(const MatrixXd& Z) {
     const ArrayXXd e = IeeeExp(Z.array());
@@ -25,14 +25,14 @@ struct SigmoidNaiveExp : Sigmoid {
   }
 };
 
-// §C6 #12: z ⊙ (1 − z) with the pre-activation.
+// z ⊙ (1 − z) with the pre-activation.
 struct SigmoidDerivativeFromZ : Sigmoid {
   static MatrixXd sigmoid_backward(const MatrixXd& Z, const MatrixXd& dA) {
     return (dA.array() * Z.array() * (1.0 - Z.array())).matrix();
   }
 };
 
-// §C6 #13: s(1 − s) with s = σ(σ(z)).
+// s(1 − s) with s = σ(σ(z)).
 struct SigmoidTwice : Sigmoid {
   static MatrixXd sigmoid_backward(const MatrixXd& Z, const MatrixXd& dA) {
     const ArrayXXd s = sigmoid_forward(sigmoid_forward(Z)).array();
@@ -40,7 +40,7 @@ struct SigmoidTwice : Sigmoid {
   }
 };
 
-// §C6 #11 for sigmoid: the local derivative without ⊙ dA.
+// The local derivative without ⊙ dA.
 struct SigmoidNoUpstream : Sigmoid {
   static MatrixXd sigmoid_backward(const MatrixXd& Z, const MatrixXd&) {
     const ArrayXXd s = sigmoid_forward(Z).array();
@@ -58,14 +58,14 @@ struct TanhNaiveExp : Tanh {
   }
 };
 
-// §C6 #15: 1 − z² instead of 1 − tanh(z)².
+// 1 − z² instead of 1 − tanh(z)².
 struct TanhDerivativeFromZ : Tanh {
   static MatrixXd tanh_backward(const MatrixXd& Z, const MatrixXd& dA) {
     return (dA.array() * (1.0 - Z.array().square())).matrix();
   }
 };
 
-// §C6 #13 for tanh: 1 − tanh(tanh(z))², as if the input were already the activation.
+// 1 − tanh(tanh(z))², as if the input were already the activation.
 struct TanhTwice : Tanh {
   static MatrixXd tanh_backward(const MatrixXd& Z, const MatrixXd& dA) {
     const ArrayXXd t = tanh_forward(tanh_forward(Z)).array();

@@ -1,4 +1,4 @@
-// Mutants of the linear layer (research/learning.md §C6 rows 1–6).
+// Mutants of the linear layer (docs/misconceptions.md).
 #include "problems/linear_backward/adapter.h"
 #include "problems/linear_forward/adapter.h"
 #include "reference/linear.h"

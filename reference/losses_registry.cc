@@ -1,5 +1,4 @@
-// Registration of softmax, the losses and L2 regularisation with their mutants (research/
-// learning.md §C6 rows 16–26): each mutant is the reference with one function replaced by a
+// Registration of softmax, the losses and L2 regularisation with their mutants (docs/misconceptions.md): each mutant is the reference with one function replaced by a
 // catalogued misconception.
 #include <cmath>
 
@@ -24,12 +23,12 @@ using Eigen::VectorXi;
 
 MatrixXd NormalizeRows(const ArrayXXd& e) { return (e.colwise() / e.rowwise().sum()).matrix(); }
 
-// §C6 #16: exp of the raw logits overflows for logits > 709.8.
+// exp of the raw logits overflows for logits > 709.8.
 struct SoftmaxNoShift : Softmax {
   static MatrixXd softmax(const MatrixXd& Z) { return NormalizeRows(IeeeExp(Z.array())); }
 };
 
-// §C6 #17: global maximum and global sum.
+// Global maximum and global sum.
 struct SoftmaxWholeBatch : Softmax {
   static MatrixXd softmax(const MatrixXd& Z) {
     const ArrayXXd e = IeeeExp(Z.array() - Z.maxCoeff());
@@ -37,19 +36,28 @@ struct SoftmaxWholeBatch : Softmax {
   }
 };
 
-// §C6 #17: per-row sums but the maximum of the whole batch.
+// Per-row sums but the maximum of the whole batch.
 struct SoftmaxGlobalMax : Softmax {
   static MatrixXd softmax(const MatrixXd& Z) {
     return NormalizeRows(IeeeExp(Z.array() - Z.maxCoeff()));
   }
 };
 
-// §C6 #17: normalised over the batch axis (columns) instead of over the classes.
+// The same mistake written with Eigen's `.array().exp()`: its vectorised exp clamps arguments
+// below ≈ −709.4 to ≈ 5.6e-309 instead of 0, so a row far below the global maximum comes out
+// finite (uniform, or weighted by the clamping) instead of NaN.
+struct SoftmaxGlobalMaxEigenExp : Softmax {
+  static MatrixXd softmax(const MatrixXd& Z) {
+    return NormalizeRows(EigenAssignedExp(Z.array() - Z.maxCoeff()));
+  }
+};
+
+// Normalised over the batch axis (columns) instead of over the classes.
 struct SoftmaxColumns : Softmax {
   static MatrixXd softmax(const MatrixXd& Z) { return Softmax::softmax(Z.transpose()).transpose(); }
 };
 
-// §C6 #18: divides by the row maximum instead of subtracting it.
+// Divides by the row maximum instead of subtracting it.
 struct SoftmaxDivideByMax : Softmax {
   static MatrixXd softmax(const MatrixXd& Z) {
     return NormalizeRows(IeeeExp(Z.array().colwise() / Z.rowwise().maxCoeff().array()));
@@ -64,7 +72,7 @@ MatrixXd OneHot(const VectorXi& y, Eigen::Index classes) {
   return Y;
 }
 
-// §C6 #19: log(softmax(Z)) with the probability underflowing to 0.
+// log(softmax(Z)) with the probability underflowing to 0.
 struct CeLogOfSoftmax : SoftmaxCrossEntropy {
   static SoftmaxCEResult softmax_cross_entropy(const MatrixXd& Z, const VectorXi& y) {
     const MatrixXd P = Softmax::softmax(Z);
@@ -75,7 +83,7 @@ struct CeLogOfSoftmax : SoftmaxCrossEntropy {
   }
 };
 
-// §C6 #16 in the loss: softmax without the shift, then log.
+// Softmax without the shift, then log.
 struct CeNoShift : SoftmaxCrossEntropy {
   static SoftmaxCEResult softmax_cross_entropy(const MatrixXd& Z, const VectorXi& y) {
     const MatrixXd P = NormalizeRows(IeeeExp(Z.array()));
@@ -86,7 +94,7 @@ struct CeNoShift : SoftmaxCrossEntropy {
   }
 };
 
-// §C6 #20: sum over the batch (α = N on the loss and on dZ).
+// Sum over the batch (α = N on the loss and on dZ).
 struct CeSum : SoftmaxCrossEntropy {
   static SoftmaxCEResult softmax_cross_entropy(const MatrixXd& Z, const VectorXi& y) {
     SoftmaxCEResult r = SoftmaxCrossEntropy::softmax_cross_entropy(Z, y);
@@ -95,7 +103,7 @@ struct CeSum : SoftmaxCrossEntropy {
   }
 };
 
-// §C6 #21: the one-hot is not subtracted: dZ = P / N.
+// The one-hot is not subtracted: dZ = P / N.
 struct CeNoOneHot : SoftmaxCrossEntropy {
   static SoftmaxCEResult softmax_cross_entropy(const MatrixXd& Z, const VectorXi& y) {
     SoftmaxCEResult r = SoftmaxCrossEntropy::softmax_cross_entropy(Z, y);
@@ -103,7 +111,7 @@ struct CeNoOneHot : SoftmaxCrossEntropy {
   }
 };
 
-// §C6 #22: the gradient lacks the 1/N (the loss has it).
+// The gradient lacks the 1/N (the loss has it).
 struct CeGradNoMean : SoftmaxCrossEntropy {
   static SoftmaxCEResult softmax_cross_entropy(const MatrixXd& Z, const VectorXi& y) {
     SoftmaxCEResult r = SoftmaxCrossEntropy::softmax_cross_entropy(Z, y);
@@ -111,7 +119,7 @@ struct CeGradNoMean : SoftmaxCrossEntropy {
   }
 };
 
-// §C6 #23: dZ = (Y − P) / N.
+// dZ = (Y − P) / N.
 struct CeGradSign : SoftmaxCrossEntropy {
   static SoftmaxCEResult softmax_cross_entropy(const MatrixXd& Z, const VectorXi& y) {
     SoftmaxCEResult r = SoftmaxCrossEntropy::softmax_cross_entropy(Z, y);
@@ -121,7 +129,7 @@ struct CeGradSign : SoftmaxCrossEntropy {
 
 // --- mse -------------------------------------------------------------------------------------
 
-// §C6 #24: the convention without ½: L = (1/N) Σ d², dŶ = 2 d / N.
+// The convention without ½: L = (1/N) Σ d², dŶ = 2 d / N.
 struct MseNoHalf : Mse {
   static MseResult mse_loss(const MatrixXd& Yhat, const MatrixXd& Y) {
     const MseResult r = Mse::mse_loss(Yhat, Y);
@@ -138,7 +146,7 @@ struct MseMeanAll : Mse {
   }
 };
 
-// §C6 #23: dŶ = (Y − Ŷ) / N.
+// dŶ = (Y − Ŷ) / N.
 struct MseGradSign : Mse {
   static MseResult mse_loss(const MatrixXd& Yhat, const MatrixXd& Y) {
     const MseResult r = Mse::mse_loss(Yhat, Y);
@@ -146,7 +154,7 @@ struct MseGradSign : Mse {
   }
 };
 
-// §C6 #22 for MSE: the gradient lacks the 1/N.
+// The gradient lacks the 1/N.
 struct MseGradNoMean : Mse {
   static MseResult mse_loss(const MatrixXd& Yhat, const MatrixXd& Y) {
     return {Mse::mse_loss(Yhat, Y).loss, Yhat - Y};
@@ -164,7 +172,17 @@ struct BceNaiveLog : BceWithLogits {
   }
 };
 
-// §C6 #23: dZ = (Y − σ(Z)) / N.
+// The loss is stable but the gradient's σ is written e^z / (1 + e^z): for z ≥ 710 both exps
+// overflow and inf/inf = NaN.   dZ = (e^Z / (1 + e^Z) − Y) / N
+struct BceUnstableSigmoidGrad : BceWithLogits {
+  static BceResult bce_with_logits(const MatrixXd& Z, const MatrixXd& Y) {
+    const ArrayXXd e = IeeeExp(Z.array());
+    const double n = static_cast<double>(Z.rows());
+    return {BceWithLogits::bce_with_logits(Z, Y).loss, ((e / (1.0 + e) - Y.array()) / n).matrix()};
+  }
+};
+
+// dZ = (Y − σ(Z)) / N.
 struct BceGradSign : BceWithLogits {
   static BceResult bce_with_logits(const MatrixXd& Z, const MatrixXd& Y) {
     const BceResult r = BceWithLogits::bce_with_logits(Z, Y);
@@ -190,7 +208,7 @@ struct BceGradNoMean : BceWithLogits {
 
 // --- l2 regularisation -----------------------------------------------------------------------
 
-// §C6 #25: the penalty's gradient λW is forgotten.
+// The penalty's gradient λW is forgotten.
 struct L2NoGradient : L2Regularization {
   static RegularizedLoss l2_regularization(const TwoLayerParams& params,
                                            const TwoLayerParams& grads, double data_loss,
@@ -201,7 +219,7 @@ struct L2NoGradient : L2Regularization {
   }
 };
 
-// §C6 #26: the biases are regularised too.
+// The biases are regularised too.
 struct L2Biases : L2Regularization {
   static RegularizedLoss l2_regularization(const TwoLayerParams& params,
                                            const TwoLayerParams& grads, double data_loss,
@@ -214,7 +232,7 @@ struct L2Biases : L2Regularization {
   }
 };
 
-// §C6 #25: ½λ‖W‖² differentiated as 2λW.
+// ½λ‖W‖² differentiated as 2λW.
 struct L2DoubledGradient : L2Regularization {
   static RegularizedLoss l2_regularization(const TwoLayerParams& params,
                                            const TwoLayerParams& grads, double data_loss,
@@ -225,7 +243,7 @@ struct L2DoubledGradient : L2Regularization {
   }
 };
 
-// §C6 #25: the penalty is λ‖W‖² (no ½) while the gradient is λW.
+// The penalty is λ‖W‖² (no ½) while the gradient is λW.
 struct L2PenaltyNoHalf : L2Regularization {
   static RegularizedLoss l2_regularization(const TwoLayerParams& params,
                                            const TwoLayerParams& grads, double data_loss,
@@ -264,8 +282,17 @@ std::vector<ProblemCode> LossProblems() {
             "softmax",
             {"numerical-stability", "reduction-axis"},
             "You subtract the maximum of the whole batch. A row whose logits are far below that "
-            "maximum underflows to all zeros and 0/0 = NaN. Subtract each row's own maximum.",
+            "maximum underflows to all zeros with std::exp, and 0/0 = NaN. Subtract each row's "
+            "own maximum.",
             &problems::softmax::Call<SoftmaxGlobalMax>},
+           {"global_max_with_eigen_exp",
+            "softmax",
+            {"numerical-stability", "reduction-axis"},
+            "You subtract the maximum of the whole batch. A row whose logits are far below that "
+            "maximum gets exponentials below ≈ 1e-307, which Eigen's vectorised exp returns as "
+            "≈ 5.6e-309 (not 0): that row's probabilities come out nearly uniform instead of "
+            "following its logits. Subtract each row's own maximum.",
+            &problems::softmax::Call<SoftmaxGlobalMaxEigenExp>},
            {"normalized_over_columns",
             "softmax",
             {"reduction-axis"},
@@ -354,6 +381,13 @@ std::vector<ProblemCode> LossProblems() {
             "Your loss is infinite for large logits: σ(z) rounds to exactly 1 (or 0) and "
             "log(1 − σ) = log(0) = −inf. Use max(z,0) − z·y + log1p(exp(−|z|)).",
             &problems::bce_with_logits::Call<BceNaiveLog>},
+           {"gradient_unstable_sigmoid",
+            "bce_with_logits",
+            {"numerical-stability"},
+            "Your gradient is NaN for large logits: you computed σ(z) as e^z/(1 + e^z), and for "
+            "z ≥ 710 both exponentials overflow to inf and inf/inf = NaN. Use 1/(1 + e^(−z)) "
+            "for z ≥ 0 (and e^z/(1 + e^z) only for z < 0).",
+            &problems::bce_with_logits::Call<BceUnstableSigmoidGrad>},
            {"gradient_sign_flipped",
             "bce_with_logits",
             {"sign"},

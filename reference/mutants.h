@@ -1,4 +1,4 @@
-// The mutants of each problem: one per known misconception (research/learning.md §C6), each a
+// The mutants of each problem: one per known misconception (docs/misconceptions.md), each a
 // struct deriving from the reference that hides one static function with the wrong code.
 // Registered in registry.cc. A problem's mistakes/<stem>.cpp is diagnosed as the mutant whose id
 // is <stem> (docs/problem-format.md).

@@ -1,5 +1,4 @@
-// Registration of dropout, layer norm and batch norm with their mutants (research/learning.md
-// §C6 rows 27–37): each mutant is the reference with one function replaced by a catalogued
+// Registration of dropout, layer norm and batch norm with their mutants (docs/misconceptions.md): each mutant is the reference with one function replaced by a catalogued
 // misconception.
 #include <cmath>
 
@@ -20,27 +19,27 @@ ArrayXXd Keep(const MatrixXd& U, double p) { return (U.array() < p).cast<double>
 
 // --- dropout ---------------------------------------------------------------------------------
 
-struct DropoutNoScale : Dropout {  // §C6 #33
+struct DropoutNoScale : Dropout {
   static MatrixXd dropout_forward(const MatrixXd& X, const MatrixXd& U, double p, bool train) {
     return train ? (X.array() * Keep(U, p)).matrix() : X;
   }
 };
-struct DropoutDropProbability : Dropout {  // §C6 #35
+struct DropoutDropProbability : Dropout {
   static MatrixXd dropout_forward(const MatrixXd& X, const MatrixXd& U, double p, bool train) {
     return train ? (X.array() * (U.array() > p).cast<double>() / (1.0 - p)).matrix() : X;
   }
 };
-struct DropoutMaskAtEval : Dropout {  // §C6 #34
+struct DropoutMaskAtEval : Dropout {
   static MatrixXd dropout_forward(const MatrixXd& X, const MatrixXd& U, double p, bool) {
     return Dropout::dropout_forward(X, U, p, true);
   }
 };
-struct DropoutScaledAtEval : Dropout {  // §C6 #34
+struct DropoutScaledAtEval : Dropout {
   static MatrixXd dropout_forward(const MatrixXd& X, const MatrixXd& U, double p, bool train) {
     return train ? Dropout::dropout_forward(X, U, p, true) : MatrixXd(p * X);
   }
 };
-struct DropoutBackwardNoScale : Dropout {  // §C6 #37
+struct DropoutBackwardNoScale : Dropout {
   static MatrixXd dropout_backward(const MatrixXd& dY, const MatrixXd& U, double p) {
     return (dY.array() * Keep(U, p)).matrix();
   }
@@ -146,7 +145,7 @@ struct BatchNormNormalizeVariant : BatchNorm {
     return r;
   }
 };
-struct BatchNormMomentumReversed : BatchNorm {  // §C6 #28
+struct BatchNormMomentumReversed : BatchNorm {
   static BatchNormTrainResult batchnorm_train(const MatrixXd& X, const VectorXd& gamma,
                                               const VectorXd& beta, const VectorXd& running_mean,
                                               const VectorXd& running_var, double momentum,
@@ -168,7 +167,7 @@ struct BatchNormRunningVarBiased : BatchNorm {
     return r;
   }
 };
-struct BatchNormStatsNotUpdated : BatchNorm {  // §C6 #58
+struct BatchNormStatsNotUpdated : BatchNorm {
   static BatchNormTrainResult batchnorm_train(const MatrixXd& X, const VectorXd& gamma,
                                               const VectorXd& beta, const VectorXd& running_mean,
                                               const VectorXd& running_var, double momentum,
@@ -180,13 +179,13 @@ struct BatchNormStatsNotUpdated : BatchNorm {  // §C6 #58
     return r;
   }
 };
-struct BatchNormBatchStatsAtEval : BatchNorm {  // §C6 #27
+struct BatchNormBatchStatsAtEval : BatchNorm {
   static MatrixXd batchnorm_eval(const MatrixXd& X, const VectorXd& gamma, const VectorXd& beta,
                                  const VectorXd&, const VectorXd&, double eps) {
     return ScaleShift(NormalizeColumns(X, eps, nullptr, nullptr), gamma, beta);
   }
 };
-struct BatchNormStatsConstant : BatchNorm {  // §C6 #31
+struct BatchNormStatsConstant : BatchNorm {
   static BatchNormGrads batchnorm_backward(const MatrixXd& dY, const MatrixXd& X,
                                            const VectorXd& gamma, double eps) {
     BatchNormGrads g = BatchNorm::batchnorm_backward(dY, X, gamma, eps);
@@ -194,7 +193,7 @@ struct BatchNormStatsConstant : BatchNorm {  // §C6 #31
     return g;
   }
 };
-struct BatchNormDgammaNoXhat : BatchNorm {  // §C6 #32
+struct BatchNormDgammaNoXhat : BatchNorm {
   static BatchNormGrads batchnorm_backward(const MatrixXd& dY, const MatrixXd& X,
                                            const VectorXd& gamma, double eps) {
     BatchNormGrads g = BatchNorm::batchnorm_backward(dY, X, gamma, eps);
@@ -202,7 +201,7 @@ struct BatchNormDgammaNoXhat : BatchNorm {  // §C6 #32
     return g;
   }
 };
-struct BatchNormReducedOverFeatures : BatchNorm {  // §C6 #32
+struct BatchNormReducedOverFeatures : BatchNorm {
   static BatchNormGrads batchnorm_backward(const MatrixXd& dY, const MatrixXd& X,
                                            const VectorXd& gamma, double eps) {
     BatchNormGrads g = BatchNorm::batchnorm_backward(dY, X, gamma, eps);

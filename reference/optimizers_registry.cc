@@ -1,5 +1,5 @@
 // Registration of the optimizers, gradient clipping and the learning-rate schedule with their
-// mutants (research/learning.md §C6 rows 43–53 and 58): each mutant is the reference with one
+// mutants (docs/misconceptions.md): each mutant is the reference with one
 // function replaced by a catalogued misconception.
 #include <cmath>
 
@@ -21,7 +21,7 @@ using Eigen::MatrixXd;
 
 // --- sgd -------------------------------------------------------------------------------------
 
-struct SgdSign : Sgd {  // §C6 #43
+struct SgdSign : Sgd {
   static MatrixXd sgd_step(const MatrixXd& w, const MatrixXd& g, double lr) { return w + lr * g; }
 };
 struct SgdReturnsUpdate : Sgd {
@@ -33,14 +33,14 @@ struct SgdNoLr : Sgd {
 
 // --- momentum --------------------------------------------------------------------------------
 
-struct MomentumSign : Momentum {  // §C6 #44: v ← μv + lr·g; w ← w + v
+struct MomentumSign : Momentum {  // v ← μv + lr·g; w ← w + v
   static MomentumStepResult momentum_step(const MatrixXd& w, const MatrixXd& g,
                                           const MomentumState& state, double lr, double mu) {
     MomentumState next{mu * state.velocity + lr * g};
     return {w + next.velocity, next};
   }
 };
-struct MomentumOldVelocity : Momentum {  // §C6 #45: w moves with the old v
+struct MomentumOldVelocity : Momentum {  // w moves with the old v
   static MomentumStepResult momentum_step(const MatrixXd& w, const MatrixXd& g,
                                           const MomentumState& state, double lr, double mu) {
     return {w + state.velocity, {mu * state.velocity - lr * g}};
@@ -53,7 +53,7 @@ struct MomentumEma : Momentum {  // v ← μv + (1−μ)g; w ← w − lr·v
     return {w - lr * next.velocity, next};
   }
 };
-struct MomentumStateNotReturned : Momentum {  // §C6 #58
+struct MomentumStateNotReturned : Momentum {
   static MomentumStepResult momentum_step(const MatrixXd& w, const MatrixXd& g,
                                           const MomentumState& state, double lr, double mu) {
     return {Momentum::momentum_step(w, g, state, lr, mu).w, state};
@@ -70,14 +70,14 @@ MatrixXd RmspropCache(const MatrixXd& g, const RmspropState& state, double rho) 
   return (rho * state.s.array() + (1.0 - rho) * g.array().square()).matrix();
 }
 
-struct RmspropEpsInside : Rmsprop {  // §C6 #50
+struct RmspropEpsInside : Rmsprop {
   static RmspropStepResult rmsprop_step(const MatrixXd& w, const MatrixXd& g,
                                         const RmspropState& state, const RmspropConfig& c) {
     const MatrixXd s = RmspropCache(g, state, c.rho);
     return RmspropWith(w, g, s, (s.array() + c.eps).sqrt(), c.lr);
   }
 };
-struct RmspropNoSqrt : Rmsprop {  // §C6 #51
+struct RmspropNoSqrt : Rmsprop {
   static RmspropStepResult rmsprop_step(const MatrixXd& w, const MatrixXd& g,
                                         const RmspropState& state, const RmspropConfig& c) {
     const MatrixXd s = RmspropCache(g, state, c.rho);
@@ -91,14 +91,14 @@ struct RmspropSwapped : Rmsprop {  // s ← (1−ρ)s + ρg²
     return RmspropWith(w, g, s, s.array().sqrt() + c.eps, c.lr);
   }
 };
-struct RmspropNotSquared : Rmsprop {  // §C6 #51: g instead of g²
+struct RmspropNotSquared : Rmsprop {  // g instead of g²
   static RmspropStepResult rmsprop_step(const MatrixXd& w, const MatrixXd& g,
                                         const RmspropState& state, const RmspropConfig& c) {
     const MatrixXd s = c.rho * state.s + (1.0 - c.rho) * g;
     return RmspropWith(w, g, s, s.array().sqrt() + c.eps, c.lr);
   }
 };
-struct RmspropStateNotReturned : Rmsprop {  // §C6 #58
+struct RmspropStateNotReturned : Rmsprop {
   static RmspropStepResult rmsprop_step(const MatrixXd& w, const MatrixXd& g,
                                         const RmspropState& state, const RmspropConfig& c) {
     return {Rmsprop::rmsprop_step(w, g, state, c).w, state};
@@ -232,6 +232,17 @@ struct ClipSquaredNorm : ClipGradNorm {  // Σ‖G‖² used as the norm
     return r;
   }
 };
+// PyTorch's clip_grad_norm_ divides by total + 1e-6, which the statement rules out:
+//   scale = max_norm / (total + 1e-6)  when total > max_norm
+struct ClipNormPlusEpsilon : ClipGradNorm {
+  static ClipResult clip_grad_norm(const std::vector<MatrixXd>& grads, double max_norm) {
+    ClipResult r{grads, GlobalNorm(grads)};
+    if (r.total_norm > max_norm) {
+      for (MatrixXd& g : r.grads) g *= max_norm / (r.total_norm + 1e-6);
+    }
+    return r;
+  }
+};
 struct ClipNormAfter : ClipGradNorm {  // reports the norm of the clipped gradients
   static ClipResult clip_grad_norm(const std::vector<MatrixXd>& grads, double max_norm) {
     ClipResult r = ClipGradNorm::clip_grad_norm(grads, max_norm);
@@ -252,7 +263,7 @@ struct LrWarmupOffByOne : CosineSchedule {
     return CosineSchedule::lr_at(step, s);
   }
 };
-struct LrIntegerProgress : CosineSchedule {  // §C6 #53
+struct LrIntegerProgress : CosineSchedule {
   static double lr_at(int step, const LrSchedule& s) {
     if (step < s.warmup_steps || step > s.total_steps) return CosineSchedule::lr_at(step, s);
     return Cosine(s, (step - s.warmup_steps) / (s.total_steps - s.warmup_steps), s.lr_min);
@@ -483,6 +494,12 @@ std::vector<ProblemCode> OptimizerProblems() {
             "You returned the norm after clipping. Return the norm before clipping (what "
             "training logs monitor).",
             &problems::clip_grad_norm::Call<ClipNormAfter>},
+           {"norm_plus_epsilon",
+            "clip_grad_norm",
+            {"gradient-clipping"},
+            "You divided by total + 1e-6 (as PyTorch does). This problem uses the exact scale "
+            "max_norm / total; the 1e-6 shows when the total norm is small.",
+            &problems::clip_grad_norm::Call<ClipNormPlusEpsilon>},
        }},
       {"lr_schedule",
        &problems::lr_schedule::Call<CosineSchedule>,

@@ -1,4 +1,4 @@
-// Mutants of ReLU (research/learning.md §C6 rows 9–11, and |Z| for max(0, Z)).
+// Mutants of ReLU (docs/misconceptions.md, and |Z| for max(0, Z)).
 #include "problems/relu/adapter.h"
 #include "reference/mutants.h"
 #include "reference/relu.h"

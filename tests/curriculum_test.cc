@@ -1,25 +1,25 @@
-// Self-checks of the problem set, without compiling any learner code:
-// - mutation adequacy (research/learning.md §C7.2): on every problem's tests, every mutant is
-//   separated from the reference and from every other mutant of its entry by more than
-//   1e3 × the test's tolerance on at least one test;
+// Self-checks of the problem set, without compiling any learner code. The rules themselves live
+// in grader/validate.h (docs/validation.md), shared with `grader problems validate`:
+// - mutation adequacy: every mutant is separated from the reference for every deployment secret
+//   and from every other mutant of its entry;
 // - every mistakes/<stem>.cpp names a registered mutant of its problem;
-// - the prerequisites form a DAG that leads from linear_forward to adamw_step and layernorm.
+// - the prerequisites form a DAG that leads from linear_forward to adamw_step and layernorm;
+// - forced inputs (docs/problem-format.md) are parsed, validated and placed.
 #include "grader/curriculum.h"
 
 #include <gtest/gtest.h>
-#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <functional>
 #include <map>
-#include <optional>
 #include <set>
 
-#include "grader/compare.h"
 #include "grader/generator.h"
 #include "grader/problem_spec.h"
+#include "grader/skills.h"
+#include "grader/validate.h"
 #include "reference/registry.h"
 
 namespace {
@@ -35,115 +35,27 @@ std::vector<grader::ProblemSpec> AllSpecs() {
   return specs.ok() ? *specs : std::vector<grader::ProblemSpec>{};
 }
 
-// The largest relative error between two sets of outputs (either way round, since the floor
-// and the finiteness rules are asymmetric); +inf for a missing output or a shape difference.
-double Distance(const Tensors& a, const Tensors& b, const grader::TestSpec& test,
-                const std::vector<std::string>& outputs) {
-  double worst = 0.0;
-  for (const std::string& name : outputs) {
-    auto ia = a.find(name), ib = b.find(name);
-    if (ia == a.end() || ib == b.end()) return INFINITY;
-    const grader::Comparison ab =
-        grader::CompareTensor(ia->second, ib->second, test.tolerance, test.floor);
-    const grader::Comparison ba =
-        grader::CompareTensor(ib->second, ia->second, test.tolerance, test.floor);
-    worst = std::max({worst, ab.max_rel_error, ba.max_rel_error});
-  }
-  return worst;
-}
-
-// The seeds a test is checked on: its public seed, or (hidden tests) three fixed stand-ins
-// for the secret-derived seed, so that the data design is adequate whatever the secret.
-std::vector<uint64_t> SeedsOf(const grader::TestSpec& test) {
-  if (test.seed) return {*test.seed};
-  return {11, 12345, 987654321};
-}
-
 class ProblemCheck : public ::testing::TestWithParam<std::string> {};
 
+// Two secrets stand for any deployment; the rule itself covers every secret for the
+// mutant-vs-reference separation.
 TEST_P(ProblemCheck, MutantsAreSeparatedFromReferenceAndEachOther) {
   auto spec = grader::LoadProblem(kProblems / GetParam());
   ASSERT_TRUE(spec.ok()) << spec.status().message();
   const reference::ProblemCode* code = reference::FindProblemCode(GetParam());
   ASSERT_NE(code, nullptr);
-  // best[i][j]: the largest separation seen between candidates i and j (0 = the reference).
-  const size_t n = code->mutants.size() + 1;
-  std::vector<std::vector<double>> best(n, std::vector<double>(n, 0.0));
-  std::vector<double> threshold(n, INFINITY);
-  std::vector<bool> tested(n, false);
-  for (const grader::TestSpec& test : spec->tests) {
-    const grader::EntrySpec* entry = spec->FindEntry(test.entry);
-    ASSERT_NE(entry, nullptr);
-    for (uint64_t seed : SeedsOf(test)) {
-      auto inputs = grader::GenerateInputs(test, seed);
-      ASSERT_TRUE(inputs.ok()) << inputs.status().message();
-      std::vector<std::optional<Tensors>> out(n);
-      // A mutant that fails a dimension check (as Eigen's assertion would in the learner's
-      // program) is told apart from every candidate that produces numbers.
-      std::vector<bool> mismatch(n, false);
-      auto expected = reference::Evaluate(code->reference, test.entry, *inputs);
-      ASSERT_TRUE(expected.ok()) << test.name << ": " << expected.status().message();
-      for (const std::string& name : entry->outputs) {
-        ASSERT_TRUE(expected->count(name)) << test.name << ": reference lacks output " << name;
-        for (double v : expected->at(name).values) {
-          ASSERT_TRUE(std::isfinite(v))
-              << test.name << ": reference output " << name << " is not finite";
-        }
-      }
-      out[0] = *expected;
-      for (size_t i = 1; i < n; ++i) {
-        const reference::Mutant& m = code->mutants[i - 1];
-        if (m.entry != test.entry) continue;
-        auto got = reference::EvaluateMutant(m, *inputs);
-        ASSERT_TRUE(got.ok()) << m.id << " on " << test.name << ": " << got.status().message();
-        mismatch[i] = got->dimension_mismatch;
-        if (!got->dimension_mismatch) out[i] = got->outputs;
-        tested[i] = true;
-      }
-      for (size_t i = 0; i < n; ++i) {
-        for (size_t j = i + 1; j < n; ++j) {
-          if (mismatch[i] != mismatch[j] && (out[i] || out[j])) {
-            best[i][j] = INFINITY;
-            continue;
-          }
-          if (!out[i] || !out[j]) continue;
-          const double d = Distance(*out[i], *out[j], test, entry->outputs);
-          best[i][j] = std::max(best[i][j], d / (1e3 * test.tolerance));
-        }
-      }
-    }
-  }
-  auto name = [&](size_t i) { return i == 0 ? std::string("reference") : code->mutants[i - 1].id; };
-  for (size_t i = 1; i < n; ++i) {
-    EXPECT_TRUE(tested[i]) << name(i) << ": no test exercises entry " << code->mutants[i - 1].entry;
-  }
-  for (size_t i = 0; i < n; ++i) {
-    for (size_t j = i + 1; j < n; ++j) {
-      if (i > 0 && code->mutants[i - 1].entry != code->mutants[j - 1].entry) continue;
-      EXPECT_GT(best[i][j], 1.0) << name(i) << " and " << name(j)
-                                 << " are not separated by 1e3 x tolerance on any test "
-                                    "(best separation / (1e3 tol) = "
-                                 << best[i][j] << ")";
-    }
+  for (const std::string secret : {"curriculum secret one", "curriculum secret two"}) {
+    EXPECT_EQ(grader::CheckAdequacy(*spec, *code, secret), std::vector<std::string>())
+        << "secret: " << secret;
   }
 }
 
 TEST_P(ProblemCheck, EveryMistakeNamesAMutantAndEveryProblemHasThree) {
+  auto spec = grader::LoadProblem(kProblems / GetParam());
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
   const reference::ProblemCode* code = reference::FindProblemCode(GetParam());
   ASSERT_NE(code, nullptr);
-  std::set<std::string> ids;
-  for (const reference::Mutant& m : code->mutants) {
-    EXPECT_TRUE(ids.insert(m.id).second) << "duplicate mutant id " << m.id;
-    EXPECT_FALSE(m.skills.empty()) << m.id;
-    EXPECT_GT(m.explanation.size(), 40u) << m.id;
-  }
-  int mistakes = 0;
-  for (const auto& f : fs::directory_iterator(kProblems / GetParam() / "mistakes")) {
-    ++mistakes;
-    EXPECT_TRUE(ids.count(f.path().stem().string()))
-        << f.path() << " has no mutant of the same id in the registry";
-  }
-  EXPECT_GE(mistakes, 3);
+  EXPECT_EQ(grader::CheckMutantsAndMistakeFiles(*spec, *code), std::vector<std::string>());
 }
 
 std::vector<std::string> ProblemsWithMutants() {
@@ -206,46 +118,192 @@ TEST(CurriculumTest, OrderRejectsCyclesAndUnknownPrerequisites) {
 }
 
 // Every skill tag a problem, test or mutant carries is declared with a description in
-// problems/skills.toml. The first three problems' tags are declared by their own change and
-// are accepted here until the two skill tables are merged.
+// problems/skills.toml.
 TEST(CurriculumTest, EverySkillTagIsDeclared) {
-  toml::table skills_file;
-  try {
-    skills_file = toml::parse_file((kProblems / "skills.toml").string());
-  } catch (const toml::parse_error& e) {
-    FAIL() << "problems/skills.toml: " << e.what();
-  }
-  const toml::table* declared = skills_file["skills"].as_table();
-  ASSERT_NE(declared, nullptr) << "problems/skills.toml has no [skills.<id>] tables";
-  std::set<std::string> known;
-  for (const auto& [id, node] : *declared) {
-    const toml::table* skill = node.as_table();
-    ASSERT_NE(skill, nullptr) << id.str();
-    EXPECT_FALSE((*skill)["description"].value_or(std::string()).empty()) << id.str();
-    known.insert(std::string(id.str()));
-  }
-  std::set<std::string> foundation;         // tags of linear_forward, linear_backward, relu
-  std::map<std::string, std::string> used;  // tag -> where
+  auto catalog = grader::LoadSkills(kProblems);
+  ASSERT_TRUE(catalog.ok()) << catalog.status().message();
   for (const grader::ProblemSpec& p : AllSpecs()) {
-    const bool first_three =
-        p.id == "linear_forward" || p.id == "linear_backward" || p.id == "relu";
-    for (const std::string& s : p.skills) {
-      if (first_three) foundation.insert(s);
-      used.emplace(s, p.id);
-    }
-    for (const grader::TestSpec& t : p.tests) {
-      for (const std::string& s : t.skills) used.emplace(s, p.id + " test " + t.name);
-    }
     const reference::ProblemCode* code = reference::FindProblemCode(p.id);
-    if (code == nullptr) continue;
-    for (const reference::Mutant& m : code->mutants) {
-      for (const std::string& s : m.skills) used.emplace(s, p.id + " mutant " + m.id);
+    ASSERT_NE(code, nullptr) << p.id;
+    EXPECT_EQ(grader::CheckSkills(p, *code, *catalog), std::vector<std::string>()) << p.id;
+  }
+}
+
+// --- forced inputs ---------------------------------------------------------------------------
+
+const std::string kForcedSpec = R"toml(
+id = "p"
+title = "Forced"
+version = 1
+skills = ["s"]
+[entries.f]
+signature = "Eigen::MatrixXd f(const Eigen::MatrixXd& Z, const Eigen::VectorXi& y)"
+outputs = ["Y"]
+[entries.f.inputs]
+Z = { shape = ["N", "K"], scale = 3.0 }
+y = { shape = ["N"], kind = "labels", classes = "K" }
+[[tests]]
+name = "plain"
+entry = "f"
+visibility = "hidden"
+dims = { N = 4, K = 5 }
+[[tests]]
+name = "forced"
+entry = "f"
+visibility = "hidden"
+dims = { N = 4, K = 5 }
+inputs = { Z = { forced = [{ row = 0, col = 4, value = 800.0 }, { row = 3, col = 0, value = -800.0 }] }, y = { forced = [{ row = 2, value = 4 }] } }
+)toml";
+
+std::string WithForcedZ(const std::string& forced) {
+  std::string text = kForcedSpec;
+  const std::string from = "forced = [{ row = 0, col = 4, value = 800.0 }, { row = 3, col = 0, value = -800.0 }]";
+  text.replace(text.find(from), from.size(), forced);
+  return text;
+}
+
+TEST(ForcedInputsTest, PlacedOnEverySeedAndTheRestOfTheDataUnchanged) {
+  auto spec = grader::ParseProblem(kForcedSpec, "p/problem.toml");
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  for (uint64_t seed : {1ULL, 2ULL, 777ULL}) {
+    auto plain = grader::GenerateInputs(spec->tests[0], seed);
+    auto forced = grader::GenerateInputs(spec->tests[1], seed);
+    ASSERT_TRUE(plain.ok() && forced.ok());
+    const reference::Tensor& z = forced->at("Z");
+    EXPECT_EQ(z.at(0, 4), 800.0);
+    EXPECT_EQ(z.at(3, 0), -800.0);
+    EXPECT_EQ(forced->at("y").at(2, 0), 4.0);
+    // Every other entry is the plain test's draw: forcing does not shift the random stream.
+    for (int64_t i = 0; i < z.rows; ++i) {
+      for (int64_t k = 0; k < z.cols; ++k) {
+        if ((i == 0 && k == 4) || (i == 3 && k == 0)) continue;
+        EXPECT_EQ(z.at(i, k), plain->at("Z").at(i, k));
+      }
     }
   }
-  for (const auto& [tag, where] : used) {
-    EXPECT_TRUE(known.count(tag) || foundation.count(tag))
-        << "skill \"" << tag << "\" (used by " << where << ") is not declared in skills.toml";
+}
+
+struct BadForced {
+  const char* name;
+  std::string forced;
+  std::string expect;
+};
+
+class ForcedErrorTest : public ::testing::TestWithParam<BadForced> {};
+
+TEST_P(ForcedErrorTest, NamesTheBrokenConstraint) {
+  auto spec = grader::ParseProblem(WithForcedZ(GetParam().forced), "p/problem.toml");
+  ASSERT_FALSE(spec.ok()) << GetParam().name;
+  EXPECT_NE(spec.status().message().find(GetParam().expect), std::string::npos)
+      << spec.status().message();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Bad, ForcedErrorTest,
+    ::testing::Values(
+        BadForced{"not_array", "forced = 800.0", "tests[1].inputs.Z.forced must be an array"},
+        BadForced{"not_table", "forced = [800.0]", "tests[1].inputs.Z.forced[0] must be a table"},
+        BadForced{"no_value", "forced = [{ row = 0, col = 0 }]",
+                  "tests[1].inputs.Z.forced[0].value is required"},
+        BadForced{"no_row", "forced = [{ col = 0, value = 1.0 }]",
+                  "tests[1].inputs.Z.forced[0].row is required"},
+        BadForced{"unknown_key", "forced = [{ row = 0, value = 1.0, at = 3 }]",
+                  "forced[0].at is not a known key"},
+        BadForced{"negative", "forced = [{ row = -1, value = 1.0 }]", ">= 0"},
+        BadForced{"row_outside", "forced = [{ row = 4, col = 0, value = 1.0 }]",
+                  "tests[1].inputs.Z.forced[0] is outside the 4x5 input"},
+        BadForced{"col_outside", "forced = [{ row = 0, col = 5, value = 1.0 }]",
+                  "is outside the 4x5 input"},
+        BadForced{"repeated", "forced = [{ row = 1, value = 1.0 }, { row = 1, value = 2.0 }]",
+                  "forced[1] repeats a position"},
+        BadForced{"not_finite", "forced = [{ row = 0, value = inf }]", "value must be finite"}),
+    [](const ::testing::TestParamInfo<BadForced>& param_info) { return std::string(param_info.param.name); });
+
+TEST(ForcedInputsTest, LabelsMustBeClasses) {
+  std::string text = kForcedSpec;
+  const std::string from = "y = { forced = [{ row = 2, value = 4 }] }";
+  text.replace(text.find(from), from.size(), "y = { forced = [{ row = 2, value = 5 }] }");
+  auto spec = grader::ParseProblem(text, "p/problem.toml");
+  ASSERT_FALSE(spec.ok());
+  EXPECT_NE(spec.status().message().find(
+                "tests[1].inputs.y.forced[0].value must be a label in [0, 5)"),
+            std::string::npos)
+      << spec.status().message();
+}
+
+// --- adequacy for every deployment secret ------------------------------------------------------
+
+// bce_with_logits without its visible extreme test and without forced logits: naive_log_sigmoid
+// (log of a rounded σ) is told apart only by hidden_extreme, whose logits come from the secret.
+// That is not enough: some secret may give that test no extreme logit.
+TEST(AdequacyTest, HiddenTestWithoutForcedInputsDoesNotCountForEverySecret) {
+  auto spec = grader::LoadProblem(kProblems / "bce_with_logits");
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  const reference::ProblemCode* code = reference::FindProblemCode("bce_with_logits");
+  ASSERT_NE(code, nullptr);
+  std::erase_if(spec->tests, [](const grader::TestSpec& t) { return t.name == "extreme_logits"; });
+  for (grader::TestSpec& t : spec->tests) {
+    for (grader::InputSpec& i : t.inputs) i.forced.clear();
   }
+  auto mentions = [](const std::vector<std::string>& failures, const std::string& what) {
+    return std::any_of(failures.begin(), failures.end(),
+                       [&](const std::string& f) { return f.find(what) != std::string::npos; });
+  };
+  const std::vector<std::string> failures = grader::CheckAdequacy(*spec, *code, "a secret");
+  EXPECT_TRUE(mentions(failures, "mutant 'naive_log_sigmoid' is separated from the reference only "
+                                 "by hidden tests whose data change with the deployment secret "
+                                 "(hidden_extreme)"))
+      << ::testing::PrintToString(failures);
+
+  // Forcing the extreme logits into the same hidden test makes it count.
+  for (grader::TestSpec& t : spec->tests) {
+    if (t.name != "hidden_extreme") continue;
+    for (grader::InputSpec& i : t.inputs) {
+      if (i.name == "Z") i.forced = {{0, 0, 800.0}, {1, 1, -800.0}};
+    }
+  }
+  const std::vector<std::string> with_forced = grader::CheckAdequacy(*spec, *code, "a secret");
+  EXPECT_FALSE(mentions(with_forced, "'naive_log_sigmoid' is separated"))
+      << ::testing::PrintToString(with_forced);
+  EXPECT_FALSE(mentions(with_forced, "'gradient_unstable_sigmoid' is separated"))
+      << ::testing::PrintToString(with_forced);
+}
+
+// --- the rules for a problem's own files (grader/validate.h) -----------------------------------
+
+grader::GradeResult Graded(double score, std::vector<std::pair<bool, std::string>> tests) {
+  grader::GradeResult r;
+  r.status = grader::SubmissionStatus::kGraded;
+  r.score = score;
+  r.max_score = static_cast<double>(tests.size());
+  for (const auto& [passed, misconception] : tests) {
+    grader::TestResult t;
+    t.name = "t" + std::to_string(r.tests.size());
+    t.verdict = passed ? grader::Verdict::kPassed : grader::Verdict::kWrongAnswer;
+    t.message = passed ? "ok" : "differs";
+    if (!misconception.empty()) {
+      grader::Diagnosis d;
+      d.kind = grader::Diagnosis::Kind::kMisconception;
+      d.misconception = misconception;
+      t.diagnosis = d;
+    }
+    r.tests.push_back(t);
+  }
+  return r;
+}
+
+TEST(FileRulesTest, SolutionStarterAndMistake) {
+  EXPECT_TRUE(grader::SolutionFailures("solution.cpp", Graded(2, {{true, ""}, {true, ""}})).empty());
+  EXPECT_EQ(grader::SolutionFailures("solution.cpp", Graded(1, {{true, ""}, {false, ""}})),
+            std::vector<std::string>{"solution.cpp scores 1 / 2; t1: differs"});
+  EXPECT_EQ(grader::StarterFailures(Graded(2, {{true, ""}, {true, ""}})),
+            std::vector<std::string>{"starter.cpp passes every test; it must not"});
+  EXPECT_TRUE(grader::MistakeFailures("m.cpp", "a", Graded(1, {{true, ""}, {false, "a"}})).empty());
+  EXPECT_EQ(grader::MistakeFailures("m.cpp", "a", Graded(0, {{false, "b"}, {false, ""}})),
+            (std::vector<std::string>{"m.cpp is not diagnosed as 'a'",
+                                      "m.cpp is also diagnosed as b"}));
+  EXPECT_EQ(grader::MistakeFailures("m.cpp", "a", Graded(2, {{true, ""}, {true, ""}})),
+            std::vector<std::string>{"m.cpp passes every test; it must fail"});
 }
 
 }  // namespace

@@ -111,6 +111,117 @@ TEST(DiagnosisCliTest, GradientCheckSeparatesBackwardFromForwardErrors) {
   }
 }
 
+// Grades `source` for `problem` and returns the diagnosis patterns of the failed tests of `entry`.
+std::vector<std::string> PatternsOf(const std::string& problem, const std::string& entry,
+                                    const std::string& source, json* result_out = nullptr) {
+  testing_util::TempDir dir;
+  const fs::path file = dir.path() / "s.cpp";
+  testing_util::WriteFile(file, source);
+  Grader g;
+  CommandResult r = g.Run({"grade", "--problem", problem, "--json", file.string()});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  json result = json::parse(r.out);
+  std::vector<std::string> patterns;
+  for (const auto& t : result["tests"]) {
+    if (t["entry"] != entry || t["verdict"] == "passed") continue;
+    patterns.push_back(t["diagnosis"].is_null() ? "none" : t["diagnosis"].value("pattern", "?"));
+  }
+  if (result_out) *result_out = result;
+  return patterns;
+}
+
+// sigmoid_backward without the (1 − σ) factor, with a right forward: no mutant models it, and it
+// got no diagnosis before the gradient check covered sigmoid.
+TEST(DiagnosisCliTest, GradientCheckCoversSigmoid) {
+  const std::vector<std::string> patterns = PatternsOf(
+      "sigmoid", "sigmoid_backward",
+      "#include <Eigen/Dense>\n"
+      "Eigen::MatrixXd sigmoid_forward(const Eigen::MatrixXd& Z) {"
+      " return Z.unaryExpr([](double z) { return z >= 0 ? 1 / (1 + std::exp(-z))"
+      " : std::exp(z) / (1 + std::exp(z)); }); }\n"
+      "Eigen::MatrixXd sigmoid_backward(const Eigen::MatrixXd& Z, const Eigen::MatrixXd& dA) {"
+      " return dA.cwiseProduct(sigmoid_forward(Z)); }\n");
+  ASSERT_FALSE(patterns.empty());
+  for (const std::string& p : patterns) EXPECT_EQ(p, "gradient_inconsistent");
+}
+
+// layernorm_backward: three gradients (dX, dgamma, dbeta; beta is not an input of the backward,
+// so the check draws it). A sign slip in dX's last term, with a right forward.
+TEST(DiagnosisCliTest, GradientCheckCoversLayerNormWithSeveralGradients) {
+  const std::string forward =
+      "#include <Eigen/Dense>\n#include <cmath>\n"
+      "Eigen::MatrixXd layernorm_forward(const Eigen::MatrixXd& X, const Eigen::VectorXd& gamma,"
+      " const Eigen::VectorXd& beta, double eps) {"
+      " Eigen::MatrixXd Y(X.rows(), X.cols());"
+      " for (Eigen::Index i = 0; i < X.rows(); ++i) {"
+      "  const Eigen::RowVectorXd c = X.row(i).array() - X.row(i).mean();"
+      "  const Eigen::RowVectorXd xhat = c / std::sqrt(c.squaredNorm() / X.cols() + eps);"
+      "  Y.row(i) = xhat.cwiseProduct(gamma.transpose()) + beta.transpose(); }"
+      " return Y; }\n";
+  const std::string backward =
+      "LayerNormGrads layernorm_backward(const Eigen::MatrixXd& dY, const Eigen::MatrixXd& X,"
+      " const Eigen::VectorXd& gamma, double eps) {"
+      " const double d = static_cast<double>(X.cols());"
+      " LayerNormGrads g; g.dX.resize(X.rows(), X.cols());"
+      " g.dgamma = Eigen::VectorXd::Zero(X.cols()); g.dbeta = Eigen::VectorXd::Zero(X.cols());"
+      " for (Eigen::Index i = 0; i < X.rows(); ++i) {"
+      "  const Eigen::RowVectorXd c = X.row(i).array() - X.row(i).mean();"
+      "  const double inv_std = 1.0 / std::sqrt(c.squaredNorm() / d + eps);"
+      "  const Eigen::RowVectorXd xhat = c * inv_std;"
+      "  g.dgamma += dY.row(i).cwiseProduct(xhat).transpose();"
+      "  g.dbeta += dY.row(i).transpose();"
+      "  const Eigen::RowVectorXd dxhat = dY.row(i).cwiseProduct(gamma.transpose());"
+      "  g.dX.row(i) = inv_std / d * (d * dxhat.array() - dxhat.sum()"
+      "                 + xhat.array() * dxhat.dot(xhat)).matrix(); }"
+      " return g; }\n";
+  const std::vector<std::string> patterns =
+      PatternsOf("layernorm", "layernorm_backward", forward + backward);
+  ASSERT_FALSE(patterns.empty());
+  for (const std::string& p : patterns) EXPECT_EQ(p, "gradient_inconsistent");
+}
+
+// batchnorm_backward against batchnorm_train (whose beta, running statistics and momentum the
+// backward does not take): the solution with a sign slip in dX's last term.
+TEST(DiagnosisCliTest, GradientCheckCoversBatchNorm) {
+  std::string source = testing_util::ReadFile(kProblems / "batchnorm" / "solution.cpp");
+  const std::string right = "- xhat.array() * g.dgamma(j)";
+  ASSERT_NE(source.find(right), std::string::npos);
+  source.replace(source.find(right), right.size(), "+ xhat.array() * g.dgamma(j)");
+  const std::vector<std::string> patterns = PatternsOf("batchnorm", "batchnorm_backward", source);
+  ASSERT_FALSE(patterns.empty());
+  for (const std::string& p : patterns) EXPECT_EQ(p, "gradient_inconsistent");
+}
+
+// Labels taken as 1-based (y(i) − 1): label 0 indexes −1. That is an index out of range, not a
+// dimension mismatch.
+TEST(DiagnosisCliTest, OneBasedLabelsAreAnIndexOutOfRange) {
+  json result;
+  const std::vector<std::string> patterns = PatternsOf(
+      "softmax_cross_entropy", "softmax_cross_entropy",
+      "#include <Eigen/Dense>\n#include <cmath>\n"
+      "SoftmaxCEResult softmax_cross_entropy(const Eigen::MatrixXd& Z, const Eigen::VectorXi& y) {"
+      " SoftmaxCEResult r; r.loss = 0; r.dZ.resize(Z.rows(), Z.cols());"
+      " for (Eigen::Index i = 0; i < Z.rows(); ++i) {"
+      "  const Eigen::RowVectorXd s = Z.row(i).array() - Z.row(i).maxCoeff();"
+      "  const double lse = std::log(s.array().exp().sum());"
+      "  r.loss -= s(y(i) - 1) - lse;"
+      "  r.dZ.row(i) = (s.array() - lse).exp().matrix(); r.dZ(i, y(i) - 1) -= 1; }"
+      " r.loss /= Z.rows(); r.dZ /= static_cast<double>(Z.rows()); return r; }\n",
+      &result);
+  int index_errors = 0;
+  for (const std::string& p : patterns) {
+    EXPECT_NE(p, "dimension_mismatch") << result.dump(2);
+    index_errors += p == "index_out_of_range";
+  }
+  EXPECT_GE(index_errors, 1) << result.dump(2);
+  for (const auto& t : result["tests"]) {
+    if (t["diagnosis"].is_object() && t["diagnosis"].value("pattern", "") == "index_out_of_range") {
+      EXPECT_NE(t["message"].get<std::string>().find("index out of range"), std::string::npos)
+          << t.dump();
+    }
+  }
+}
+
 TEST(DiagnosisCliTest, ThreeWrongThenRightGivesMasteryAndRecommendations) {
   Grader g;
   // linear_forward first, so that linear_backward is unlocked (docs/skills.md).

@@ -31,7 +31,7 @@ TEST(BktTest, CorrectAndIncorrectUpdatesMatchHandComputation) {
   // incorrect: 0.2·0.1 / (0.2·0.1 + 0.8·0.8) = 0.02 / 0.66
   const double wrong = 0.02 / 0.66;
   EXPECT_NEAR(db::BktUpdate(0.2, false, p), wrong + (1 - wrong) * 0.15, 1e-12);
-  // OATutor defaults (research §A1 table): 0.55, 0.925, 0.992 after 1..3 correct answers.
+  // OATutor defaults (OATutor's published BKT parameters): 0.55, 0.925, 0.992 after 1..3 correct answers.
   const db::BktParams oatutor{0.1, 0.1, 0.1, 0.1};
   double pl = 0.1;
   const double expected[] = {0.55, 0.925, 0.992};
@@ -162,6 +162,51 @@ TEST(DetectorTest, HiddenTestsGetNoCounts) {
   EXPECT_EQ(d->detail.find("entries"), std::string::npos) << d->detail;  // no count of zeros
 }
 
+// An ε in the wrong place makes L ≈ 1.00002·R: that is no "constant factor" to name.
+TEST(DetectorTest, FactorNearOneIsNotNamed) {
+  for (double alpha : {1.00002, 0.999, 1.04}) {
+    auto d = Detect(MakeTest({{"N", 2}, {"M", 3}}), Scaled(kWant, alpha), kWant);
+    EXPECT_FALSE(d && d->pattern == "scale_factor") << alpha << ": " << d->detail;
+  }
+  auto far = Detect(MakeTest({{"N", 2}, {"M", 3}}), Scaled(kWant, 1.3), kWant);
+  ASSERT_TRUE(far);
+  EXPECT_NE(far->detail.find("1.3 × the expected values"), std::string::npos) << far->detail;
+}
+
+// Every wrong scalar is some α times the right one (L2 with ‖W‖ instead of ‖W‖², BCE without
+// |z|): a 1×1 output never gets a factor, not even a "nice" one.
+TEST(DetectorTest, ScalarOutputsGetNoFactor) {
+  const Tensor want{TensorKind::kScalar, 1, 1, {2.5}};
+  for (double got : {1.7, -2.5, 5.0}) {
+    auto d = Detect(MakeTest({{"N", 2}}), Tensor{TensorKind::kScalar, 1, 1, {got}}, want);
+    EXPECT_FALSE(d && d->pattern == "scale_factor") << got << ": " << d->detail;
+  }
+}
+
+TEST(DetectorTest, IndexOutOfRangeIsNotADimensionMismatch) {
+  // Eigen's bounds checks, as the harness reports them (#x of eigen_assert).
+  EXPECT_TRUE(IsIndexAssertion("row >= 0 && row < rows() && col >= 0 && col < cols()"));
+  EXPECT_TRUE(IsIndexAssertion("index >= 0 && index < size()"));
+  EXPECT_TRUE(IsIndexAssertion(
+      "(i>=0) && ( ((BlockRows==1) && (BlockCols==XprType::ColsAtCompileTime) && i<xpr.rows()) "
+      "||((BlockRows==XprType::RowsAtCompileTime) && (BlockCols==1) && i<xpr.cols()))"));
+  // Its shape checks.
+  EXPECT_FALSE(IsIndexAssertion(
+      "lhs.cols() == rhs.rows() && \"invalid matrix product\" && \"if you wanted a coeff-wise or a "
+      "dot product use the respective explicit functions\""));
+  EXPECT_FALSE(IsIndexAssertion("aLhs.rows() == aRhs.rows() && aLhs.cols() == aRhs.cols()"));
+
+  EntrySpec entry;
+  entry.outputs = {"Y"};
+  TestEvidence e;
+  e.has_reference = true;
+  e.index_out_of_range = true;
+  auto d = DetectPattern(MakeTest({}), entry, e, false);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->pattern, "index_out_of_range");
+  EXPECT_NE(d->detail.find("0-based"), std::string::npos) << d->detail;
+}
+
 // --- mutant matching across the tests of an entry -----------------------------------------
 
 TEST(DiagnoseTest, EntryWideMutantNamesTestsThatAloneAreAmbiguous) {
@@ -276,6 +321,30 @@ dims = { N = 3, D = 4 }
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("entries.g.gradient_of.upstream"), std::string::npos)
       << bad.status().message();
+}
+
+// Every backward entry whose forward (or training-mode) entry is in the same problem is checked
+// numerically against the learner's own forward: sigmoid, tanh, gelu, layernorm, batchnorm,
+// dropout and relu.
+TEST(GradientCheckTest, EveryBackwardWithAForwardDeclaresGradientOf) {
+  auto problems = LoadAllProblems(std::filesystem::path(GRADER_SOURCE_DIR) / "problems");
+  ASSERT_TRUE(problems.ok()) << problems.status().message();
+  int checked = 0;
+  for (const ProblemSpec& p : *problems) {
+    for (const EntrySpec& e : p.entries) {
+      if (!e.name.ends_with("_backward")) continue;
+      const std::string stem = e.name.substr(0, e.name.size() - 9);
+      const EntrySpec* forward = p.FindEntry(stem + "_forward");
+      if (forward == nullptr) forward = p.FindEntry(stem + "_train");
+      if (forward == nullptr) continue;
+      ASSERT_TRUE(e.gradient_of) << p.id << ": " << e.name << " has no gradient_of";
+      EXPECT_EQ(e.gradient_of->forward, forward->name) << p.id;
+      // Every output of the backward entry is the gradient of some forward input.
+      for (const std::string& out : e.outputs) EXPECT_TRUE(e.gradient_of->inputs.count(out)) << out;
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 7);
 }
 
 // --- skills catalogue and evidence ---------------------------------------------------------

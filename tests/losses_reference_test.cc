@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "reference/ieee_exp.h"
 #include "reference/losses.h"
 #include "tests/reference_check.h"
 
@@ -53,6 +54,23 @@ TEST(LossReference, GradientsMatchCentralDifferences) {
   const RegularizedLoss r = reference::L2Regularization::l2_regularization(params, zero, 0.0, 0.7);
   EXPECT_LT(RelError(r.grads.W1, NumericalGradient(penalty_of_w1, params.W1)), 1e-7);
   EXPECT_EQ(r.grads.b1, zero.b1);  // biases are not regularised
+}
+
+// The behaviour the softmax mutant global_max_with_eigen_exp models: below ≈ −709.4 Eigen's
+// vectorised exp is clamped (≈ 5.6e-309), std::exp underflows to 0.
+TEST(LossReference, EigenVectorisedExpIsClampedNotZero) {
+  EXPECT_EQ(std::exp(-800.0), 0.0);
+  const double clamped = reference::EigenPacketExp(-800.0);
+  EXPECT_GT(clamped, 5e-309);
+  EXPECT_LT(clamped, 6e-309);
+  EXPECT_EQ(reference::EigenPacketExp(-1000.0), clamped);
+  EXPECT_NEAR(reference::EigenPacketExp(-2.0), std::exp(-2.0), 1e-15);
+  // Assigned as in a learner's program: packets of two, a scalar std::exp for an odd tail.
+  Eigen::ArrayXXd x = Eigen::ArrayXXd::Constant(3, 1, -800.0);
+  const Eigen::ArrayXXd e = reference::EigenAssignedExp(x);
+  EXPECT_EQ(e(0), clamped);
+  EXPECT_EQ(e(1), clamped);
+  EXPECT_EQ(e(2), 0.0);
 }
 
 TEST(LossReference, SoftmaxHandCases) {
