@@ -1,6 +1,7 @@
 // base/utf8: strict validation (RFC 3629), substitution of invalid subparts, cutting on a
 // character boundary, and escaping for terminals.
 #include "base/utf8.h"
+#include "grader/grade.h"
 
 #include <gtest/gtest.h>
 
@@ -98,6 +99,19 @@ TEST(Utf8Test, TerminalEscapesControlsAndKeepsText) {
   EXPECT_EQ(EscapeForTerminal("x\xE2\x80\xAEy"), "x\\u202ey");           // right-to-left override
   EXPECT_EQ(EscapeForTerminal("caf\xC3\xA9 \xE2\x82\xAC"), "caf\xC3\xA9 \xE2\x82\xAC");
   EXPECT_EQ(EscapeForTerminal("\x9b" "2J"), kFffd + "2J");  // a raw C1 byte is not UTF-8
+}
+
+// Submissions are checked with the same strict rule: overlong forms and surrogates (which a
+// lax check reading only the lead byte's length accepts) are refused before compiling.
+TEST(Utf8Test, SubmissionsMustBeStrictUtf8) {
+  const std::string code = "int f() { return 1; }\n";
+  EXPECT_TRUE(grader::ValidateSource("// caf\xC3\xA9\n" + code).ok());
+  for (const std::string bad : {"\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80",
+                                "\xE2\x82"}) {
+    const base::Status status = grader::ValidateSource("// " + bad + "\n" + code);
+    EXPECT_FALSE(status.ok()) << bad;
+    EXPECT_NE(status.message().find("not UTF-8"), std::string::npos) << status.message();
+  }
 }
 
 }  // namespace
