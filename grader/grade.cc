@@ -246,7 +246,9 @@ base::Status ValidateSource(const std::string& source) {
     return base::Status::InvalidArgument("the submission contains a NUL byte at offset " +
                                          std::to_string(source.find('\0')));
   }
-  if (!base::utf8::IsValid(source)) return base::Status::InvalidArgument("the submission is not UTF-8 text");
+  if (!base::utf8::IsValid(source)) {
+    return base::Status::InvalidArgument("the submission is not UTF-8 text");
+  }
   return CheckSourcePolicy(source).WithContext("the submission");
 }
 

@@ -103,7 +103,9 @@ base::Status ValidateLearner(const std::string& learner) {
       return base::Status::InvalidArgument("--learner must not contain control characters");
     }
   }
-  if (!base::utf8::IsValid(learner)) return base::Status::InvalidArgument("--learner must be UTF-8");
+  if (!base::utf8::IsValid(learner)) {
+    return base::Status::InvalidArgument("--learner must be UTF-8");
+  }
   return base::Status::Ok();
 }
 
