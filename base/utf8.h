@@ -19,7 +19,8 @@ inline constexpr char32_t kReplacement = 0xFFFD;
 // byte). REQUIRES: *pos < text.size().
 bool DecodeNext(std::string_view text, size_t* pos, char32_t* code_point);
 
-// Appends the UTF-8 encoding of `code_point`. REQUIRES: a scalar value (not a surrogate, <= U+10FFFF).
+// Appends the UTF-8 encoding of `code_point`. REQUIRES: a scalar value (not a surrogate, <=
+// U+10FFFF).
 void Append(char32_t code_point, std::string* out);
 
 bool IsValid(std::string_view text);

@@ -252,7 +252,9 @@ base::Status ValidateSource(const std::string& source) {
     return base::Status::InvalidArgument("the submission contains a NUL byte at offset " +
                                          std::to_string(source.find('\0')));
   }
-  if (!base::utf8::IsValid(source)) return base::Status::InvalidArgument("the submission is not UTF-8 text");
+  if (!base::utf8::IsValid(source)) {
+    return base::Status::InvalidArgument("the submission is not UTF-8 text");
+  }
   return CheckSourcePolicy(source).WithContext("the submission");
 }
 
@@ -311,6 +313,9 @@ GradeResult GradeSubmission(const ProblemSpec& problem, const std::string& sourc
     result.internal_error = "diagnosis: " + s.message();
   }
   CheckGradients(problem, *code, built->binary.string(), context, evidence, &result);
+  // Every message reaches terminals, JSON and XML: whatever part of it came from the program,
+  // it leaves as valid UTF-8 without control characters (a no-op for the grader's own words).
+  for (TestResult& t : result.tests) t.message = base::utf8::EscapeForTerminal(t.message);
   return result;
 }
 

@@ -149,8 +149,9 @@ TEST(BatchTest, HostileFileNamesAndMessagesKeepOutputsValid) {
   WriteFile(cls / "bob" / "\x1b]0;pwned\x07.cpp", Variant(Solution(), 2));
   WriteFile(cls / "\x1b[2J.cpp", Solution());  // the learner name has a control character
   std::string thrower = Solution();
-  thrower.insert(thrower.find("  Eigen::MatrixXd Y"),
-                 "  throw std::runtime_error(\"\\xEF\\xBF\\xBF \\xEF\\xBF\\xBE \\x01\\x1b[2J end\");\n");
+  thrower.insert(
+      thrower.find("  Eigen::MatrixXd Y"),
+      "  throw std::runtime_error(\"\\xEF\\xBF\\xBF \\xEF\\xBF\\xBE \\x01\\x1b[2J end\");\n");
   WriteFile(cls / "cy.cpp", "#include <stdexcept>\n" + thrower);
   const fs::path out = dir.path() / "out";
   fs::create_directories(out);
@@ -459,7 +460,7 @@ TEST_P(CacheTwinTest, EachTwinGetsItsOwnMarksInBothOrders) {
   Grader uncached;
   const std::string right_marks = grade(uncached, right, false);
   const std::string wrong_marks = grade(uncached, wrong, false);
-  ASSERT_NE(right_marks, wrong_marks) << "the twins must grade differently for this test to mean anything";
+  ASSERT_NE(right_marks, wrong_marks) << "the twins must grade differently";
   for (bool right_first : {true, false}) {
     Grader g;  // a fresh cache for each order
     const fs::path& first = right_first ? right : wrong;

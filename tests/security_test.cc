@@ -159,7 +159,8 @@ class SecurityCase {
         {PYTHON3, "-c", "import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])",
          file.string()});
     fs::remove(file);
-    return parsed.exit_code == 0 ? "" : parsed.err + " (exit " + std::to_string(parsed.exit_code) + ")";
+    if (parsed.exit_code == 0) return "";
+    return parsed.err + " (exit " + std::to_string(parsed.exit_code) + ")";
   }
 
   Graded Grade() const {
@@ -239,8 +240,10 @@ std::string TerminalControlIn(const std::string& out) {
 void ExpectNoHiddenFigures(const json& result) {
   for (const auto& test : result["tests"]) {
     if (test["visibility"] != "hidden") continue;
-    for (const char* figure : {"cpu_time_ms", "wall_time_ms", "peak_memory_bytes", "max_rel_error"}) {
-      EXPECT_TRUE(test[figure].is_null()) << test["name"] << " shows " << figure << ": " << test.dump();
+    for (const char* figure :
+         {"cpu_time_ms", "wall_time_ms", "peak_memory_bytes", "max_rel_error"}) {
+      EXPECT_TRUE(test[figure].is_null()) << test["name"] << " shows " << figure << ": "
+                                          << test.dump();
     }
   }
 }

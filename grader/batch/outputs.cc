@@ -11,6 +11,7 @@ namespace grader::batch {
 namespace {
 
 std::string CsvCell(std::string value) {
+  value = base::utf8::EscapeForTerminal(value);  // `grade --format csv` prints to a terminal
   if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@')) {
     value.insert(value.begin(), '\'');
   }

@@ -169,7 +169,7 @@ Discovery Assemble(std::vector<RawFile> files) {
       continue;
     }
     for (const Submission& s : list) {
-      discovery.skipped.push_back(s.file + ": learner '" + Shown(learner) + "' has " +
+      discovery.skipped.push_back(s.file + ": learner '" + learner + "' has " +
                                   std::to_string(list.size()) + " submissions; grade one");
     }
   }

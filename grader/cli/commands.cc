@@ -104,7 +104,10 @@ base::Status ValidateLearner(const std::string& learner) {
       return base::Status::InvalidArgument("--learner must not contain control characters");
     }
   }
-  if (!base::utf8::IsValid(learner)) return base::Status::InvalidArgument("--learner must be UTF-8");
+  // Also C1 controls, bidirectional overrides and invalid UTF-8: the name is printed and stored.
+  if (base::utf8::EscapeForTerminal(learner) != learner) {
+    return base::Status::InvalidArgument("--learner must be UTF-8 without control characters");
+  }
   return base::Status::Ok();
 }
 
