@@ -110,6 +110,16 @@ sandbox::Limits PrebuildLimits() {
   return limits;
 }
 
+// The compile box mounts `dir` read-only and runs as an unprivileged uid, which must be able to
+// enter it (mkdtemp made it 0700; caches from before this change are 0700 too). Its files hold
+// nothing secret: our harness and the problem's public headers.
+base::StatusOr<Prebuilt> ShareWithCompileBox(const fs::path& dir, Prebuilt prebuilt) {
+  if (::chmod(dir.c_str(), 0755) != 0) {
+    return base::Status::Internal("cannot make " + dir.string() + " readable to the compiler");
+  }
+  return prebuilt;
+}
+
 }  // namespace
 
 std::string Toolchain::Fingerprint() const {
@@ -144,7 +154,7 @@ base::StatusOr<Prebuilt> ProgramBuilder::Prepare(const ProblemSpec& problem) {
   const fs::path dir = cache_dir_ / ("prebuilt-" + problem.id + "-" + prebuilt.key.substr(0, 16));
   prebuilt.pch = dir / "pch.pch";
   prebuilt.runtime = dir / "runtime.o";
-  if (fs::exists(prebuilt.runtime)) return prebuilt;
+  if (fs::exists(prebuilt.runtime)) return ShareWithCompileBox(dir, prebuilt);
 
   // Build in a private temporary directory, then rename the directory into place (atomic for
   // readers: a reader sees all of it or none of it).
@@ -161,7 +171,7 @@ base::StatusOr<Prebuilt> ProgramBuilder::Prepare(const ProblemSpec& problem) {
   std::error_code ec;
   fs::remove_all(build_dir, ec);
   if (!status.ok()) return status;
-  return prebuilt;
+  return ShareWithCompileBox(dir, prebuilt);
 }
 
 base::Status ProgramBuilder::BuildPrebuilt(const ProblemSpec& problem, const fs::path& build_dir) {
@@ -247,14 +257,14 @@ base::StatusOr<BuiltProgram> ProgramBuilder::Build(const ProblemSpec& problem,
   auto prebuilt = Prepare(problem);
   if (!prebuilt.ok()) return prebuilt.status();
   RETURN_IF_ERROR(WriteFile(work_dir / "submission.cpp", source));
-  // Copies, not links: the compiler may write in the work directory, and must never reach the
-  // shared cache (the hardened sandbox does not even mount it).
   // The declarations come from the PCH; a learner who writes #include "api.h" gets this stub,
   // not a second copy of the problem's types (which would be redefinitions).
   RETURN_IF_ERROR(WriteFile(work_dir / "api.h",
                             "#pragma once\n// The problem's declarations are already included.\n"));
-  RETURN_IF_ERROR(CopyFile(prebuilt->pch, work_dir / "pch.pch"));
-  RETURN_IF_ERROR(CopyFile(prebuilt->runtime, work_dir / "runtime.o"));
+  // The PCH (about 60 MB) and runtime.o are used in place, not copied: their cache directory
+  // (and only it) is mounted read-only into the compile box, so a work directory holds the
+  // learner's files and the program, and a killed run leaves no 60 MB copy behind.
+  const fs::path prebuilt_dir = fs::absolute(prebuilt->pch.parent_path()).lexically_normal();
 
   sandbox::Command command;
   command.argv = {toolchain_.cxx.string()};
@@ -262,16 +272,15 @@ base::StatusOr<BuiltProgram> ProgramBuilder::Build(const ProblemSpec& problem,
   // The PCH force-includes prelude.h and api.h, as -include did.
   command.argv.insert(command.argv.end(),
                       {"-ferror-limit=20", "-Wall", "-isystem", toolchain_.eigen_include.string(),
-                       "-include-pch", "pch.pch", "submission.cpp", "runtime.o"});
+                       "-include-pch", (prebuilt_dir / "pch.pch").string(), "submission.cpp",
+                       (prebuilt_dir / "runtime.o").string()});
   for (const std::string& flag : toolchain_.link_flags) command.argv.push_back(flag);
   command.argv.insert(command.argv.end(), {"-o", "program"});
   command.env = CompilerEnvironment(work_dir);
   command.working_dir = work_dir.string();
   command.writable_dirs = {work_dir.string()};
+  command.readonly_dirs = {prebuilt_dir.string()};
   sandbox::Outcome outcome = runner_.Run(command, CompileLimits(), sandbox::Policy::kCompile);
-  // The program is all that is needed from here on; the 50 MB PCH copy goes now.
-  std::error_code ec;
-  fs::remove(work_dir / "pch.pch", ec);
   if (outcome.status == sandbox::Status::kSandboxError) {
     return base::Status::Internal("the compiler sandbox failed: " + outcome.error);
   }

@@ -7,8 +7,9 @@
 // the same PCH and flags) + the PCH's generated code. Both are cached under the data directory,
 // keyed by a hash of every input and the toolchain. The learner's source is compiled and linked
 // (lld, static) in one compiler run in a private work directory; the sandboxed compiler sees
-// only that directory's files (submission.cpp, pch.pch, runtime.o, a stub api.h) and
-// system directories (/usr), never the cache.
+// that directory (submission.cpp, a stub api.h), the problem's prebuilt directory read-only
+// (pch.pch, runtime.o: used in place, never copied) and system directories (/usr), never the
+// rest of the cache or the data directory.
 #pragma once
 
 #include <filesystem>

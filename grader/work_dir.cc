@@ -3,13 +3,20 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "grader/orphans.h"
+#include "sandbox/owner.h"
 
 namespace grader {
 namespace {
@@ -44,24 +51,49 @@ void RemoveContents(int dir_fd, int depth) {
 
 constexpr int kMaxDepth = 64;
 
+// Once per process and parent directory, before the first work directory there.
+void RemoveOrphansOnce(const std::filesystem::path& parent) {
+  static std::mutex mutex;
+  static std::set<std::filesystem::path> cleaned;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (cleaned.insert(parent).second) RemoveOrphanWorkDirs(parent);
+}
+
 }  // namespace
 
 base::StatusOr<WorkDir> WorkDir::Create(const std::filesystem::path& parent) {
-  std::string path_template = (parent / "dlgrader-XXXXXX").string();
+  RemoveOrphansOnce(parent);
+  std::string path_template =
+      (parent / ("dlgrader-" + sandbox::OwnerTag(sandbox::SelfOwner()) + "-XXXXXX")).string();
   if (::mkdtemp(path_template.data()) == nullptr) {
     return base::Status::Internal("cannot create a work directory in " + parent.string() + ": " +
                                   std::strerror(errno));
   }
-  return WorkDir(path_template);
+  // The lock comes second: in between, the owner's pid and start time already say "alive".
+  const int lock_fd = open(path_template.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    const std::string why = std::strerror(errno);
+    if (lock_fd >= 0) close(lock_fd);
+    RemoveTree(path_template);
+    return base::Status::Internal("cannot lock the work directory " + path_template + ": " + why);
+  }
+  return WorkDir(path_template, lock_fd);
 }
 
-WorkDir::WorkDir(WorkDir&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
+WorkDir::WorkDir(WorkDir&& other) noexcept
+    : path_(std::move(other.path_)), lock_fd_(std::exchange(other.lock_fd_, -1)) {
+  other.path_.clear();
+}
 
 WorkDir::~WorkDir() {
-  if (path_.empty()) return;
-  const int fd = open(path_.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (!path_.empty()) RemoveTree(path_);
+  if (lock_fd_ >= 0) close(lock_fd_);  // after the removal: never "unlocked but still there"
+}
+
+void RemoveTree(const std::filesystem::path& dir) {
+  const int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd >= 0) RemoveContents(fd, kMaxDepth);
-  rmdir(path_.c_str());
+  rmdir(dir.c_str());
 }
 
 }  // namespace grader

@@ -1,17 +1,22 @@
 #include "sandbox/cgroups.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <utility>
 
 #include "sandbox/errno_text.h"
+#include "sandbox/owner.h"
 
 namespace sandbox {
 namespace {
@@ -57,9 +62,27 @@ std::string ReadText(const std::string& path) {
   return text.str();
 }
 
+constexpr std::string_view kGroupPrefix = "dlgrader-box-";
+
+// dlgrader-box-<owner tag>-<n>: the owner lets a later grader remove it after a kill.
 std::string UniqueName() {
   static std::atomic<uint64_t> counter{0};
-  return "dlgrader-box-" + std::to_string(getpid()) + "-" + std::to_string(counter++);
+  return std::string(kGroupPrefix) + OwnerTag(SelfOwner()) + "-" + std::to_string(counter++);
+}
+
+// The owner named by a box group's directory name, or nullopt for any other name.
+std::optional<Owner> GroupOwner(std::string_view name) {
+  if (!name.starts_with(kGroupPrefix)) return std::nullopt;
+  name.remove_prefix(kGroupPrefix.size());
+  const size_t last_dash = name.rfind('-');
+  if (last_dash == std::string_view::npos) return std::nullopt;
+  const std::string_view counter = name.substr(last_dash + 1);
+  if (counter.empty() || !std::all_of(counter.begin(), counter.end(), [](char c) {
+        return c >= '0' && c <= '9';
+      })) {
+    return std::nullopt;
+  }
+  return ParseOwnerTag(name.substr(0, last_dash));
 }
 
 // Makes <root>/<controller><own path>/<name>. Returns "" and sets *why on failure.
@@ -87,9 +110,40 @@ void RemoveGroup(const std::string& dir) {
   }
 }
 
+// Where this process makes its groups: <root>/<controller><own path>, for each controller.
+std::vector<std::string> OwnGroupParents() {
+  std::vector<std::string> parents;
+  for (const char* controller : {"memory", "pids"}) {
+    const std::string& own = OwnCgroup(controller);
+    if (own.empty()) continue;
+    parents.push_back(std::string(kCgroupRoot) + "/" + controller + (own == "/" ? "" : own));
+  }
+  return parents;
+}
+
 }  // namespace
 
+size_t RemoveOrphanGroups(const std::vector<std::string>& parents) {
+  size_t removed = 0;
+  for (const std::string& parent : parents) {
+    DIR* dir = opendir(parent.c_str());
+    if (dir == nullptr) continue;
+    std::vector<std::string> orphans;
+    while (const dirent* entry = readdir(dir)) {
+      const std::optional<Owner> owner = GroupOwner(entry->d_name);
+      if (owner && !OwnerAlive(*owner)) orphans.push_back(parent + "/" + entry->d_name);
+    }
+    closedir(dir);
+    // rmdir refuses a group that still has processes: those stay until they are gone.
+    for (const std::string& orphan : orphans) removed += rmdir(orphan.c_str()) == 0;
+  }
+  return removed;
+}
+
 BoxCgroup BoxCgroup::Create(const Limits& limits, int64_t extra_processes) {
+  // Once per process, before its first box: the groups of graders that were killed.
+  static std::once_flag orphans_removed;
+  std::call_once(orphans_removed, [] { RemoveOrphanGroups(OwnGroupParents()); });
   BoxCgroup group;
   const std::string name = UniqueName();
   std::string why;

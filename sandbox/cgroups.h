@@ -8,6 +8,8 @@
 // the host's limits on the grader still cover its boxes) and removed when the object dies,
 // after the box's processes are gone. Where a hierarchy is missing or not writable, the box
 // runs without it and note() says so; the launcher then falls back to rlimits.
+// A group is named dlgrader-box-<owner tag>-<n> (sandbox/owner.h): before its first box, a
+// process removes the empty groups whose owner is gone (a grader killed with SIGKILL).
 // Not thread-safe per object; distinct objects are independent.
 #pragma once
 
@@ -51,5 +53,10 @@ class BoxCgroup {
   UniqueFd pids_procs_;
   std::string note_;
 };
+
+// Removes the groups directly under each of `parents` named dlgrader-box-<tag>-<n> whose owner
+// is gone (older names dlgrader-box-<pid>-<n>: whose pid is gone). A group that still holds
+// processes stays (rmdir refuses it); other names are never touched. Returns how many went.
+size_t RemoveOrphanGroups(const std::vector<std::string>& parents);
 
 }  // namespace sandbox

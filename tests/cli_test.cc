@@ -3,13 +3,17 @@
 #include <nlohmann/json.hpp>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <optional>
+#include <thread>
 
 #include "db/store.h"
 #include "grader/problem_spec.h"
@@ -610,6 +614,110 @@ TEST(HostileInputTest, OverflowingShapeIsAnInputError) {
         << r.err;
   }
   EXPECT_EQ(CountSubmissions(g), 0);
+}
+
+// --- a killed grader's leftovers are removed by the next run -------------------------------
+
+// The cgroup directories (v1 memory and pids) in which this process, and the graders it starts,
+// make box groups; empty where the host has no such hierarchy.
+std::vector<fs::path> OwnCgroupParents() {
+  std::vector<fs::path> parents;
+  std::ifstream in("/proc/self/cgroup");
+  std::string line;
+  while (std::getline(in, line)) {
+    const size_t first = line.find(':');
+    const size_t second = line.find(':', first + 1);
+    if (first == std::string::npos || second == std::string::npos) continue;
+    const std::string controller = line.substr(first + 1, second - first - 1);
+    if (controller != "memory" && controller != "pids") continue;
+    const std::string own = line.substr(second + 1);
+    const fs::path parent = fs::path("/sys/fs/cgroup") / controller / own.substr(1);
+    if (fs::exists(parent / "cgroup.procs")) parents.push_back(parent);
+  }
+  return parents;
+}
+
+// Entries of `dir` whose name starts with `prefix`.
+std::vector<fs::path> Named(const fs::path& dir, const std::string& prefix) {
+  std::vector<fs::path> found;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().filename().string().rfind(prefix, 0) == 0) found.push_back(entry.path());
+  }
+  return found;
+}
+
+TEST(LeftoversTest, NextRunRemovesAKilledGradersWorkDirAndCgroups) {
+  TempDir tmp;  // the graders' $TMPDIR
+  TempDir dir;
+  const fs::path spin = dir.path() / "spin.cpp";
+  WriteFile(spin,
+            "#include <Eigen/Dense>\n"
+            "Eigen::MatrixXd relu_forward(const Eigen::MatrixXd& Z) {"
+            " volatile long x = 0; for (;;) ++x; return Z; }\n"
+            "Eigen::MatrixXd relu_backward(const Eigen::MatrixXd& Z, const Eigen::MatrixXd& dA)"
+            " { for (;;) {} return dA; }\n");
+  std::vector<std::string> env_storage;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry = *e;
+    if (entry.rfind("TMPDIR=", 0) != 0 && entry.rfind("GRADER_CACHE=", 0) != 0) {
+      env_storage.push_back(entry);
+    }
+  }
+  env_storage.push_back("TMPDIR=" + tmp.path().string());
+  env_storage.push_back(std::string("GRADER_CACHE=") + GRADER_TEST_CACHE_DIR);
+  std::vector<char*> env;
+  for (std::string& e : env_storage) env.push_back(e.data());
+  env.push_back(nullptr);
+  Grader g;
+  auto spawn = [&](std::vector<std::string> args) {
+    args.insert(args.begin(),
+                {testing_util::GraderBinary(), "--data-dir", g.data_dir().string()});
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid = -1;
+    EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), env.data()), 0);
+    posix_spawn_file_actions_destroy(&actions);
+    return pid;
+  };
+
+  // Kill the first grader once it has a work directory and (where the host has cgroups) a box
+  // group: mid-compile or mid-test, whichever the poll sees first.
+  const pid_t victim = spawn({"grade", "--problem", "relu", spin.string()});
+  ASSERT_GT(victim, 0);
+  const std::string work_prefix = "dlgrader-" + std::to_string(victim) + "-";
+  const std::string group_prefix = "dlgrader-box-" + std::to_string(victim) + "-";
+  const std::vector<fs::path> cgroup_parents = OwnCgroupParents();
+  auto leftovers = [&] {
+    std::vector<fs::path> found = Named(tmp.path(), work_prefix);
+    for (const fs::path& parent : cgroup_parents) {
+      for (const fs::path& group : Named(parent, group_prefix)) found.push_back(group);
+    }
+    return found;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(5);
+  bool seen = false;
+  while (!seen && std::chrono::steady_clock::now() < deadline) {
+    seen = !Named(tmp.path(), work_prefix).empty();
+    for (const fs::path& parent : cgroup_parents) seen = seen && !Named(parent, group_prefix).empty();
+    if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_TRUE(seen) << "no work directory named " << work_prefix << " appeared";
+  ASSERT_EQ(kill(victim, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(victim, &status, 0), victim);
+  ASSERT_FALSE(leftovers().empty());  // what the kill left behind
+
+  // The next run, as a user starts it, removes them before its own work.
+  const pid_t next = spawn({"grade", "--problem", "relu", kSolution.string()});
+  ASSERT_EQ(waitpid(next, &status, 0), next);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  for (const fs::path& left : leftovers()) ADD_FAILURE() << "left behind: " << left;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -17,7 +18,9 @@
 #include <thread>
 #include <vector>
 
+#include "sandbox/cgroups.h"
 #include "sandbox/classify.h"
+#include "sandbox/owner.h"
 
 namespace sandbox {
 namespace {
@@ -600,6 +603,47 @@ TEST(CompileViewTest, RunsAsTheBoxUidWithoutNetworkOrHostFiles) {
   EXPECT_EQ(outcome.stdout_data.find("passwd"), std::string::npos) << outcome.stdout_data;
   EXPECT_EQ(outcome.stdout_data.find("work\n"), std::string::npos) << outcome.stdout_data;
   EXPECT_NE(outcome.stdout_data.find("lo\nsandbox\n"), std::string::npos) << outcome.stdout_data;
+}
+
+// --- cgroups left by killed graders ----------------------------------------------------------
+
+pid_t ReapedPid() {
+  const pid_t pid = fork();
+  if (pid == 0) _exit(0);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return pid;
+}
+
+TEST(OrphanGroupsTest, OnlyGroupsOfGoneOwnersAreRemoved) {
+  // Plain directories stand in for the cgroup parents: rmdir behaves alike, and a group with
+  // processes (rmdir refuses it) is a non-empty directory.
+  char parent_template[] = "/tmp/orphan-groups-XXXXXX";
+  ASSERT_NE(mkdtemp(parent_template), nullptr);
+  const std::filesystem::path parent = parent_template;
+  const Owner self = SelfOwner();
+  const std::string dead = std::to_string(ReapedPid());
+  const std::string own = std::to_string(self.pid);
+  const std::vector<std::string> gone = {
+      "dlgrader-box-" + dead + "-4242-0",             // the owner exited
+      "dlgrader-box-" + own + "-1-3",                 // our pid, another start: a reused pid
+      "dlgrader-box-" + dead + "-7",                  // an older name: pid only
+  };
+  const std::vector<std::string> kept = {
+      "dlgrader-box-" + OwnerTag(self) + "-5",        // a live grader's
+      "dlgrader-box-" + own + "-8",                   // older name, live pid
+      "dlgrader-box-" + dead + "-4242-busy",          // not our name pattern
+      "other-" + dead + "-4242-0",
+  };
+  for (const auto& name : gone) std::filesystem::create_directory(parent / name);
+  for (const auto& name : kept) std::filesystem::create_directory(parent / name);
+  const std::string busy = "dlgrader-box-" + dead + "-4242-1";  // still has processes
+  std::filesystem::create_directories(parent / busy / "tasks");
+  EXPECT_EQ(RemoveOrphanGroups({parent.string()}), gone.size());
+  for (const auto& name : gone) EXPECT_FALSE(std::filesystem::exists(parent / name)) << name;
+  for (const auto& name : kept) EXPECT_TRUE(std::filesystem::exists(parent / name)) << name;
+  EXPECT_TRUE(std::filesystem::exists(parent / busy));
+  std::filesystem::remove_all(parent);
 }
 
 }  // namespace
