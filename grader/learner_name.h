@@ -1,0 +1,17 @@
+// The one rule for a learner's name, wherever it comes from (`--learner`, `learner show`,
+// `recommend`, a batch file or folder name): 1 to 128 bytes, no control characters (C0 or DEL),
+// so that it can be stored, printed on a terminal and used in a report.
+#pragma once
+
+#include <string>
+
+#include "base/status.h"
+
+namespace grader {
+
+inline constexpr size_t kMaxLearnerNameBytes = 128;
+
+// kInvalidArgument saying which part of the rule `name` breaks ("learner name must be ...").
+base::Status ValidateLearnerName(const std::string& name);
+
+}  // namespace grader
