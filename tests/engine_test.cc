@@ -305,7 +305,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadDataDir{"lost_key",
                    [](const fs::path& d) { fs::remove(d / "secret.key"); },
                    "pass --init"}),
-    [](const ::testing::TestParamInfo<BadDataDir>& info) { return std::string(info.param.name); });
+    [](const ::testing::TestParamInfo<BadDataDir>& param_info) {
+      return std::string(param_info.param.name);
+    });
 
 TEST(DataDirCliTest, KeyReadableByOthersWarnsAndLostKeyIsRefusedByEveryGradingCommand) {
   TempDir data, cls;
@@ -401,7 +403,7 @@ TEST(BatchLockTest, SecondBatchOfTheSameFolderRefusesAndTheFirstCompletes) {
   ASSERT_TRUE(holding);
   ASSERT_EQ(::kill(first, SIGSTOP), 0);
   int status = 0;
-  ASSERT_EQ(::waitpid(first, &status, WNOHANG | WUNTRACED), first);
+  ASSERT_EQ(::waitpid(first, &status, WUNTRACED), first);
   ASSERT_TRUE(WIFSTOPPED(status)) << "the first batch ended before it could be stopped";
 
   CommandResult second = testing_util::RunCommand(args, {"GRADER_CACHE=" GRADER_TEST_CACHE_DIR});
