@@ -163,7 +163,7 @@ base::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, Sync
 int Store::SchemaVersion() const { return schema_version_; }
 
 base::StatusOr<int64_t> Store::RecordSubmission(const SubmissionRecord& submission,
-                                                const InTransaction& in_transaction) {
+                                                const RecordLinks& links) {
   const std::string context = "recording submission of learner '" + submission.learner +
                               "' for problem '" + submission.problem_id + "'";
   try {
@@ -205,7 +205,8 @@ base::StatusOr<int64_t> Store::RecordSubmission(const SubmissionRecord& submissi
       }
     }
     InsertLearningRowsOrThrow(id, submission);
-    if (in_transaction) in_transaction(*database_, id);
+    InsertLinksOrThrow(id, links);
+    if (links.cancelled && links.cancelled()) return base::Status::Internal(context + ": cancelled");
     transaction.commit();
     return id;
   } catch (const std::exception& e) {

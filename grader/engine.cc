@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <mutex>
-#include <stdexcept>
 
 #include "grader/batch/run_store.h"
 #include "grader/record.h"
@@ -105,7 +104,7 @@ base::StatusOr<BatchOutcome> Engine::GradeBatch(const ProblemSpec& problem,
   const std::string key = batch::RunKey(problem, submissions);
   auto run_id = batch::OpenRun(*stores[0], key, problem, source, submissions);
   if (!run_id.ok()) return run_id.status();
-  auto items = batch::LoadItems(*stores[0], *run_id);
+  auto items = stores[0]->ListBatchItems(*run_id);
   if (!items.ok()) return items.status();
   std::vector<const batch::RunItem*> pending;
   for (const batch::RunItem& item : *items) {
@@ -128,13 +127,13 @@ base::StatusOr<BatchOutcome> Engine::GradeBatch(const ProblemSpec& problem,
     const auto start = Clock::now();
     auto graded = grader->GradeAndRecord(
         *stores[w], submission.learner, submission.source,
-        [&](SQLite::Database& database, int64_t submission_id, bool cache_hit) {
-          // After a stop, children were killed under us: this result is not the learner's.
-          if (cancel.cancelled()) throw std::runtime_error("stopped");
+        [&](bool cache_hit, db::RecordLinks* links) {
           const auto elapsed =
               std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-          batch::LinkItemOrThrow(database, *run_id, item.position, submission_id, cache_hit,
-                                 cache_hit ? 0 : elapsed.count());
+          links->batch_item = db::RecordLinks::BatchItem{*run_id, item.position, cache_hit,
+                                                         cache_hit ? 0 : elapsed.count()};
+          // After a stop, children were killed under us: this result is not the learner's.
+          links->cancelled = [&] { return cancel.cancelled(); };
         });
     if (cancel.cancelled()) return;
     if (!graded.ok()) {
@@ -147,7 +146,7 @@ base::StatusOr<BatchOutcome> Engine::GradeBatch(const ProblemSpec& problem,
   if (!outcome.interrupted && settings.on_progress) settings.on_progress(done.load());
 
   // Every graded item, now or before, from the database.
-  items = batch::LoadItems(*stores[0], *run_id);
+  items = stores[0]->ListBatchItems(*run_id);
   if (!items.ok()) return items.status();
   outcome.total = items->size();
   for (const batch::RunItem& item : *items) {
@@ -158,7 +157,7 @@ base::StatusOr<BatchOutcome> Engine::GradeBatch(const ProblemSpec& problem,
                                item.cache_hit, item.elapsed_ms, FromRecord(*record)});
   }
   if (!outcome.interrupted && outcome.entries.size() == outcome.total) {
-    RETURN_IF_ERROR(batch::MarkFinished(*stores[0], *run_id));
+    RETURN_IF_ERROR(stores[0]->FinishBatchRun(*run_id));
   }
   return outcome;
 }
