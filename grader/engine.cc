@@ -91,13 +91,15 @@ base::StatusOr<BatchOutcome> Engine::GradeBatch(const ProblemSpec& problem,
       "batch-" + Sha256Hex(problem.id + '\0' + source).substr(0, 32),
       "a batch of " + source + " for problem " + problem.id);
   if (!lock.ok()) return lock.status();
-  const size_t jobs = std::max<size_t>(settings.jobs, 1);
+  // One connection per worker (stores[0] is also the supervisor's, used while no worker runs).
   std::vector<std::unique_ptr<db::Store>> stores;
-  for (size_t i = 0; i < jobs; ++i) {
+  auto open_store = [&]() -> base::Status {
     auto store = db::Store::Open(data_dir_.database().string(), db::Store::Sync::kNormal);
     if (!store.ok()) return store.status();
     stores.push_back(std::move(*store));
-  }
+    return base::Status::Ok();
+  };
+  RETURN_IF_ERROR(open_store());
   auto grader = CachedGrader::Create(problem, context(), settings.use_cache, SkillsOrDefault());
   if (!grader.ok()) return base::Status::Internal(grader.status().message());
 
@@ -110,7 +112,9 @@ base::StatusOr<BatchOutcome> Engine::GradeBatch(const ProblemSpec& problem,
   for (const batch::RunItem& item : *items) {
     if (!item.submission_id) pending.push_back(&item);
   }
-  const size_t workers = std::min(jobs, std::max<size_t>(1, pending.size()));
+  const size_t workers = std::min(std::max<size_t>(settings.jobs, 1),
+                                  std::max<size_t>(1, pending.size()));
+  while (stores.size() < workers) RETURN_IF_ERROR(open_store());
   if (settings.on_start) settings.on_start(items->size(), items->size() - pending.size(), workers);
 
   Cancellation own_cancel;

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "grader/grade.h"
+#include "grader/learner_name.h"
 
 namespace grader::batch {
 namespace {
@@ -53,15 +54,9 @@ const std::regex& MoodleFilePattern() {
   return pattern;
 }
 
-// Checks what the learner's code will be named after: no control characters, not too long.
+// Checks what the learner's code will be named after (grader/learner_name.h).
 std::string LearnerProblem(const std::string& learner) {
-  if (learner.empty() || learner.size() > 128) return "learner name must be 1 to 128 characters";
-  for (char c : learner) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      return "learner name contains a control character";
-    }
-  }
-  return "";
+  return ValidateLearnerName(learner).message();
 }
 
 struct RawFile {
