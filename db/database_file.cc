@@ -38,7 +38,7 @@ std::string OctalMode(mode_t mode) {
 
 base::Status CheckDatabaseFile(const std::string& path) {
   if (path.empty() || path == ":memory:") return base::Status::Ok();
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT) return base::Status::Ok();
     return base::Status::InvalidArgument("database " + path + ": " + std::strerror(errno));
@@ -49,10 +49,9 @@ base::Status CheckDatabaseFile(const std::string& path) {
   // Root may write a file without write bits; an operator who removed them still meant
   // "read-only", and grading without recording is not what they asked for.
   if ((st.st_mode & S_IWUSR) == 0 || ::access(path.c_str(), W_OK) != 0) {
-    return base::Status::InvalidArgument("database " + path + " is read-only (mode " +
-                                         OctalMode(st.st_mode) +
-                                         "): the grader records every result; make it " +
-                                         "writable or use another --data-dir");
+    return base::Status::InvalidArgument(
+        "database " + path + " is read-only (mode " + OctalMode(st.st_mode) +
+        "): the grader records every result; make it " + "writable or use another --data-dir");
   }
   if (st.st_size == 0) return base::Status::Ok();
   std::array<unsigned char, kHeaderBytes> header{};
@@ -74,9 +73,9 @@ base::Status CheckDatabaseFile(const std::string& path) {
   const bool size_valid = BigEndian(&header[92], 4) == BigEndian(&header[24], 4);
   const uint64_t expected = page_size * pages;
   if (size_valid && pages > 0 && static_cast<uint64_t>(st.st_size) < expected) {
-    return base::Status::InvalidArgument(
-        "database " + path + " is truncated: its header says " + std::to_string(expected) +
-        " bytes, the file has " + std::to_string(st.st_size) + "; restore it from a backup");
+    return base::Status::InvalidArgument("database " + path + " is truncated: its header says " +
+                                         std::to_string(expected) + " bytes, the file has " +
+                                         std::to_string(st.st_size) + "; restore it from a backup");
   }
   return base::Status::Ok();
 }

@@ -40,8 +40,7 @@ void Store::InsertLinksOrThrow(int64_t submission_id, const RecordLinks& links) 
   }
 }
 
-base::StatusOr<std::optional<int64_t>> Store::FindCachedResult(
-    const std::string& cache_key) const {
+base::StatusOr<std::optional<int64_t>> Store::FindCachedResult(const std::string& cache_key) const {
   try {
     SQLite::Statement query(*database_,
                             "SELECT submission_id FROM result_cache WHERE cache_key = ?");

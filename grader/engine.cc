@@ -55,8 +55,7 @@ base::StatusOr<std::unique_ptr<Engine>> Engine::Open(EngineOptions options) {
   engine->runner_ = options.runner;
   engine->builder_ =
       std::make_unique<ProgramBuilder>(*engine->runner_, options.source_root, data_dir->cache());
-  engine->work_parent_ =
-      options.work_parent.empty() ? DefaultWorkParent() : options.work_parent;
+  engine->work_parent_ = options.work_parent.empty() ? DefaultWorkParent() : options.work_parent;
   return engine;
 }
 
@@ -66,9 +65,8 @@ GradeContext Engine::context() const {
 
 SkillCatalog Engine::SkillsOrDefault() const { return skills_.ok() ? *skills_ : SkillCatalog(); }
 
-base::StatusOr<GradeOutcome> Engine::Grade(const ProblemSpec& problem,
-                                           const std::string& learner, const std::string& source,
-                                           bool use_cache) {
+base::StatusOr<GradeOutcome> Engine::Grade(const ProblemSpec& problem, const std::string& learner,
+                                           const std::string& source, bool use_cache) {
   if (!skills_.ok()) return skills_.status();
   auto grader = CachedGrader::Create(problem, context(), use_cache, SkillsOrDefault());
   if (!grader.ok()) return base::Status::Internal(grader.status().message());
@@ -86,10 +84,9 @@ base::StatusOr<BatchOutcome> Engine::GradeBatch(const ProblemSpec& problem,
   if (!skills_.ok()) return skills_.status();
   // Before anything is compiled: a second batch of the same inputs would grade everything
   // again and lose every race to link an item (docs/batch.md).
-  auto lock = RunLock::TryAcquire(
-      data_dir_.root / "locks",
-      "batch-" + Sha256Hex(problem.id + '\0' + source).substr(0, 32),
-      "a batch of " + source + " for problem " + problem.id);
+  auto lock = RunLock::TryAcquire(data_dir_.root / "locks",
+                                  "batch-" + Sha256Hex(problem.id + '\0' + source).substr(0, 32),
+                                  "a batch of " + source + " for problem " + problem.id);
   if (!lock.ok()) return lock.status();
   // One connection per worker (stores[0] is also the supervisor's, used while no worker runs).
   std::vector<std::unique_ptr<db::Store>> stores;
@@ -112,8 +109,8 @@ base::StatusOr<BatchOutcome> Engine::GradeBatch(const ProblemSpec& problem,
   for (const batch::RunItem& item : *items) {
     if (!item.submission_id) pending.push_back(&item);
   }
-  const size_t workers = std::min(std::max<size_t>(settings.jobs, 1),
-                                  std::max<size_t>(1, pending.size()));
+  const size_t workers =
+      std::min(std::max<size_t>(settings.jobs, 1), std::max<size_t>(1, pending.size()));
   while (stores.size() < workers) RETURN_IF_ERROR(open_store());
   if (settings.on_start) settings.on_start(items->size(), items->size() - pending.size(), workers);
 

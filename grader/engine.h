@@ -56,7 +56,7 @@ struct EngineOptions {
 struct BatchSettings {
   size_t jobs = 1;  // REQUIRES: >= 1
   bool use_cache = true;
-  bool stop_on_signals = false;  // see PoolSettings
+  bool stop_on_signals = false;    // see PoolSettings
   Cancellation* cancel = nullptr;  // optional: a caller's own way to stop the batch
   // Before grading: items in the run, items graded by an earlier run, workers.
   std::function<void(size_t total, size_t already_graded, size_t jobs)> on_start;
@@ -99,8 +99,7 @@ class Engine {
   // at once on one data directory (kUnavailable for the second, before anything is compiled).
   base::StatusOr<BatchOutcome> GradeBatch(const ProblemSpec& problem,
                                           const std::vector<batch::Submission>& submissions,
-                                          const std::string& source,
-                                          const BatchSettings& settings);
+                                          const std::string& source, const BatchSettings& settings);
 
   // A learner's submissions, mastery and misconceptions. REQUIRES: a valid learner name.
   base::StatusOr<LearnerHistory> History(const std::string& learner);

@@ -2,9 +2,11 @@
 // fault (internal_error), never the learner's; a store that fails mid-write leaves no row; the
 // data directory is checked (key, database) before anything is compiled, from the engine and
 // from the command line; two batches of one folder never run at once.
-#include <gtest/gtest.h>
+#include "grader/engine.h"
+
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
@@ -18,7 +20,6 @@
 #include <thread>
 
 #include "db/store.h"
-#include "grader/engine.h"
 #include "grader/learner_name.h"
 #include "grader/problem_spec.h"
 #include "grader/secret.h"
@@ -130,8 +131,8 @@ TEST_F(EngineTest, SandboxFailureWhileCompilingIsInternalErrorNotCompileError) {
   const grader::ProblemSpec relu = Relu();
   // Prepare the problem's prebuilt files for real first, so that the scripted failure hits the
   // learner's compile.
-  ASSERT_TRUE((*engine)->Grade(relu, "warmup", ReadFile(kProblems / "relu/solution.cpp"), false)
-                  .ok());
+  ASSERT_TRUE(
+      (*engine)->Grade(relu, "warmup", ReadFile(kProblems / "relu/solution.cpp"), false).ok());
   runner_.Script(sandbox::Policy::kCompile, SandboxFailure());
   auto graded = (*engine)->Grade(relu, "ada", ReadFile(kProblems / "relu/solution.cpp"), false);
   ASSERT_TRUE(graded.ok()) << graded.status().message();
@@ -149,8 +150,9 @@ TEST_F(EngineTest, FailingStoreLeavesNothingHalfWritten) {
   ASSERT_TRUE(engine.ok()) << engine.status().message();
   {
     SQLite::Database db((data_.path() / "grader.db").string(), SQLite::OPEN_READWRITE);
-    db.exec("CREATE TRIGGER fail_tests BEFORE INSERT ON test_results "
-            "BEGIN SELECT RAISE(ABORT, 'disk full (injected)'); END");
+    db.exec(
+        "CREATE TRIGGER fail_tests BEFORE INSERT ON test_results "
+        "BEGIN SELECT RAISE(ABORT, 'disk full (injected)'); END");
   }
   const grader::ProblemSpec relu = Relu();
   auto graded = (*engine)->Grade(relu, "ada", ReadFile(kProblems / "relu/solution.cpp"), true);
@@ -271,9 +273,7 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, BadDataDirTest,
     ::testing::Values(
         BadDataDir{"corrupt_database",
-                   [](const fs::path& d) {
-                     WriteFile(d / "grader.db", std::string(8192, 'x'));
-                   },
+                   [](const fs::path& d) { WriteFile(d / "grader.db", std::string(8192, 'x')); },
                    "is not a SQLite database"},
         BadDataDir{"damaged_schema_page",
                    [](const fs::path& d) {
@@ -292,9 +292,7 @@ INSTANTIATE_TEST_SUITE_P(
                    [](const fs::path& d) { ::chmod((d / "grader.db").c_str(), 0444); },
                    "is read-only"},
         BadDataDir{"short_key",
-                   [](const fs::path& d) {
-                     WriteFile(d / "secret.key", std::string(16, 'k'));
-                   },
+                   [](const fs::path& d) { WriteFile(d / "secret.key", std::string(16, 'k')); },
                    "is 16 bytes; a secret key is exactly 32 bytes"},
         BadDataDir{"directory_as_key",
                    [](const fs::path& d) {
@@ -302,22 +300,21 @@ INSTANTIATE_TEST_SUITE_P(
                      fs::create_directory(d / "secret.key");
                    },
                    "is a directory, not a secret key file"},
-        BadDataDir{"lost_key",
-                   [](const fs::path& d) { fs::remove(d / "secret.key"); },
+        BadDataDir{"lost_key", [](const fs::path& d) { fs::remove(d / "secret.key"); },
                    "pass --init"}),
     [](const ::testing::TestParamInfo<BadDataDir>& param_info) {
       return std::string(param_info.param.name);
     });
 
-TEST(DataDirCliTest, KeyReadableByOthersWarnsAndLostKeyIsRefusedByEveryGradingCommand) {
+TEST(DataDirCliTest, SameErrorSameExitFromEveryCommandAndAReadableKeyWarns) {
   TempDir data, cls;
   Populate(data.path());
   fs::remove(data.path() / "secret.key");
   WriteFile(cls.path() / "ada.cpp", ReadFile(kProblems / "relu/solution.cpp"));
-  CommandResult batch = testing_util::RunCommand(
-      {GRADER_BINARY, "--data-dir", data.path().string(), "batch", "--problem", "relu",
-       cls.path().string()},
-      {"GRADER_CACHE=" GRADER_TEST_CACHE_DIR});
+  CommandResult batch =
+      testing_util::RunCommand({GRADER_BINARY, "--data-dir", data.path().string(), "batch",
+                                "--problem", "relu", cls.path().string()},
+                               {"GRADER_CACHE=" GRADER_TEST_CACHE_DIR});
   EXPECT_EQ(batch.exit_code, 2) << batch.err;
   EXPECT_NE(batch.err.find("pass --init"), std::string::npos) << batch.err;
   // A database newer than this build: the same exit code from every command.
@@ -328,8 +325,7 @@ TEST(DataDirCliTest, KeyReadableByOthersWarnsAndLostKeyIsRefusedByEveryGradingCo
   WriteFile(data.path() / "secret.key", std::string(grader::kSecretBytes, 'k'));
   ::chmod((data.path() / "secret.key").c_str(), 0640);
   for (std::vector<std::string> args :
-       {std::vector<std::string>{"grade", "--problem", "relu",
-                                 (cls.path() / "ada.cpp").string()},
+       {std::vector<std::string>{"grade", "--problem", "relu", (cls.path() / "ada.cpp").string()},
         std::vector<std::string>{"batch", "--problem", "relu", cls.path().string()},
         std::vector<std::string>{"learner", "show", "ada"},
         std::vector<std::string>{"recommend", "--learner", "ada"}}) {
@@ -343,10 +339,10 @@ TEST(DataDirCliTest, KeyReadableByOthersWarnsAndLostKeyIsRefusedByEveryGradingCo
     SQLite::Database db((data.path() / "grader.db").string(), SQLite::OPEN_READWRITE);
     db.exec("DELETE FROM schema_migrations WHERE version = 9999");
   }
-  CommandResult warned = testing_util::RunCommand(
-      {GRADER_BINARY, "--data-dir", data.path().string(), "grade", "--problem", "relu",
-       (cls.path() / "ada.cpp").string()},
-      {"GRADER_CACHE=" GRADER_TEST_CACHE_DIR});
+  CommandResult warned =
+      testing_util::RunCommand({GRADER_BINARY, "--data-dir", data.path().string(), "grade",
+                                "--problem", "relu", (cls.path() / "ada.cpp").string()},
+                               {"GRADER_CACHE=" GRADER_TEST_CACHE_DIR});
   EXPECT_EQ(warned.exit_code, 0) << warned.err;
   EXPECT_NE(warned.err.find("grader: warning: "), std::string::npos) << warned.err;
   EXPECT_NE(warned.err.find("readable by group or others (mode 0640)"), std::string::npos)
@@ -383,8 +379,8 @@ TEST(BatchLockTest, SecondBatchOfTheSameFolderRefusesAndTheFirstCompletes) {
               "// " + std::to_string(i) + "\n" + solution);
   }
   const std::vector<std::string> args = {GRADER_BINARY, "--data-dir", data.path().string(),
-                                         "batch", "--problem", "relu", "--jobs", "1",
-                                         cls.path().string()};
+                                         "batch",       "--problem",  "relu",
+                                         "--jobs",      "1",          cls.path().string()};
   setenv("GRADER_CACHE", GRADER_TEST_CACHE_DIR, 1);
   const pid_t first = Spawn(args);
   ASSERT_GT(first, 0);
@@ -408,9 +404,9 @@ TEST(BatchLockTest, SecondBatchOfTheSameFolderRefusesAndTheFirstCompletes) {
 
   CommandResult second = testing_util::RunCommand(args, {"GRADER_CACHE=" GRADER_TEST_CACHE_DIR});
   EXPECT_EQ(second.exit_code, 4) << second.err;
-  EXPECT_NE(second.err.find("is already running in another process (pid " +
-                            std::to_string(first) + ")"),
-            std::string::npos)
+  EXPECT_NE(
+      second.err.find("is already running in another process (pid " + std::to_string(first) + ")"),
+      std::string::npos)
       << second.err;
   EXPECT_EQ(std::count(second.err.begin(), second.err.end(), '\n'), 1) << second.err;
 

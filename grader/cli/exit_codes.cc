@@ -6,11 +6,15 @@ namespace grader::cli {
 
 int ExitCodeFor(base::StatusCode code) {
   switch (code) {
-    case base::StatusCode::kOk: return kExitOk;
+    case base::StatusCode::kOk:
+      return kExitOk;
     case base::StatusCode::kInvalidArgument:
-    case base::StatusCode::kNotFound: return kExitInputError;
-    case base::StatusCode::kUnavailable: return kExitBusy;
-    case base::StatusCode::kInternal: return kExitInternalError;
+    case base::StatusCode::kNotFound:
+      return kExitInputError;
+    case base::StatusCode::kUnavailable:
+      return kExitBusy;
+    case base::StatusCode::kInternal:
+      return kExitInternalError;
   }
   return kExitInternalError;
 }
@@ -22,9 +26,7 @@ int Fail(const base::Status& status) {
   return ExitCodeFor(status.code());
 }
 
-int InputError(const std::string& message) {
-  return Fail(base::Status::InvalidArgument(message));
-}
+int InputError(const std::string& message) { return Fail(base::Status::InvalidArgument(message)); }
 
 int InternalError(const std::string& message) { return Fail(base::Status::Internal(message)); }
 
