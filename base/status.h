@@ -18,6 +18,7 @@ enum class StatusCode {
   kInvalidArgument,  // the caller's input is wrong (bad file, bad spec, bad request)
   kNotFound,         // a named thing does not exist (problem id, submission id, file)
   kInternal,         // our own machinery failed (sandbox setup, database, filesystem)
+  kUnavailable,      // busy: another process holds what is needed; retry later
 };
 
 class [[nodiscard]] Status {
@@ -32,6 +33,9 @@ class [[nodiscard]] Status {
   }
   static Status Internal(std::string message) {
     return Status(StatusCode::kInternal, std::move(message));
+  }
+  static Status Unavailable(std::string message) {
+    return Status(StatusCode::kUnavailable, std::move(message));
   }
 
   bool ok() const { return code_ == StatusCode::kOk; }

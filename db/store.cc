@@ -1,11 +1,13 @@
 #include "db/store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
 #include <exception>
 #include <string>
 #include <utility>
 
+#include "db/database_file.h"
 #include "db/migrations.h"
 #include "db/store_internal.h"
 
@@ -127,13 +129,29 @@ Store::Store(std::unique_ptr<SQLite::Database> database, int schema_version)
 
 Store::~Store() = default;
 
-base::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
+base::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, Sync sync) {
   const std::string context = "database '" + path + "'";
+  RETURN_IF_ERROR(CheckDatabaseFile(path));
   std::unique_ptr<SQLite::Database> database;
   try {
     database = std::make_unique<SQLite::Database>(
         path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, kBusyTimeoutMs);
+    // SQLite falls back to read-only when the file or its filesystem cannot be written.
+    if (sqlite3_db_readonly(database->getHandle(), "main") == 1) {
+      return base::Status::InvalidArgument(context + " is read-only: the grader records every " +
+                                           "result; make it writable or use another --data-dir");
+    }
+    // Reads the schema page: a damaged file fails here, before anything else is done.
+    database->execAndGet("SELECT COUNT(*) FROM sqlite_master");
     RETURN_IF_ERROR(ConfigureConnection(*database).WithContext(context));
+    if (sync == Sync::kNormal) database->exec("PRAGMA synchronous = NORMAL");
+  } catch (const SQLite::Exception& e) {
+    if (e.getErrorCode() == SQLITE_NOTADB || e.getErrorCode() == SQLITE_CORRUPT) {
+      return base::Status::InvalidArgument(context + " is damaged (" + e.what() +
+                                           "): restore it from a backup or use another " +
+                                           "--data-dir");
+    }
+    return base::Status::Internal(context + ": cannot open: " + e.what());
   } catch (const std::exception& e) {
     return base::Status::Internal(context + ": cannot open: " + e.what());
   }
@@ -145,7 +163,7 @@ base::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
 int Store::SchemaVersion() const { return schema_version_; }
 
 base::StatusOr<int64_t> Store::RecordSubmission(const SubmissionRecord& submission,
-                                                const InTransaction& in_transaction) {
+                                                const RecordLinks& links) {
   const std::string context = "recording submission of learner '" + submission.learner +
                               "' for problem '" + submission.problem_id + "'";
   try {
@@ -187,7 +205,8 @@ base::StatusOr<int64_t> Store::RecordSubmission(const SubmissionRecord& submissi
       }
     }
     InsertLearningRowsOrThrow(id, submission);
-    if (in_transaction) in_transaction(*database_, id);
+    InsertLinksOrThrow(id, links);
+    if (links.cancelled && links.cancelled()) return base::Status::Internal(context + ": cancelled");
     transaction.commit();
     return id;
   } catch (const std::exception& e) {

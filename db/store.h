@@ -90,13 +90,52 @@ struct SubmissionRecord {
   std::vector<SkillObservation> observations;
 };
 
+// A batch item (docs/batch.md, "Resuming"): one discovered submission of a run, linked to its
+// submission row once graded.
+struct BatchItemRecord {
+  int64_t position = 0;
+  std::string learner;
+  std::string file;
+  bool late = false;
+  std::string source_hash;
+  std::optional<int64_t> submission_id;  // set once graded
+  bool cache_hit = false;
+  int64_t elapsed_ms = 0;
+};
+
+// What RecordSubmission writes in its transaction besides the submission.
+struct RecordLinks {
+  // Links this batch item to the new submission; an item already linked fails the recording.
+  struct BatchItem {
+    int64_t run_id = 0;
+    int64_t position = 0;
+    bool cache_hit = false;
+    int64_t elapsed_ms = 0;
+  };
+  std::optional<BatchItem> batch_item;
+  // Non-empty: the new submission becomes the cached result for this key, unless the key has
+  // one already (the first recorded stays).
+  std::string cache_key;
+  // Asked last, inside the transaction: true rolls everything back (kInternal "cancelled"),
+  // e.g. after a stop killed the processes this result came from.
+  std::function<bool()> cancelled;
+};
+
 class Store {
  public:
   // Opens (creating if needed) the database at `path` (":memory:" for a private in-memory one),
   // enables WAL, foreign keys and a 5 s busy timeout, and applies pending migrations.
-  // Errors: kInternal naming `path` when the file cannot be opened or created, or a migration
-  // fails; kInvalidArgument when the database's schema is newer than this build knows.
-  static base::StatusOr<std::unique_ptr<Store>> Open(const std::string& path);
+  // Errors: kInvalidArgument naming `path` when the database is unusable as it is: newer than
+  // this build knows, read-only, truncated, damaged or not a database (db/database_file.h);
+  // kInternal when the file cannot be opened or created, or a migration fails.
+  //
+  // `sync`: kFull syncs every commit to disk. kNormal (synchronous=NORMAL in WAL mode) keeps
+  // every commit atomic and durable against a crash of this process, SIGKILL included; only a
+  // power loss may drop the last commits. It spares one fsync per commit, which is most of the
+  // time of a batch's cache hit.
+  enum class Sync { kFull, kNormal };
+  static base::StatusOr<std::unique_ptr<Store>> Open(const std::string& path,
+                                                     Sync sync = Sync::kFull);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
@@ -110,12 +149,9 @@ class Store {
   // params.prior. `id` is ignored; empty created_at / graded_at are set to now
   // ("2026-11-28T18:00:00.123Z"). On any error (e.g. a value breaking a schema constraint:
   // status, visibility) nothing is written and kInternal names the submission and the test.
-  // `in_transaction`, when given, runs inside the same transaction after the rows are written,
-  // with the new id (e.g. to link a batch item or a cache entry); if it throws, nothing is
-  // written and the exception's text is in the returned kInternal.
-  using InTransaction = std::function<void(SQLite::Database&, int64_t submission_id)>;
+  // `links` adds rows to the same transaction (see RecordLinks): all are written, or nothing.
   base::StatusOr<int64_t> RecordSubmission(const SubmissionRecord& submission,
-                                           const InTransaction& in_transaction = nullptr);
+                                           const RecordLinks& links = {});
   // The submission with its tests in position order; kNotFound for an unknown id.
   base::StatusOr<SubmissionRecord> GetSubmission(int64_t id) const;
   // At most `limit` submissions, most recent (highest id) first; an empty learner matches every
@@ -131,6 +167,19 @@ class Store {
   base::StatusOr<std::vector<MisconceptionRecord>> ListMisconceptions(const std::string& learner,
                                                                       int64_t limit) const;
 
+  // The result cache (docs/result-cache.md): the submission cached for `cache_key`, if any.
+  base::StatusOr<std::optional<int64_t>> FindCachedResult(const std::string& cache_key) const;
+
+  // Resumable batch runs (docs/batch.md). Finds the run with `run_key`, or creates it with
+  // `items` (their submission fields ignored: all pending), in one transaction; returns its id.
+  base::StatusOr<int64_t> OpenBatchRun(const std::string& run_key, const std::string& problem_id,
+                                       const std::string& source,
+                                       const std::vector<BatchItemRecord>& items);
+  // The run's items in position order.
+  base::StatusOr<std::vector<BatchItemRecord>> ListBatchItems(int64_t run_id) const;
+  // Sets the run's finished_at (once).
+  base::Status FinishBatchRun(int64_t run_id);
+
   // For tests and later modules: the underlying connection.
   SQLite::Database& database() { return *database_; }
 
@@ -138,6 +187,8 @@ class Store {
   Store(std::unique_ptr<SQLite::Database> database, int schema_version);
   // store_learning.cc: the diagnosis and mastery rows of one submission. Throw SQLite::Exception.
   void InsertLearningRowsOrThrow(int64_t submission_id, const SubmissionRecord& submission);
+  // store_runs.cc: the rows RecordLinks asks for. Throws SQLite::Exception or std::runtime_error.
+  void InsertLinksOrThrow(int64_t submission_id, const RecordLinks& links);
   std::unique_ptr<SQLite::Database> database_;
   int schema_version_;
 };

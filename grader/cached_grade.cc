@@ -1,6 +1,5 @@
 #include "grader/cached_grade.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <sys/stat.h>
 
 #include <fstream>
@@ -42,14 +41,6 @@ bool Cacheable(const GradeResult& result) {
   return true;
 }
 
-// Throws SQLite::Exception.
-std::optional<int64_t> LookUp(SQLite::Database& database, const std::string& key) {
-  SQLite::Statement query(database, "SELECT submission_id FROM result_cache WHERE cache_key = ?");
-  query.bind(1, key);
-  if (!query.executeStep()) return std::nullopt;
-  return query.getColumn(0).getInt64();
-}
-
 }  // namespace
 
 base::StatusOr<CachedGrader> CachedGrader::Create(const ProblemSpec& problem,
@@ -83,16 +74,13 @@ std::string CachedGrader::CacheKey(const std::string& source) const {
 
 base::StatusOr<GradeOutcome> CachedGrader::GradeAndRecord(
     db::Store& store, const std::string& learner, const std::string& source,
-    const InTransaction& in_transaction) const {
+    const AddLinks& add_links) const {
   const std::string key = CacheKey(source);
   GradeOutcome outcome;
   if (use_cache_) {
-    std::optional<int64_t> cached;
-    try {
-      cached = LookUp(store.database(), key);
-    } catch (const std::exception& e) {
-      return base::Status::Internal(std::string("reading the result cache: ") + e.what());
-    }
+    auto found = store.FindCachedResult(key);
+    if (!found.ok()) return found.status();
+    const std::optional<int64_t> cached = *found;
     if (cached) {
       auto original = store.GetSubmission(*cached);
       if (!original.ok()) return original.status();
@@ -104,9 +92,9 @@ base::StatusOr<GradeOutcome> CachedGrader::GradeAndRecord(
       record.graded_at.clear();
       // The same result is new evidence about this learner's skills.
       record.observations = SkillEvidence(*problem_, FromRecord(record), skills_);
-      auto id = store.RecordSubmission(record, [&](SQLite::Database& database, int64_t new_id) {
-        if (in_transaction) in_transaction(database, new_id, true);
-      });
+      db::RecordLinks links;
+      if (add_links) add_links(true, &links);
+      auto id = store.RecordSubmission(record, links);
       if (!id.ok()) return id.status();
       outcome.submission_id = *id;
       outcome.result = FromRecord(record);
@@ -118,18 +106,10 @@ base::StatusOr<GradeOutcome> CachedGrader::GradeAndRecord(
   const bool cacheable = use_cache_ && Cacheable(outcome.result);
   db::SubmissionRecord record = ToRecord(*problem_, learner, source, outcome.result);
   record.observations = SkillEvidence(*problem_, outcome.result, skills_);
-  auto id = store.RecordSubmission(
-      record,
-      [&](SQLite::Database& database, int64_t submission_id) {
-        if (in_transaction) in_transaction(database, submission_id, false);
-        if (!cacheable) return;
-        SQLite::Statement insert(database,
-                                 "INSERT OR IGNORE INTO result_cache (cache_key, submission_id, "
-                                 "created_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
-        insert.bind(1, key);
-        insert.bind(2, submission_id);
-        insert.exec();
-      });
+  db::RecordLinks links;
+  if (add_links) add_links(false, &links);
+  if (cacheable) links.cache_key = key;
+  auto id = store.RecordSubmission(record, links);
   if (!id.ok()) return id.status();
   outcome.submission_id = *id;
   return outcome;

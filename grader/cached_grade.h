@@ -40,12 +40,12 @@ class CachedGrader {
   std::string CacheKey(const std::string& source) const;
 
   // Grades `source` (or reuses a cached result) and records it for `learner` in one
-  // transaction, which also runs `in_transaction` (e.g. to link a batch item).
-  using InTransaction =
-      std::function<void(SQLite::Database&, int64_t submission_id, bool cache_hit)>;
+  // transaction. `add_links`, when given, is called just before recording, to add rows to that
+  // transaction (e.g. to link a batch item) or a stop check (db::RecordLinks).
+  using AddLinks = std::function<void(bool cache_hit, db::RecordLinks* links)>;
   base::StatusOr<GradeOutcome> GradeAndRecord(db::Store& store, const std::string& learner,
                                               const std::string& source,
-                                              const InTransaction& in_transaction = nullptr) const;
+                                              const AddLinks& add_links = nullptr) const;
 
  private:
   CachedGrader(const ProblemSpec& problem, GradeContext context, bool use_cache,

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 
@@ -13,8 +14,18 @@ namespace grader {
 
 inline constexpr size_t kSecretBytes = 32;
 
-// Reads `path`, or creates it (mode 0600, exclusive create) with fresh random bytes.
-base::StatusOr<std::string> LoadOrCreateSecret(const std::filesystem::path& path);
+struct LoadedSecret {
+  std::string key;                    // kSecretBytes bytes
+  bool created = false;               // this call created the key file
+  std::vector<std::string> warnings;  // e.g. a key readable by group or others
+};
+
+// Reads the key at `path`. A missing key is created (mode 0600, exclusive create, fresh random
+// bytes) only when `may_create`: a lost key must not be replaced silently, since a new key means
+// new hidden data. Errors (kInvalidArgument, naming the path and the fix): a missing key when
+// !may_create, a directory or symbolic link in its place, a key that is not kSecretBytes long.
+// kInternal: the kernel gave no random bytes or the new key could not be written.
+base::StatusOr<LoadedSecret> LoadSecret(const std::filesystem::path& path, bool may_create);
 
 uint64_t HiddenTestSeed(const std::string& secret, const std::string& problem_id,
                         int64_t problem_version, const std::string& test_name);

@@ -5,6 +5,10 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iterator>
+#include <optional>
 #include <regex>
 #include <string>
 #include <vector>
@@ -324,6 +328,147 @@ TEST(StoreTest, ListSubmissionsFiltersByLearnerNewestFirst) {
   base::StatusOr<std::vector<SubmissionRecord>> zero = store->ListSubmissions("ada", 0);
   ASSERT_FALSE(zero.ok());
   EXPECT_EQ(zero.status().code(), base::StatusCode::kInvalidArgument);
+}
+
+
+// --- links written with a submission, the result cache and batch runs ----------------------
+
+std::vector<BatchItemRecord> TwoItems() {
+  std::vector<BatchItemRecord> items(2);
+  items[0].position = 0;
+  items[0].learner = "ada";
+  items[0].file = "ada.cpp";
+  items[0].source_hash = "a0";
+  items[1].position = 1;
+  items[1].learner = "bob";
+  items[1].file = "bob/main.cpp";
+  items[1].late = true;
+  items[1].source_hash = "b1";
+  return items;
+}
+
+TEST(StoreRunsTest, BatchRunIsFoundAgainByItsKeyAndItemsLinkOnce) {
+  std::unique_ptr<Store> store = OpenOrDie(":memory:");
+  ASSERT_NE(store, nullptr);
+  auto run = store->OpenBatchRun("key-1", "relu", "/class", TwoItems());
+  ASSERT_TRUE(run.ok()) << run.status().message();
+  auto again = store->OpenBatchRun("key-1", "relu", "/class", {});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, *run);
+
+  RecordLinks links;
+  links.batch_item = RecordLinks::BatchItem{*run, 1, false, 1234};
+  auto id = store->RecordSubmission(MakeSubmission("bob", "relu"), links);
+  ASSERT_TRUE(id.ok()) << id.status().message();
+  auto items = store->ListBatchItems(*run);
+  ASSERT_TRUE(items.ok());
+  ASSERT_EQ(items->size(), 2u);
+  EXPECT_FALSE((*items)[0].submission_id.has_value());
+  EXPECT_EQ((*items)[1].submission_id, *id);
+  EXPECT_EQ((*items)[1].file, "bob/main.cpp");
+  EXPECT_TRUE((*items)[1].late);
+  EXPECT_EQ((*items)[1].elapsed_ms, 1234);
+
+  // Linking the same item twice fails the whole recording.
+  auto twice = store->RecordSubmission(MakeSubmission("bob", "relu"), links);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.status().message().find("already graded"), std::string::npos)
+      << twice.status().message();
+  EXPECT_EQ(CountRows(*store, "submissions"), 1);
+
+  ASSERT_TRUE(store->FinishBatchRun(*run).ok());
+  EXPECT_EQ(store->database()
+                .execAndGet("SELECT COUNT(*) FROM batch_runs WHERE finished_at IS NOT NULL")
+                .getInt64(),
+            1);
+}
+
+TEST(StoreRunsTest, CacheKeyKeepsTheFirstResult) {
+  std::unique_ptr<Store> store = OpenOrDie(":memory:");
+  ASSERT_NE(store, nullptr);
+  auto none = store->FindCachedResult("k");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  RecordLinks links;
+  links.cache_key = "k";
+  auto first = store->RecordSubmission(MakeSubmission("ada", "relu"), links);
+  auto second = store->RecordSubmission(MakeSubmission("bob", "relu"), links);
+  ASSERT_TRUE(first.ok() && second.ok());
+  auto found = store->FindCachedResult("k");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(*found, std::optional<int64_t>(*first));
+}
+
+TEST(StoreRunsTest, CancelledRecordingWritesNothing) {
+  std::unique_ptr<Store> store = OpenOrDie(":memory:");
+  ASSERT_NE(store, nullptr);
+  auto run = store->OpenBatchRun("key-1", "relu", "/class", TwoItems());
+  ASSERT_TRUE(run.ok());
+  RecordLinks links;
+  links.batch_item = RecordLinks::BatchItem{*run, 0, false, 5};
+  links.cache_key = "k";
+  links.cancelled = [] { return true; };
+  SubmissionRecord submission = MakeSubmission("ada", "relu");
+  submission.observations = {{"relu-gate", true, "visible_1", BktParams{}}};
+  auto id = store->RecordSubmission(submission, links);
+  ASSERT_FALSE(id.ok());
+  EXPECT_NE(id.status().message().find("cancelled"), std::string::npos);
+  for (const char* table : {"submissions", "test_results", "skill_evidence", "skill_mastery",
+                            "result_cache"}) {
+    EXPECT_EQ(CountRows(*store, table), 0) << table;
+  }
+  auto items = store->ListBatchItems(*run);
+  ASSERT_TRUE(items.ok());
+  EXPECT_FALSE((*items)[0].submission_id.has_value());
+}
+
+// --- a database that cannot be used as it is ----------------------------------------------
+
+TEST(StoreFileTest, DamagedTruncatedAndReadOnlyFilesAreInvalidArguments) {
+  TempDir dir;
+  const std::string path = dir.File("grader.db");
+  {
+    std::unique_ptr<Store> store = OpenOrDie(path);
+    ASSERT_NE(store, nullptr);
+    store->database().exec("CREATE TABLE padding (x BLOB)");
+    for (int i = 0; i < 20; ++i) store->database().exec("INSERT INTO padding VALUES (zeroblob(4000))");
+  }
+  const auto size = std::filesystem::file_size(path);
+  struct Case {
+    const char* name;
+    std::function<void()> damage;
+    const char* expect;
+  };
+  std::string original;
+  {
+    std::ifstream in(path, std::ios::binary);
+    original.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  auto write = [&](const std::string& bytes) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << bytes;
+  };
+  const std::vector<Case> cases = {
+      {"not_sqlite", [&] { write(std::string(size, 'x')); }, "is not a SQLite database"},
+      {"short_header", [&] { write(original.substr(0, 50)); }, "is truncated"},
+      {"half", [&] { write(original.substr(0, size / 2)); }, "is truncated"},
+      {"read_only", [&] { write(original); std::filesystem::permissions(path, std::filesystem::perms::owner_read); },
+       "is read-only"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    c.damage();
+    base::StatusOr<std::unique_ptr<Store>> store = Store::Open(path);
+    ASSERT_FALSE(store.ok());
+    EXPECT_EQ(store.status().code(), base::StatusCode::kInvalidArgument);
+    EXPECT_NE(store.status().message().find(c.expect), std::string::npos)
+        << store.status().message();
+    EXPECT_NE(store.status().message().find(path), std::string::npos);
+  }
+  // An empty file is a new database.
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  write("");
+  EXPECT_NE(OpenOrDie(path), nullptr);
 }
 
 }  // namespace

@@ -1,13 +1,12 @@
-// The database side of a resumable batch (docs/batch.md, "Resuming"). A run is identified by a
-// key hashed from the problem and every discovered submission (learner, file, late, source
-// hash), so the same command on the same inputs finds its run again. Each item is linked to
-// its submission in the transaction that records the submission: an item is either graded
-// and recorded exactly once, or still pending.
+// A resumable batch's run (docs/batch.md, "Resuming"). A run is identified by a key hashed
+// from the problem and every discovered submission (learner, file, late, source hash), so the
+// same command on the same inputs finds its run again. Each item is linked to its submission
+// in the transaction that records the submission (db::RecordLinks): an item is either graded
+// and recorded exactly once, or still pending. The SQL is db/'s (db::Store).
 //
 // Threading: functions take the caller's own db::Store.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,15 +17,7 @@
 
 namespace grader::batch {
 
-struct RunItem {
-  int64_t position = 0;
-  std::string learner;
-  std::string file;
-  bool late = false;
-  std::optional<int64_t> submission_id;  // set once graded
-  bool cache_hit = false;
-  int64_t elapsed_ms = 0;
-};
+using RunItem = db::BatchItemRecord;
 
 std::string RunKey(const ProblemSpec& problem, const std::vector<Submission>& submissions);
 
@@ -35,14 +26,5 @@ std::string RunKey(const ProblemSpec& problem, const std::vector<Submission>& su
 base::StatusOr<int64_t> OpenRun(db::Store& store, const std::string& key,
                                 const ProblemSpec& problem, const std::string& source,
                                 const std::vector<Submission>& submissions);
-
-base::StatusOr<std::vector<RunItem>> LoadItems(db::Store& store, int64_t run_id);
-
-// For Store::RecordSubmission's in-transaction hook: links the item, throwing if it was already
-// linked (then the whole recording rolls back).
-void LinkItemOrThrow(SQLite::Database& database, int64_t run_id, int64_t position,
-                     int64_t submission_id, bool cache_hit, int64_t elapsed_ms);
-
-base::Status MarkFinished(db::Store& store, int64_t run_id);
 
 }  // namespace grader::batch

@@ -14,6 +14,7 @@
 
 #include "base/utf8.h"
 #include "grader/grade.h"
+#include "grader/learner_name.h"
 
 namespace grader::batch {
 namespace {
@@ -117,15 +118,9 @@ bool MatchMoodle(std::string_view name, std::string* learner, std::string_view* 
 // A path longer than this is skipped before any parsing (a file system allows 4096).
 constexpr size_t kMaxPathChars = 1024;
 
-// Checks what the learner's code will be named after: no control characters, not too long.
+// Checks what the learner's code will be named after (grader/learner_name.h).
 std::string LearnerProblem(const std::string& learner) {
-  if (learner.empty() || learner.size() > 128) return "learner name must be 1 to 128 characters";
-  for (char c : learner) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      return "learner name contains a control character";
-    }
-  }
-  return "";
+  return ValidateLearnerName(learner).message();
 }
 
 struct RawFile {
@@ -383,7 +378,7 @@ Identity IdentifyPath(const std::string& relative_path) {
     id.layout = "flat";
     id.learner = Stem(name);
   }
-  if (id.skip_reason.empty()) id.skip_reason = LearnerProblem(id.learner);
+  if (id.skip_reason.empty()) id.skip_reason = LearnerProblem(base::utf8::Sanitise(id.learner));
   return id;
 }
 

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "grader/cli/commands.h"
+#include "grader/cli/exit_codes.h"
 #include "grader/curriculum.h"
 #include "grader/misconceptions.h"
 
@@ -9,11 +10,11 @@ namespace grader::cli {
 
 int ProblemsMisconceptions(const GlobalOptions& global, bool markdown) {
   auto loaded = LoadAllProblems(ProblemsRoot(global));
-  if (!loaded.ok()) return InputError(loaded.status().message());
+  if (!loaded.ok()) return Fail(loaded.status());
   auto problems = OrderByPrerequisites(std::move(*loaded));  // the order learners meet them
-  if (!problems.ok()) return InputError(problems.status().message());
+  if (!problems.ok()) return Fail(problems.status());
   auto catalogue = BuildCatalogue(*problems);
-  if (!catalogue.ok()) return InternalError(catalogue.status().message());
+  if (!catalogue.ok()) return Fail(catalogue.status());
   std::cout << (markdown ? RenderCatalogueMarkdown(*catalogue) : RenderCatalogueText(*catalogue));
   return kExitOk;
 }

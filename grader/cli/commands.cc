@@ -8,44 +8,20 @@
 #include <iostream>
 #include <sstream>
 
-#include "base/utf8.h"
-#include "db/store.h"
-#include "grader/curriculum.h"
-#include "grader/cli/batch_command.h"
-#include "grader/data_dir.h"
 #include "grader/batch/outputs.h"
-#include "grader/cached_grade.h"
+#include "grader/cli/batch_command.h"
+#include "grader/curriculum.h"
+#include "grader/data_dir.h"
 #include "grader/generator.h"
 #include "grader/grade.h"
-#include "grader/program_builder.h"
+#include "grader/learner_name.h"
 #include "grader/resources.h"
 #include "grader/report.h"
-#include "grader/runner.h"
-#include "grader/secret.h"
-#include "grader/skills.h"
 #include "reference/registry.h"
 
 namespace grader::cli {
-namespace {
 
 namespace fs = std::filesystem;
-
-int Fail(const base::Status& status) {
-  return status.code() == base::StatusCode::kInternal ? InternalError(status.message())
-                                                      : InputError(status.message());
-}
-
-}  // namespace
-
-int InputError(const std::string& message) {
-  std::cerr << "grader: " << message << "\n";
-  return kExitInputError;
-}
-
-int InternalError(const std::string& message) {
-  std::cerr << "grader: internal error: " << message << "\n";
-  return kExitInternalError;
-}
 
 fs::path ProblemsRoot(const GlobalOptions& global) {
   if (!global.problems_dir.empty()) return global.problems_dir;
@@ -95,57 +71,38 @@ base::StatusOr<std::string> ReadSubmission(const std::string& path) {
   return text.str();
 }
 
-base::Status ValidateLearner(const std::string& learner) {
-  if (learner.empty() || learner.size() > 128) {
-    return base::Status::InvalidArgument("--learner must be 1 to 128 characters");
-  }
-  for (char c : learner) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      return base::Status::InvalidArgument("--learner must not contain control characters");
-    }
-  }
-  // Also C1 controls, bidirectional overrides and invalid UTF-8: the name is printed and stored.
-  if (base::utf8::EscapeForTerminal(learner) != learner) {
-    return base::Status::InvalidArgument("--learner must be UTF-8 without control characters");
-  }
-  return base::Status::Ok();
-}
-
 }  // namespace
 
-fs::path WorkParent() {
-  const char* tmp = std::getenv("TMPDIR");
-  return (tmp != nullptr && *tmp != '\0') ? fs::path(tmp) : fs::path("/tmp");
+base::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global,
+                                                   bool needs_secret) {
+  EngineOptions options;
+  options.data_dir = ResolveDataDir(global.data_dir);
+  options.problems_dir = ProblemsRoot(global);
+  options.source_root = InstalledResources().root;
+  options.init = global.init;
+  options.needs_secret = needs_secret;
+  auto engine = Engine::Open(std::move(options));
+  if (engine.ok()) {
+    for (const std::string& warning : (*engine)->warnings()) Warn(warning);
+  }
+  return engine;
 }
 
 int Grade(const GlobalOptions& global, const GradeOptions& options) {
   // Everything the user gave us is checked before anything is created or written.
   if (!IsKnownFormat(options.format)) return InputError("unknown --format " + options.format);
-  if (base::Status s = ValidateLearner(options.learner); !s.ok()) return Fail(s);
+  if (base::Status s = ValidateLearnerName(options.learner); !s.ok()) {
+    return Fail(s.WithContext("--learner"));
+  }
   auto problem = FindProblem(global, options.problem);
   if (!problem.ok()) return Fail(problem.status());
   auto source = ReadSubmission(options.file);
   if (!source.ok()) return Fail(source.status());
-  auto data_dir = OpenDataDir(ResolveDataDir(global.data_dir));
-  if (!data_dir.ok()) return Fail(data_dir.status());
-  auto secret = LoadOrCreateSecret(data_dir->secret_key());
-  if (!secret.ok()) return Fail(secret.status());
-  auto store = db::Store::Open(data_dir->database().string());
-  if (!store.ok()) return Fail(store.status());
-  // Without a skills.toml (a private problems folder) every skill uses the default parameters.
-  auto skills = LoadSkills(ProblemsRoot(global));
-  if (!skills.ok() && skills.status().code() != base::StatusCode::kNotFound) {
-    return Fail(skills.status());
-  }
-  const SkillCatalog catalog = skills.ok() ? *skills : SkillCatalog();
-
-  SandboxRunner runner;
-  ProgramBuilder builder(runner, InstalledResources().root, data_dir->cache());
-  GradeContext context{&runner, &builder, *secret, WorkParent()};
-  auto grader = CachedGrader::Create(*problem, context, !options.no_cache);
-  if (!grader.ok()) return InternalError(grader.status().message());
-  auto graded = grader->GradeAndRecord(**store, options.learner, *source);
-  if (!graded.ok()) return InternalError("recording the result failed: " + graded.status().message());
+  // The whole data directory is checked here, before anything is compiled.
+  auto engine = OpenEngine(global);
+  if (!engine.ok()) return Fail(engine.status());
+  auto graded = (*engine)->Grade(*problem, options.learner, *source, !options.no_cache);
+  if (!graded.ok()) return Fail(graded.status());
   const GradeResult& result = graded->result;
   SubmissionInfo info{graded->submission_id, options.learner};
   if (options.json || options.format == "json") {

@@ -1,26 +1,24 @@
-// The grader's command-line commands. Each returns the process exit code (docs/cli.md):
-//   0  done (a submission was graded, whatever its score, or did not compile)
-//   2  usage or input error: nothing was recorded
-//   3  internal error: the grader itself failed
+// The grader's command-line commands: thin front ends over grader/engine.h. Each returns the
+// process exit code (grader/cli/exit_codes.h, docs/cli.md).
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "base/status.h"
 #include "grader/batch/outputs.h"
+#include "grader/cli/exit_codes.h"
+#include "grader/engine.h"
 #include "grader/problem_spec.h"
 
 namespace grader::cli {
 
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitInputError = 2;
-inline constexpr int kExitInternalError = 3;
-
 struct GlobalOptions {
   std::string data_dir;      // --data-dir, else $GRADER_DATA, else a per-user default
   std::string problems_dir;  // --problems, else $GRADER_PROBLEMS, else the source tree's
+  bool init = false;         // --init: create a new secret key beside an existing database
 };
 
 struct GradeOptions {
@@ -32,16 +30,12 @@ struct GradeOptions {
   bool no_cache = false;
 };
 
-// Shared by the commands: the problems folder, a problem with its reference code, and where
-// private work directories go.
+// Shared by the commands: the problems folder, a problem with its reference code, and the
+// engine over the data directory (its warnings printed).
 std::filesystem::path ProblemsRoot(const GlobalOptions& global);
-
-// Print "grader: <message>" (or "grader: internal error: <message>") on stderr and return the
-// matching exit code.
-int InputError(const std::string& message);
-int InternalError(const std::string& message);
 base::StatusOr<ProblemSpec> FindProblem(const GlobalOptions& global, const std::string& id);
-std::filesystem::path WorkParent();
+base::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global,
+                                                   bool needs_secret = true);
 
 int Grade(const GlobalOptions& global, const GradeOptions& options);
 int ProblemsList(const GlobalOptions& global, bool json);

@@ -8,13 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "db/store.h"
-#include "grader/data_dir.h"
-#include "grader/program_builder.h"
-#include "grader/resources.h"
+#include "grader/learner_name.h"
 #include "grader/recommend.h"
-#include "grader/runner.h"
-#include "grader/secret.h"
 #include "grader/skills.h"
 #include "grader/validate.h"
 
@@ -23,40 +18,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int Fail(const base::Status& status) {
-  if (status.code() == base::StatusCode::kInternal) {
-    std::cerr << "grader: internal error: " << status.message() << "\n";
-    return kExitInternalError;
-  }
-  std::cerr << "grader: " << status.message() << "\n";
-  return kExitInputError;
-}
-
 std::string Fixed(double x, int digits) {
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%.*f", digits, x);
   return buffer;
-}
-
-base::StatusOr<LearnerHistory> ReadHistory(db::Store& store, const std::string& learner) {
-  LearnerHistory h;
-  auto submissions = store.ListSubmissions(learner, 1000000);
-  if (!submissions.ok()) return submissions.status();
-  h.submissions = std::move(*submissions);
-  auto mastery = store.GetMastery(learner);
-  if (!mastery.ok()) return mastery.status();
-  h.mastery = std::move(*mastery);
-  auto misconceptions = store.ListMisconceptions(learner, 1000000);
-  if (!misconceptions.ok()) return misconceptions.status();
-  h.misconceptions = std::move(*misconceptions);
-  return h;
-}
-
-base::Status ValidateLearnerName(const std::string& learner) {
-  if (learner.empty() || learner.size() > 128) {
-    return base::Status::InvalidArgument("the learner name must be 1 to 128 characters");
-  }
-  return base::Status::Ok();
 }
 
 }  // namespace
@@ -89,16 +54,11 @@ int ProblemsValidate(const GlobalOptions& global, const std::vector<std::string>
       loaded.push_back(*spec);
     }
   }
+  auto engine = OpenEngine(global);
+  if (!engine.ok()) return Fail(engine.status());
+  // Unlike grading, validation reports a missing skills.toml as a failure.
   auto skills = LoadSkills(root);
-  auto data_dir = OpenDataDir(ResolveDataDir(global.data_dir));
-  if (!data_dir.ok()) return Fail(data_dir.status());
-  auto secret = LoadOrCreateSecret(data_dir->secret_key());
-  if (!secret.ok()) return Fail(secret.status());
-  SandboxRunner runner;
-  ProgramBuilder builder(runner, InstalledResources().root, data_dir->cache());
-  const char* tmp = std::getenv("TMPDIR");
-  GradeContext context{&runner, &builder, *secret,
-                       (tmp != nullptr && *tmp != '\0') ? fs::path(tmp) : fs::path("/tmp")};
+  const GradeContext context = (*engine)->context();
 
   const auto prerequisites = CheckPrerequisites(loaded);
   const std::set<std::string> wanted(ids.begin(), ids.end());
@@ -131,15 +91,11 @@ int ProblemsValidate(const GlobalOptions& global, const std::vector<std::string>
 
 int LearnerShow(const GlobalOptions& global, const std::string& learner, bool json) {
   if (base::Status s = ValidateLearnerName(learner); !s.ok()) return Fail(s);
-  auto skills = LoadSkills(ProblemsRoot(global));
-  if (!skills.ok() && skills.status().code() != base::StatusCode::kNotFound)
-    return Fail(skills.status());
-  const SkillCatalog catalog = skills.ok() ? *skills : SkillCatalog();
-  auto data_dir = OpenDataDir(ResolveDataDir(global.data_dir));
-  if (!data_dir.ok()) return Fail(data_dir.status());
-  auto store = db::Store::Open(data_dir->database().string());
-  if (!store.ok()) return Fail(store.status());
-  auto history = ReadHistory(**store, learner);
+  auto engine = OpenEngine(global, /*needs_secret=*/false);
+  if (!engine.ok()) return Fail(engine.status());
+  if (!(*engine)->skills().ok()) return Fail((*engine)->skills().status());
+  const SkillCatalog& catalog = *(*engine)->skills();
+  auto history = (*engine)->History(learner);
   if (!history.ok()) return Fail(history.status());
   if (history->submissions.empty()) {
     return Fail(base::Status::NotFound("learner \"" + learner + "\" has no submissions"));
@@ -237,18 +193,11 @@ int RecommendFor(const GlobalOptions& global, const std::string& learner, bool j
   }
   auto problems = LoadAllProblems(ProblemsRoot(global));
   if (!problems.ok()) return Fail(problems.status());
-  auto skills = LoadSkills(ProblemsRoot(global));
-  if (!skills.ok() && skills.status().code() != base::StatusCode::kNotFound)
-    return Fail(skills.status());
-  const SkillCatalog catalog = skills.ok() ? *skills : SkillCatalog();
-  auto data_dir = OpenDataDir(ResolveDataDir(global.data_dir));
-  if (!data_dir.ok()) return Fail(data_dir.status());
-  auto store = db::Store::Open(data_dir->database().string());
-  if (!store.ok()) return Fail(store.status());
-  auto history = ReadHistory(**store, learner);
-  if (!history.ok()) return Fail(history.status());
-  const std::vector<Recommendation> recs =
-      Recommend(*problems, catalog, *history, static_cast<size_t>(limit));
+  auto engine = OpenEngine(global, /*needs_secret=*/false);
+  if (!engine.ok()) return Fail(engine.status());
+  auto found = (*engine)->RecommendFor(*problems, learner, static_cast<size_t>(limit));
+  if (!found.ok()) return Fail(found.status());
+  const std::vector<Recommendation>& recs = *found;
   if (json) {
     nlohmann::json out = {{"learner", learner}, {"recommendations", nlohmann::json::array()}};
     for (const Recommendation& r : recs) {

@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
                  "~/.local/share/dlgrader");
   app.add_option("--problems", global.problems_dir,
                  "Problems directory; default $GRADER_PROBLEMS or the source tree's problems/");
+  app.add_flag("--init", global.init,
+               "Create a new secret key although the database holds results (a lost key; "
+               "hidden test data changes)");
 
   GradeOptions grade;
   CLI::App* grade_cmd = app.add_subcommand("grade", "Grade one submission file");

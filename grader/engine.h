@@ -1,0 +1,125 @@
+// The engine: everything that grades, built once from the options, shared by every front end
+// (the `grade`, `batch`, `learner` and `recommend` commands today, the service next).
+//
+// Open() validates the whole data directory before anything is compiled: the directory, the
+// secret key (a lost key is never replaced silently) and the database (read-only, truncated,
+// damaged or newer than this build are refused). Then Grade() grades one submission and
+// records it in one transaction; GradeBatch() grades a folder's submissions on a pool of
+// workers, resumably, with cancellation (grader/worker_pool.h), one process per batch at a time
+// (grader/run_lock.h); the queries read a learner's history and recommendations.
+//
+// Errors are values; their codes mean: kInvalidArgument / kNotFound the caller's input or the
+// data directory is unusable as it is (nothing was compiled or recorded), kUnavailable another
+// process holds the batch, kInternal the engine itself failed. Front ends map codes to what
+// they return (grader/cli/exit_codes.h) in one place.
+//
+// Threading: an Engine is used from one thread; GradeBatch runs its own workers, each with its
+// own db::Store.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "db/store.h"
+#include "grader/batch/outputs.h"
+#include "grader/batch/sources.h"
+#include "grader/cached_grade.h"
+#include "grader/data_dir.h"
+#include "grader/grade.h"
+#include "grader/problem_spec.h"
+#include "grader/program_builder.h"
+#include "grader/recommend.h"
+#include "grader/runner.h"
+#include "grader/skills.h"
+#include "grader/worker_pool.h"
+
+namespace grader {
+
+struct EngineOptions {
+  std::filesystem::path data_dir;      // resolved (ResolveDataDir)
+  std::filesystem::path problems_dir;  // for skills.toml (absent: default skill parameters)
+  std::filesystem::path source_root;   // holds harness/ and base/ (grader/resources.h)
+  // Create secret.key even though grader.db exists (after a key was lost on purpose). A new,
+  // empty data directory gets both without it.
+  bool init = false;
+  // The queries only read the database: they neither need nor create a secret key.
+  bool needs_secret = true;
+  // The sandbox seam; null: the real sandbox. Not owned: must outlive the engine.
+  ProcessRunner* runner = nullptr;
+  std::filesystem::path work_parent;  // private work directories; empty: $TMPDIR, else /tmp
+};
+
+struct BatchSettings {
+  size_t jobs = 1;  // REQUIRES: >= 1
+  bool use_cache = true;
+  bool stop_on_signals = false;    // see PoolSettings
+  Cancellation* cancel = nullptr;  // optional: a caller's own way to stop the batch
+  // Before grading: items in the run, items graded by an earlier run, workers.
+  std::function<void(size_t total, size_t already_graded, size_t jobs)> on_start;
+  std::function<void(size_t done_now)> on_progress;  // about every 200 ms
+};
+
+struct BatchOutcome {
+  int64_t run_id = 0;
+  size_t total = 0;                         // items in the run
+  std::vector<batch::GradedEntry> entries;  // every graded item (now or before), in order
+  std::vector<std::string> errors;          // "<file>: <what failed>", items left pending
+  bool interrupted = false;                 // stopped: pending items remain for a rerun
+};
+
+class Engine {
+ public:
+  static base::StatusOr<std::unique_ptr<Engine>> Open(EngineOptions options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // What the front end should show the operator (e.g. a key readable by others).
+  const std::vector<std::string>& warnings() const { return warnings_; }
+  const DataDir& data_dir() const { return data_dir_; }
+  // REQUIRES: options.needs_secret.
+  GradeContext context() const;
+  // The skills catalog, or why skills.toml could not be read (a missing one is not an error).
+  const base::StatusOr<SkillCatalog>& skills() const { return skills_; }
+
+  // Grades `source` for `learner` (or reuses a cached result) and records it in one
+  // transaction. A compile error or a sandbox failure is a result (status compile_error /
+  // internal_error, recorded); an error Status means nothing was recorded.
+  // REQUIRES: options.needs_secret; ValidateLearnerName(learner) and ValidateSource(source) ok.
+  base::StatusOr<GradeOutcome> Grade(const ProblemSpec& problem, const std::string& learner,
+                                     const std::string& source, bool use_cache);
+
+  // Grades every submission of a run, identified by the problem and the submissions; items
+  // graded by an earlier, stopped run of the same inputs are not graded again. `source` names
+  // where they came from (an absolute path): two batches of one source and problem never run
+  // at once on one data directory (kUnavailable for the second, before anything is compiled).
+  base::StatusOr<BatchOutcome> GradeBatch(const ProblemSpec& problem,
+                                          const std::vector<batch::Submission>& submissions,
+                                          const std::string& source, const BatchSettings& settings);
+
+  // A learner's submissions, mastery and misconceptions. REQUIRES: a valid learner name.
+  base::StatusOr<LearnerHistory> History(const std::string& learner);
+  base::StatusOr<std::vector<Recommendation>> RecommendFor(const std::vector<ProblemSpec>& problems,
+                                                           const std::string& learner,
+                                                           size_t limit);
+
+ private:
+  Engine() = default;
+  SkillCatalog SkillsOrDefault() const;
+
+  std::vector<std::string> warnings_;
+  DataDir data_dir_;
+  std::string secret_;
+  std::unique_ptr<db::Store> store_;
+  base::StatusOr<SkillCatalog> skills_ = SkillCatalog();
+  std::unique_ptr<ProcessRunner> own_runner_;
+  ProcessRunner* runner_ = nullptr;
+  std::unique_ptr<ProgramBuilder> builder_;
+  std::filesystem::path work_parent_;
+};
+
+}  // namespace grader
