@@ -36,7 +36,7 @@ TEST(StatementTest, SigmoidCallsOneOverOnePlusExpSafe) {
 
 TEST(StatementTest, SoftmaxDoesNotClaimEigensExpUnderflowsToZero) {
   const std::string s = Statement("softmax");
-  EXPECT_EQ(s.find("underflows to 0, and 0/0 = NaN"), std::string::npos);
+  EXPECT_EQ(s.find("underflow to 0, and 0/0 = NaN"), std::string::npos);
   EXPECT_NE(s.find("709"), std::string::npos);
 }
 
