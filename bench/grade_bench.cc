@@ -77,11 +77,13 @@ std::string Generated(int n) {
   std::string base = ReadFile(kProblem / "solution.cpp");
   if (n % 3 == 1) base.replace(base.find("+= b.transpose()"), 16, "-= b.transpose()");
   if (n % 4 == 2) {
-    base = "#include <Eigen/Dense>\nusing Eigen::MatrixXd;\nusing Eigen::VectorXd;\n"
-           "MatrixXd linear_forward(const MatrixXd& X, const MatrixXd& W, const VectorXd& b) {\n"
-           "  return (X * W).rowwise() + b.transpose();\n}\n";
+    base =
+        "#include <Eigen/Dense>\nusing Eigen::MatrixXd;\nusing Eigen::VectorXd;\n"
+        "MatrixXd linear_forward(const MatrixXd& X, const MatrixXd& W, const VectorXd& b) {\n"
+        "  return (X * W).rowwise() + b.transpose();\n}\n";
   }
-  if (n % 5 == 3) base += "\n// helper kept from an earlier attempt\nstatic int unused_helper() { return 42; }\n";
+  if (n % 5 == 3)
+    base += "\n// helper kept from an earlier attempt\nstatic int unused_helper() { return 42; }\n";
   return "// learner " + std::to_string(n) + (n % 2 ? "\r\n" : "\n") + base;
 }
 
@@ -101,7 +103,11 @@ void PlainGxxO2(benchmark::State& state) {
     }
   }
 }
-BENCHMARK(PlainGxxO2)->Name("Latency/PlainGxxO2")->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(3);
+BENCHMARK(PlainGxxO2)
+    ->Name("Latency/PlainGxxO2")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(3);
 
 void GraderGrade(benchmark::State& state) {
   const fs::path data = Scratch() / "latency";
@@ -116,7 +122,11 @@ void GraderGrade(benchmark::State& state) {
     }
   }
 }
-BENCHMARK(GraderGrade)->Name("Latency/GraderGrade")->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(5);
+BENCHMARK(GraderGrade)
+    ->Name("Latency/GraderGrade")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(5);
 
 void Batch(benchmark::State& state) {
   const int jobs = static_cast<int>(state.range(0));
@@ -129,7 +139,8 @@ void Batch(benchmark::State& state) {
   }
   int round = 0;
   for (auto _ : state) {
-    const fs::path data = Scratch() / ("batch-" + std::to_string(jobs) + "-" + std::to_string(round++));
+    const fs::path data =
+        Scratch() / ("batch-" + std::to_string(jobs) + "-" + std::to_string(round++));
     state.PauseTiming();
     Warm(data);
     state.ResumeTiming();
@@ -141,13 +152,20 @@ void Batch(benchmark::State& state) {
   state.counters["submissions_per_s"] =
       benchmark::Counter(static_cast<double>(count), benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(Batch)->Name("Throughput/Batch")->Arg(1)->Arg(2)->Unit(benchmark::kSecond)->UseRealTime()->Iterations(1);
+BENCHMARK(Batch)
+    ->Name("Throughput/Batch")
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(1);
 
 void IdenticalBatch(benchmark::State& state) {
   const int count = BatchSize();
   const fs::path cls = Scratch() / "identical";
   fs::create_directories(cls);
-  for (int i = 0; i < count; ++i) WriteFile(cls / ("same" + std::to_string(i) + ".cpp"), Generated(0));
+  for (int i = 0; i < count; ++i)
+    WriteFile(cls / ("same" + std::to_string(i) + ".cpp"), Generated(0));
   const fs::path data = Scratch() / "cache-run";
   // The result is cached by its first grading (as after a re-run or a popular answer).
   WriteFile(Scratch() / "first.cpp", Generated(0));
@@ -163,7 +181,11 @@ void IdenticalBatch(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(count), benchmark::Counter::kIsIterationInvariantRate);
 }
 // One iteration: a second run of the same batch would resume (nothing left to grade).
-BENCHMARK(IdenticalBatch)->Name("Cache/IdenticalBatch")->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1);
+BENCHMARK(IdenticalBatch)
+    ->Name("Cache/IdenticalBatch")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1);
 
 }  // namespace
 

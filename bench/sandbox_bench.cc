@@ -136,14 +136,15 @@ void Summary(int repetitions) {
   const double boxed_ms = MedianMs(boxed);
   const double bare_min_ms = *std::min_element(bare.begin(), bare.end());
   const double boxed_min_ms = *std::min_element(boxed.begin(), boxed.end());
-  std::printf("\nexecute sandbox vs bare fork+exec of the same static binary, %d interleaved runs "
-              "each%s:\n"
-              "  median: bare %.3f ms, sandboxed %.3f ms, added %.3f ms, ratio %.2fx\n"
-              "  best:   bare %.3f ms, sandboxed %.3f ms, added %.3f ms, ratio %.2fx "
-              "(the least disturbed by other load)\n",
-              repetitions, geteuid() == 0 ? "" : " [not root: no namespaces, uid or cgroups]",
-              bare_ms, boxed_ms, boxed_ms - bare_ms, boxed_ms / bare_ms, bare_min_ms, boxed_min_ms,
-              boxed_min_ms - bare_min_ms, boxed_min_ms / bare_min_ms);
+  std::printf(
+      "\nexecute sandbox vs bare fork+exec of the same static binary, %d interleaved runs "
+      "each%s:\n"
+      "  median: bare %.3f ms, sandboxed %.3f ms, added %.3f ms, ratio %.2fx\n"
+      "  best:   bare %.3f ms, sandboxed %.3f ms, added %.3f ms, ratio %.2fx "
+      "(the least disturbed by other load)\n",
+      repetitions, geteuid() == 0 ? "" : " [not root: no namespaces, uid or cgroups]", bare_ms,
+      boxed_ms, boxed_ms - bare_ms, boxed_ms / bare_ms, bare_min_ms, boxed_min_ms,
+      boxed_min_ms - bare_min_ms, boxed_min_ms / bare_min_ms);
 }
 
 }  // namespace

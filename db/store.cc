@@ -206,7 +206,8 @@ base::StatusOr<int64_t> Store::RecordSubmission(const SubmissionRecord& submissi
     }
     InsertLearningRowsOrThrow(id, submission);
     InsertLinksOrThrow(id, links);
-    if (links.cancelled && links.cancelled()) return base::Status::Internal(context + ": cancelled");
+    if (links.cancelled && links.cancelled())
+      return base::Status::Internal(context + ": cancelled");
     transaction.commit();
     return id;
   } catch (const std::exception& e) {

@@ -73,18 +73,18 @@ struct TestResultRecord {
 };
 
 struct SubmissionRecord {
-  int64_t id = 0;              // assigned by RecordSubmission
+  int64_t id = 0;  // assigned by RecordSubmission
   std::string learner;
   std::string problem_id;
   int64_t problem_version = 0;
-  std::string source_hash;     // hex SHA-256 of the source
+  std::string source_hash;  // hex SHA-256 of the source
   std::string source;
-  std::string status;          // "graded" | "compile_error" | "internal_error"
+  std::string status;  // "graded" | "compile_error" | "internal_error"
   double score = 0;
   double max_score = 0;
   std::string compile_output;
-  std::string created_at;      // ISO 8601 UTC, set by the store when empty
-  std::string graded_at;       // ISO 8601 UTC, set by the store when empty
+  std::string created_at;  // ISO 8601 UTC, set by the store when empty
+  std::string graded_at;   // ISO 8601 UTC, set by the store when empty
   std::vector<TestResultRecord> tests;
   // Applied by RecordSubmission to the learner's mastery (at most one per skill). Not read back.
   std::vector<SkillObservation> observations;
@@ -158,7 +158,7 @@ class Store {
   // learner. The records come WITHOUT their tests (`tests` is empty): use GetSubmission for them.
   // REQUIRES: limit > 0 (kInvalidArgument otherwise).
   base::StatusOr<std::vector<SubmissionRecord>> ListSubmissions(const std::string& learner,
-                                                                 int64_t limit) const;
+                                                                int64_t limit) const;
 
   // The learner's mastery per skill, by skill id. An unknown learner has none.
   base::StatusOr<std::vector<MasteryRecord>> GetMastery(const std::string& learner) const;

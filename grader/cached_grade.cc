@@ -24,7 +24,7 @@ void AppendField(std::string* key, std::string_view field) {
 // The running grader program: a rebuilt grader (new references, comparison rules) is a new
 // identity. Size and modification time, so that computing it is cheap.
 std::string ProgramIdentity() {
-  struct stat st{};
+  struct stat st {};
   if (::stat("/proc/self/exe", &st) != 0) return "unknown";
   return std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
          std::to_string(st.st_mtim.tv_nsec);
@@ -43,9 +43,8 @@ bool Cacheable(const GradeResult& result) {
 
 }  // namespace
 
-base::StatusOr<CachedGrader> CachedGrader::Create(const ProblemSpec& problem,
-                                                  GradeContext context, bool use_cache,
-                                                  SkillCatalog skills) {
+base::StatusOr<CachedGrader> CachedGrader::Create(const ProblemSpec& problem, GradeContext context,
+                                                  bool use_cache, SkillCatalog skills) {
   auto prebuilt = context.builder->Prepare(problem);
   if (!prebuilt.ok()) return prebuilt.status();
   std::ifstream toml(problem.dir / "problem.toml", std::ios::binary);
@@ -72,9 +71,10 @@ std::string CachedGrader::CacheKey(const std::string& source) const {
   return Sha256Hex(key);
 }
 
-base::StatusOr<GradeOutcome> CachedGrader::GradeAndRecord(
-    db::Store& store, const std::string& learner, const std::string& source,
-    const AddLinks& add_links) const {
+base::StatusOr<GradeOutcome> CachedGrader::GradeAndRecord(db::Store& store,
+                                                          const std::string& learner,
+                                                          const std::string& source,
+                                                          const AddLinks& add_links) const {
   const std::string key = CacheKey(source);
   GradeOutcome outcome;
   if (use_cache_) {

@@ -18,8 +18,8 @@
 #include "base/status.h"
 #include "db/store.h"
 #include "grader/grade.h"
-#include "grader/skills.h"
 #include "grader/problem_spec.h"
+#include "grader/skills.h"
 
 namespace grader {
 
@@ -50,8 +50,11 @@ class CachedGrader {
  private:
   CachedGrader(const ProblemSpec& problem, GradeContext context, bool use_cache,
                std::string fixed_key, SkillCatalog skills)
-      : problem_(&problem), context_(std::move(context)), use_cache_(use_cache),
-        fixed_key_(std::move(fixed_key)), skills_(std::move(skills)) {}
+      : problem_(&problem),
+        context_(std::move(context)),
+        use_cache_(use_cache),
+        fixed_key_(std::move(fixed_key)),
+        skills_(std::move(skills)) {}
   const ProblemSpec* problem_;
   GradeContext context_;
   bool use_cache_;

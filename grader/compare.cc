@@ -61,7 +61,8 @@ std::string DescribeComparison(const std::string& output_name, const Comparison&
       return buffer;
     case Verdict::kNonFinite:
       if (!reveal_values) {
-        return "output '" + output_name + "' contains NaN or Inf where the expected values are "
+        return "output '" + output_name +
+               "' contains NaN or Inf where the expected values are "
                "finite";
       }
       std::snprintf(buffer, sizeof(buffer),

@@ -28,10 +28,9 @@ static base::Status MakeDirectory(const std::filesystem::path& dir) {
     return base::Status::InvalidArgument("data directory " + dir.string() +
                                          " cannot be created: " + ec.message());
   }
-  struct stat st{};
+  struct stat st {};
   if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-    return base::Status::InvalidArgument("data directory " + dir.string() +
-                                         " is not a directory");
+    return base::Status::InvalidArgument("data directory " + dir.string() + " is not a directory");
   }
   return base::Status::Ok();
 }

@@ -15,8 +15,8 @@
 #include "grader/diagnosis.h"
 #include "grader/grade.h"
 #include "grader/problem_spec.h"
-#include "reference/registry.h"
 #include "harness/tensor.h"
+#include "reference/registry.h"
 
 namespace grader {
 

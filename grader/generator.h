@@ -16,10 +16,10 @@ class Rng {
  public:
   explicit Rng(uint64_t seed);
   uint64_t Next();
-  double Uniform();                          // [0, 1), 53 random bits
-  double Uniform(double low, double high);   // [low, high)
+  double Uniform();                         // [0, 1), 53 random bits
+  double Uniform(double low, double high);  // [low, high)
   double Normal(double mean, double stddev);
-  int64_t Below(int64_t n);                  // [0, n), unbiased; REQUIRES: n > 0
+  int64_t Below(int64_t n);  // [0, n), unbiased; REQUIRES: n > 0
 
  private:
   uint64_t s_[4];

@@ -7,13 +7,13 @@
 #include "base/utf8.h"
 #include "grader/compare.h"
 #include "grader/diagnose.h"
-#include "grader/gradient_check.h"
 #include "grader/generator.h"
-#include "harness/exit_codes.h"
-#include "harness/wire.h"
+#include "grader/gradient_check.h"
 #include "grader/secret.h"
 #include "grader/source_policy.h"
 #include "grader/work_dir.h"
+#include "harness/exit_codes.h"
+#include "harness/wire.h"
 #include "reference/registry.h"
 
 namespace grader {
@@ -63,9 +63,10 @@ void ClassifyFailedRun(const sandbox::Outcome& outcome, bool hidden, TestResult*
       return;
     case sandbox::Status::kForbiddenSyscall:
       result->verdict = Verdict::kForbiddenSyscall;
-      result->message = "the program made a forbidden system call" +
-                        (outcome.forbidden_syscall.empty() ? std::string()
-                                                           : " (" + outcome.forbidden_syscall + ")");
+      result->message =
+          "the program made a forbidden system call" +
+          (outcome.forbidden_syscall.empty() ? std::string()
+                                             : " (" + outcome.forbidden_syscall + ")");
       return;
     case sandbox::Status::kSandboxError:
       result->verdict = Verdict::kInternalError;
@@ -138,8 +139,8 @@ void RunTest(const ProblemSpec& problem, const TestSpec& test, const std::string
   }
   if (outcome.status != sandbox::Status::kOk || outcome.exit_code != 0) {
     ClassifyFailedRun(outcome, hidden, result);
-    const bool eigen_check = result->verdict == Verdict::kRuntimeError &&
-                             outcome.exit_code == harness::kExitEigenAssert;
+    const bool eigen_check =
+        result->verdict == Verdict::kRuntimeError && outcome.exit_code == harness::kExitEigenAssert;
     evidence->index_out_of_range =
         eigen_check &&
         IsIndexAssertion(AfterMarker(outcome.stderr_data, GRADER_EIGEN_ASSERT_MARKER));
@@ -167,8 +168,10 @@ void RunTest(const ProblemSpec& problem, const TestSpec& test, const std::string
   }
   // Compare in the entry's display order; the worst verdict wins by a fixed priority.
   auto rank = [](Verdict v) {
-    return v == Verdict::kShapeMismatch ? 3 : v == Verdict::kNonFinite ? 2
-                                            : v == Verdict::kWrongAnswer ? 1 : 0;
+    return v == Verdict::kShapeMismatch ? 3
+           : v == Verdict::kNonFinite   ? 2
+           : v == Verdict::kWrongAnswer ? 1
+                                        : 0;
   };
   evidence->outputs = response->outputs;
   result->verdict = Verdict::kPassed;
@@ -212,9 +215,12 @@ void RunTest(const ProblemSpec& problem, const TestSpec& test, const std::string
 
 const char* SubmissionStatusName(SubmissionStatus status) {
   switch (status) {
-    case SubmissionStatus::kGraded: return "graded";
-    case SubmissionStatus::kCompileError: return "compile_error";
-    case SubmissionStatus::kInternalError: return "internal_error";
+    case SubmissionStatus::kGraded:
+      return "graded";
+    case SubmissionStatus::kCompileError:
+      return "compile_error";
+    case SubmissionStatus::kInternalError:
+      return "internal_error";
   }
   return "internal_error";
 }
@@ -245,8 +251,7 @@ base::Status ValidateSource(const std::string& source) {
   }
   if (source.size() > kMaxSourceBytes) {
     return base::Status::InvalidArgument("the submission is " + std::to_string(source.size()) +
-                                         " bytes; the limit is " +
-                                         std::to_string(kMaxSourceBytes));
+                                         " bytes; the limit is " + std::to_string(kMaxSourceBytes));
   }
   if (source.find('\0') != std::string::npos) {
     return base::Status::InvalidArgument("the submission contains a NUL byte at offset " +

@@ -6,8 +6,8 @@
 #include "grader/compare.h"
 #include "grader/generator.h"
 #include "grader/grade.h"
-#include "harness/wire.h"
 #include "grader/secret.h"
+#include "harness/wire.h"
 
 namespace grader {
 namespace {

@@ -24,9 +24,7 @@ constexpr double kMaxPoints = 1000;
 struct Where {
   std::string file;
   std::string path;
-  Where Key(const std::string& key) const {
-    return {file, path.empty() ? key : path + "." + key};
-  }
+  Where Key(const std::string& key) const { return {file, path.empty() ? key : path + "." + key}; }
   Where Index(size_t i) const { return {file, path + "[" + std::to_string(i) + "]"}; }
   Status Error(const std::string& what) const {
     return Status::InvalidArgument(file + ": " + (path.empty() ? "" : path + " ") + what);
@@ -44,8 +42,8 @@ bool IsIdentifier(const std::string& s) {
 Status RequireOnlyKeys(const toml::table& table, const Where& where,
                        std::initializer_list<const char*> allowed) {
   for (const auto& [key, node] : table) {
-    bool known = std::any_of(allowed.begin(), allowed.end(),
-                             [&](const char* a) { return key.str() == a; });
+    bool known =
+        std::any_of(allowed.begin(), allowed.end(), [&](const char* a) { return key.str() == a; });
     if (!known) return where.Key(std::string(key.str())).Error("is not a known key");
   }
   return Status::Ok();
@@ -161,10 +159,9 @@ Status ParseForced(const toml::node& node, const Where& where, InputSpec* input)
 
 // Applies the keys present in `t` to `input` (entry defaults first, then a test's overrides).
 Status ApplyInputFields(const toml::table& t, const Where& where, InputSpec* input) {
-  RETURN_IF_ERROR(RequireOnlyKeys(
-      t, where,
-      {"shape", "kind", "dist", "mean", "scale", "low", "high", "value", "zeros", "classes",
-       "forced"}));
+  RETURN_IF_ERROR(RequireOnlyKeys(t, where,
+                                  {"shape", "kind", "dist", "mean", "scale", "low", "high", "value",
+                                   "zeros", "classes", "forced"}));
   if (const toml::node* shape = t.get("shape")) {
     const toml::array* array = shape->as_array();
     if (array == nullptr || array->size() > 2) {
@@ -225,8 +222,8 @@ Status ApplyInputFields(const toml::table& t, const Where& where, InputSpec* inp
 }
 
 // The bounds of forced entries need the test's dims, so they are checked per test.
-Status CheckForcedInShape(const InputSpec& input, const ResolvedShape& shape,
-                          const TestSpec& test, const Where& where) {
+Status CheckForcedInShape(const InputSpec& input, const ResolvedShape& shape, const TestSpec& test,
+                          const Where& where) {
   std::set<std::pair<int64_t, int64_t>> seen;
   for (size_t i = 0; i < input.forced.size(); ++i) {
     const ForcedEntry& f = input.forced[i];
@@ -238,7 +235,8 @@ Status CheckForcedInShape(const InputSpec& input, const ResolvedShape& shape,
     if (!seen.insert({f.row, f.col}).second) return fw.Error("repeats a position");
     if (input.kind == reference::TensorKind::kLabels) {
       const int64_t classes = test.dims.at(input.classes);
-      if (f.value != std::floor(f.value) || f.value < 0 || f.value >= static_cast<double>(classes)) {
+      if (f.value != std::floor(f.value) || f.value < 0 ||
+          f.value >= static_cast<double>(classes)) {
         return fw.Key("value").Error("must be a label in [0, " + std::to_string(classes) + ")");
       }
     }
@@ -258,7 +256,8 @@ Status ParseGradientOf(const toml::node* node, const Where& where, EntrySpec* en
   g.forward = *forward;
   for (const char* key : {"upstream", "inputs"}) {
     const toml::table* map = t->get(key) ? t->get(key)->as_table() : nullptr;
-    if (map == nullptr || map->empty()) return where.Key(key).Error("is required: a table of names");
+    if (map == nullptr || map->empty())
+      return where.Key(key).Error("is required: a table of names");
     for (const auto& [k, v] : *map) {
       if (!v.is_string()) return where.Key(key).Key(std::string(k.str())).Error("must be a string");
       (std::string(key) == "upstream" ? g.upstream : g.inputs)[std::string(k.str())] =
@@ -283,14 +282,19 @@ bool HasOutput(const EntrySpec& e, const std::string& name) {
 Status CheckGradientOf(const ProblemSpec& problem, const EntrySpec& entry, const Where& where) {
   const GradientOf& g = *entry.gradient_of;
   const EntrySpec* forward = problem.FindEntry(g.forward);
-  if (forward == nullptr) return where.Key("forward").Error("names no entry: \"" + g.forward + "\"");
+  if (forward == nullptr)
+    return where.Key("forward").Error("names no entry: \"" + g.forward + "\"");
   for (const auto& [out, up] : g.upstream) {
-    if (!HasOutput(*forward, out)) return where.Key("upstream").Error("\"" + out + "\" is not an output of " + g.forward);
-    if (!HasInput(entry, up)) return where.Key("upstream").Error("\"" + up + "\" is not an input of this entry");
+    if (!HasOutput(*forward, out))
+      return where.Key("upstream").Error("\"" + out + "\" is not an output of " + g.forward);
+    if (!HasInput(entry, up))
+      return where.Key("upstream").Error("\"" + up + "\" is not an input of this entry");
   }
   for (const auto& [out, in] : g.inputs) {
-    if (!HasOutput(entry, out)) return where.Key("inputs").Error("\"" + out + "\" is not an output of this entry");
-    if (!HasInput(*forward, in)) return where.Key("inputs").Error("\"" + in + "\" is not an input of " + g.forward);
+    if (!HasOutput(entry, out))
+      return where.Key("inputs").Error("\"" + out + "\" is not an output of this entry");
+    if (!HasInput(*forward, in))
+      return where.Key("inputs").Error("\"" + in + "\" is not an input of " + g.forward);
   }
   return Status::Ok();
 }
@@ -349,14 +353,15 @@ StatusOr<TestSpec> ParseTest(const toml::table& t, const Where& where, const Pro
   } else if (*visibility == "hidden") {
     test.visibility = Visibility::kHidden;
   } else {
-    return where.Key("visibility").Error("must be \"visible\" or \"hidden\", not \"" +
-                                         *visibility + "\"");
+    return where.Key("visibility")
+        .Error("must be \"visible\" or \"hidden\", not \"" + *visibility + "\"");
   }
   auto points = GetNumber(t, where, "points", 1.0);
   if (!points.ok()) return points.status();
   // Bounded, so that a class's totals stay exact and one test cannot outweigh the rest.
   if (!(*points > 0) || !(*points <= kMaxPoints)) {
-    return where.Key("points").Error("must be > 0 and <= " + std::to_string(static_cast<int>(kMaxPoints)));
+    return where.Key("points").Error("must be > 0 and <= " +
+                                     std::to_string(static_cast<int>(kMaxPoints)));
   }
   test.points = *points;
   auto tolerance = GetNumber(t, where, "tolerance", 1e-7);
@@ -386,13 +391,15 @@ StatusOr<TestSpec> ParseTest(const toml::table& t, const Where& where, const Pro
   test.skills = skills->empty() ? problem.skills : *skills;
 
   const toml::table* dims = t.get("dims") ? t.get("dims")->as_table() : nullptr;
-  if (t.get("dims") != nullptr && dims == nullptr) return where.Key("dims").Error("must be a table");
+  if (t.get("dims") != nullptr && dims == nullptr)
+    return where.Key("dims").Error("must be a table");
   if (dims != nullptr) {
     for (const auto& [key, node] : *dims) {
       auto value = node.value<int64_t>();
       if (!node.is_integer() || *value < 1 || *value > kMaxDimension) {
-        return where.Key("dims").Key(std::string(key.str())).Error(
-            "must be an integer in 1.." + std::to_string(kMaxDimension));
+        return where.Key("dims")
+            .Key(std::string(key.str()))
+            .Error("must be an integer in 1.." + std::to_string(kMaxDimension));
       }
       test.dims[std::string(key.str())] = *value;
     }
@@ -498,14 +505,14 @@ base::StatusOr<ProblemSpec> ParseProblem(const std::string& toml_text,
     root = toml::parse(toml_text, source_name);
   } catch (const toml::parse_error& e) {
     std::ostringstream message;
-    message << source_name << ":" << e.source().begin.line << ":" << e.source().begin.column
-            << ": " << e.description();
+    message << source_name << ":" << e.source().begin.line << ":" << e.source().begin.column << ": "
+            << e.description();
     return Status::InvalidArgument(message.str());
   }
   Where where{source_name, ""};
-  RETURN_IF_ERROR(RequireOnlyKeys(root, where,
-                                  {"id", "title", "version", "skills", "prerequisites", "limits",
-                                   "entries", "tests"}));
+  RETURN_IF_ERROR(RequireOnlyKeys(
+      root, where,
+      {"id", "title", "version", "skills", "prerequisites", "limits", "entries", "tests"}));
   ProblemSpec problem;
   auto id = GetString(root, where, "id", true);
   if (!id.ok()) return id.status();
@@ -559,7 +566,8 @@ base::StatusOr<ProblemSpec> ParseProblem(const std::string& toml_text,
   }
   for (const EntrySpec& e : problem.entries) {
     if (!e.gradient_of) continue;
-    RETURN_IF_ERROR(CheckGradientOf(problem, e, where.Key("entries").Key(e.name).Key("gradient_of")));
+    RETURN_IF_ERROR(
+        CheckGradientOf(problem, e, where.Key("entries").Key(e.name).Key("gradient_of")));
   }
 
   const toml::array* tests = root.get("tests") ? root.get("tests")->as_array() : nullptr;
@@ -591,8 +599,8 @@ base::StatusOr<ProblemSpec> LoadProblem(const std::filesystem::path& dir) {
   if (!problem.ok()) return problem.status();
   if (problem->id != dir.filename().string()) {
     return Status::InvalidArgument(file.string() + ": id \"" + problem->id +
-                                   "\" must equal the folder name \"" +
-                                   dir.filename().string() + "\"");
+                                   "\" must equal the folder name \"" + dir.filename().string() +
+                                   "\"");
   }
   problem->dir = dir;
   return problem;

@@ -29,7 +29,7 @@ struct ForcedEntry {
 struct InputSpec {
   std::string name;
   reference::TensorKind kind = reference::TensorKind::kMatrix;
-  std::vector<std::string> shape;  // [] scalar, [n] vector or labels, [rows, cols] matrix
+  std::vector<std::string> shape;       // [] scalar, [n] vector or labels, [rows, cols] matrix
   std::string distribution = "normal";  // "normal" | "uniform" | "constant"
   double mean = 0.0;                    // normal
   double scale = 1.0;                   // normal: standard deviation
@@ -43,14 +43,16 @@ struct InputSpec {
 // A backward entry's relation to its forward entry, for the numerical gradient check
 // (grader/gradient_check.h): it returns the vector–Jacobian product of `forward`.
 struct GradientOf {
-  std::string forward;                          // the forward entry, in the same problem
-  std::map<std::string, std::string> upstream;  // forward output -> this entry's input holding dL/d(output)
-  std::map<std::string, std::string> inputs;    // this entry's output -> the forward input it is dL/d of
+  std::string forward;  // the forward entry, in the same problem
+  std::map<std::string, std::string>
+      upstream;  // forward output -> this entry's input holding dL/d(output)
+  std::map<std::string, std::string>
+      inputs;  // this entry's output -> the forward input it is dL/d of
 };
 
 struct EntrySpec {
   std::string name;
-  std::string signature;             // shown to learners
+  std::string signature;  // shown to learners
   std::vector<InputSpec> inputs;
   std::vector<std::string> outputs;  // names, in display order
   std::optional<GradientOf> gradient_of;

@@ -92,9 +92,9 @@ constexpr const char* kProblemHeaders[] = {"api.h", "adapter.h"};
 std::vector<fs::path> PrebuiltInputs(const fs::path& root, const ProblemSpec& problem) {
   std::vector<fs::path> files;
   for (const char* source : kHarnessSources) files.push_back(root / source);
-  for (const char* header : {"harness/wire.h", "harness/prelude.h",
-                             "harness/exit_codes.h", "harness/pch_warmup.h",
-                             "harness/tensor.h", "harness/eigen_io.h", "base/status.h"}) {
+  for (const char* header :
+       {"harness/wire.h", "harness/prelude.h", "harness/exit_codes.h", "harness/pch_warmup.h",
+        "harness/tensor.h", "harness/eigen_io.h", "base/status.h"}) {
     files.push_back(root / header);
   }
   for (const char* header : kProblemHeaders) files.push_back(problem.dir / header);
@@ -126,7 +126,7 @@ std::string Toolchain::Fingerprint() const {
   std::ostringstream key;
   key << cxx.string() << '\n' << linker.string() << '\n' << eigen_include.string() << '\n';
   for (const fs::path& binary : {cxx, linker}) {
-    struct stat st{};
+    struct stat st {};
     if (::stat(binary.c_str(), &st) == 0) key << st.st_size << ':' << st.st_mtime << '\n';
   }
   for (const std::string& flag : flags) key << flag << '\n';
@@ -166,7 +166,8 @@ base::StatusOr<Prebuilt> ProgramBuilder::Prepare(const ProblemSpec& problem) {
   base::Status status = BuildPrebuilt(problem, build_dir);
   if (status.ok() && ::rename(build_dir.c_str(), dir.c_str()) != 0) {
     // Another process installed the same build first (the directory is not empty): use it.
-    if (!fs::exists(prebuilt.runtime)) status = base::Status::Internal("cannot install " + dir.string());
+    if (!fs::exists(prebuilt.runtime))
+      status = base::Status::Internal("cannot install " + dir.string());
   }
   std::error_code ec;
   fs::remove_all(build_dir, ec);
@@ -213,10 +214,9 @@ base::Status ProgramBuilder::BuildPrebuilt(const ProblemSpec& problem, const fs:
   };
   const std::string problem_api = "problems/" + problem.id + "/api.h";
   // The PCH header: the prelude first (it redefines eigen_assert before Eigen is seen).
-  const std::string header =
-      "#include \"" + (source_root_ / "harness/prelude.h").string() + "\"\n#include \"" +
-      problem_api + "\"\n#include \"" +
-      (source_root_ / "harness/pch_warmup.h").string() + "\"\n";
+  const std::string header = "#include \"" + (source_root_ / "harness/prelude.h").string() +
+                             "\"\n#include \"" + problem_api + "\"\n#include \"" +
+                             (source_root_ / "harness/pch_warmup.h").string() + "\"\n";
   RETURN_IF_ERROR(WriteFile(build_dir / "pch.h", header));
   const std::string pch = (build_dir / "pch.pch").string();
   std::vector<std::string> argv = compiler();
@@ -234,10 +234,10 @@ base::Status ProgramBuilder::BuildPrebuilt(const ProblemSpec& problem, const fs:
     const fs::path path = source_root_ / source;
     objects.push_back((build_dir / (path.stem().string() + ".o")).string());
     argv = compiler();
-    argv.insert(argv.end(), {"-include-pch", pch,
-                             "-DGRADER_ADAPTER=\"problems/" + problem.id + "/adapter.h\"",
-                             "-DGRADER_PROBLEM_NAMESPACE=problems::" + problem.id, "-c",
-                             path.string(), "-o", objects.back()});
+    argv.insert(argv.end(),
+                {"-include-pch", pch, "-DGRADER_ADAPTER=\"problems/" + problem.id + "/adapter.h\"",
+                 "-DGRADER_PROBLEM_NAMESPACE=problems::" + problem.id, "-c", path.string(), "-o",
+                 objects.back()});
     RETURN_IF_ERROR(run(argv, std::string("compiling the harness (") + source + ")"));
   }
   // One relocatable object: the learner's own main() then collides with the harness's.

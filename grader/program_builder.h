@@ -49,8 +49,8 @@ struct Prebuilt {
 
 struct BuiltProgram {
   bool compiled = false;
-  std::string compiler_output;          // diagnostics, truncated
-  std::filesystem::path binary;         // when compiled
+  std::string compiler_output;   // diagnostics, truncated
+  std::filesystem::path binary;  // when compiled
 };
 
 class ProgramBuilder {

@@ -74,10 +74,11 @@ static std::string FormatPoints(double x) {
 std::string ResultText(const ProblemSpec& problem, const SubmissionInfo& info,
                        const GradeResult& result) {
   std::ostringstream out;
-  out << "Submission " << info.submission_id << " · " << Line(problem.id) << " v"
-      << problem.version << " · learner " << Line(info.learner) << "\n";
-  out << "Status: " << SubmissionStatusName(result.status) << " · Score: "
-      << FormatPoints(result.score) << " / " << FormatPoints(result.max_score) << "\n";
+  out << "Submission " << info.submission_id << " · " << Line(problem.id) << " v" << problem.version
+      << " · learner " << Line(info.learner) << "\n";
+  out << "Status: " << SubmissionStatusName(result.status)
+      << " · Score: " << FormatPoints(result.score) << " / " << FormatPoints(result.max_score)
+      << "\n";
   if (result.status == SubmissionStatus::kCompileError) {
     out << "\nCompiler output:\n"
         << base::utf8::EscapeForTerminal(result.compile_output, /*multiline=*/true) << "\n";
@@ -117,8 +118,7 @@ base::StatusOr<reference::Tensor> TensorFromJson(const nlohmann::json& json,
   }
   const auto& shape = json["shape"];
   if (!shape.is_array() || shape.size() != 2 || !shape[0].is_number_integer() ||
-      !shape[1].is_number_integer() || shape[0].get<int64_t>() < 0 ||
-      shape[1].get<int64_t>() < 0) {
+      !shape[1].is_number_integer() || shape[0].get<int64_t>() < 0 || shape[1].get<int64_t>() < 0) {
     return base::Status::InvalidArgument("\"shape\" must be [rows, cols]");
   }
   reference::Tensor t{kind, shape[0].get<int64_t>(), shape[1].get<int64_t>(), {}};

@@ -38,20 +38,20 @@ base::Status CreateSecret(const std::filesystem::path& path) {
   std::string tmp = path.string() + ".tmp." + std::to_string(::getpid());
   int out = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (out < 0) {
-    return base::Status::Internal(path.string() + ": cannot create the secret key: " +
-                                  std::strerror(errno));
+    return base::Status::Internal(path.string() +
+                                  ": cannot create the secret key: " + std::strerror(errno));
   }
-  bool written = ::write(out, secret.data(), secret.size()) ==
-                     static_cast<ssize_t>(secret.size()) &&
-                 ::fsync(out) == 0;
+  bool written =
+      ::write(out, secret.data(), secret.size()) == static_cast<ssize_t>(secret.size()) &&
+      ::fsync(out) == 0;
   ::close(out);
   int linked = written ? ::link(tmp.c_str(), path.c_str()) : -1;
   int link_errno = errno;
   ::unlink(tmp.c_str());
   if (!written) return base::Status::Internal(path.string() + ": cannot write the secret key");
   if (linked != 0 && link_errno != EEXIST) {
-    return base::Status::Internal(path.string() + ": cannot install the secret key: " +
-                                  std::strerror(link_errno));
+    return base::Status::Internal(path.string() +
+                                  ": cannot install the secret key: " + std::strerror(link_errno));
   }
   return base::Status::Ok();
 }
@@ -66,23 +66,24 @@ std::string OctalMode(mode_t mode) {
 
 base::StatusOr<LoadedSecret> LoadSecret(const std::filesystem::path& path, bool may_create) {
   LoadedSecret loaded;
-  struct stat st{};
+  struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) {
     if (errno != ENOENT) {
-      return base::Status::InvalidArgument(path.string() + ": cannot read the secret key: " +
-                                           std::strerror(errno));
+      return base::Status::InvalidArgument(path.string() +
+                                           ": cannot read the secret key: " + std::strerror(errno));
     }
     if (!may_create) {
       return base::Status::InvalidArgument(
-          path.string() + " is missing but the database beside it holds graded submissions: a new key would " +
+          path.string() +
+          " is missing but the database beside it holds graded submissions: a new key would " +
           "change every hidden test's data. Restore the key from a backup, or pass --init to " +
           "create a new one");
     }
     RETURN_IF_ERROR(CreateSecret(path));
     loaded.created = true;
     if (::lstat(path.c_str(), &st) != 0) {
-      return base::Status::Internal(path.string() + ": the new secret key vanished: " +
-                                    std::strerror(errno));
+      return base::Status::Internal(path.string() +
+                                    ": the new secret key vanished: " + std::strerror(errno));
     }
   }
   if (S_ISDIR(st.st_mode)) {
@@ -110,8 +111,8 @@ base::StatusOr<LoadedSecret> LoadSecret(const std::filesystem::path& path, bool 
   }
   int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
-    return base::Status::InvalidArgument(path.string() + ": cannot read the secret key: " +
-                                         std::strerror(errno));
+    return base::Status::InvalidArgument(path.string() +
+                                         ": cannot read the secret key: " + std::strerror(errno));
   }
   loaded.key.assign(kSecretBytes, '\0');
   ssize_t n = ::read(fd, loaded.key.data(), loaded.key.size());

@@ -145,7 +145,8 @@ base::Status CheckSourcePolicy(const std::string& source) {
   }
   for (std::string_view keyword : {"asm", "__asm", "__asm__"}) {
     const std::vector<size_t> found = FindWord(text, keyword);
-    if (!found.empty()) return Reject(text, found[0], "inline assembly (" + std::string(keyword) + ")");
+    if (!found.empty())
+      return Reject(text, found[0], "inline assembly (" + std::string(keyword) + ")");
   }
   for (std::string_view directive : {".incbin", ".include"}) {
     const size_t at = text.find(directive);

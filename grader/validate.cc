@@ -8,7 +8,6 @@
 #include <set>
 #include <sstream>
 
-
 namespace grader {
 namespace {
 
@@ -99,9 +98,8 @@ std::vector<std::string> CheckMutantsAndMistakeFiles(const ProblemSpec& problem,
   for (const fs::path& file : mistakes) {
     const std::string stem = file.stem().string();
     if (!ids.count(stem)) {
-      failures.push_back("mistakes/" + file.filename().string() + ": no mutant of '" +
-                         problem.id + "' has the id '" + stem +
-                         "' (the file name must name the misconception)");
+      failures.push_back("mistakes/" + file.filename().string() + ": no mutant of '" + problem.id +
+                         "' has the id '" + stem + "' (the file name must name the misconception)");
     }
   }
   return failures;
@@ -138,9 +136,10 @@ std::vector<std::string> SolutionFailures(const std::string& file, const GradeRe
 std::vector<std::string> MistakeFailures(const std::string& file, const std::string& mutant_id,
                                          const GradeResult& result) {
   if (result.status != SubmissionStatus::kGraded) {
-    return {file + ": " + (result.status == SubmissionStatus::kCompileError
-                               ? "does not compile: " + result.compile_output.substr(0, 300)
-                               : "internal error: " + result.internal_error)};
+    return {file + ": " +
+            (result.status == SubmissionStatus::kCompileError
+                 ? "does not compile: " + result.compile_output.substr(0, 300)
+                 : "internal error: " + result.internal_error)};
   }
   if (result.score >= result.max_score) return {file + " passes every test; it must fail"};
   std::set<std::string> named, others;

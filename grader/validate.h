@@ -28,8 +28,8 @@ inline constexpr double kSeparationFactor = 1e3;
 // reference for every secret only when the difference comes from its forced inputs
 // (docs/problem-format.md) or from a dimension check; the validator checks the forced case on
 // the secret's seed and on these fixed stand-in seeds.
-inline constexpr uint64_t kStandInSeeds[] = {11, 12345, 987654321, 0x5EED, 271828, 314159,
-                                             1 << 20, 0xC0FFEE};
+inline constexpr uint64_t kStandInSeeds[] = {11,     12345,  987654321, 0x5EED,
+                                             271828, 314159, 1 << 20,   0xC0FFEE};
 
 struct ProblemValidation {
   std::string id;

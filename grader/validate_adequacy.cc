@@ -117,7 +117,8 @@ std::vector<std::string> CheckAdequacy(const ProblemSpec& problem,
       const bool by_dimension_check =
           outcome.dimension_mismatch != on_secret->reference.dimension_mismatch;
       if (!by_dimension_check && !HasForcedInputs(test)) {
-        separated_by_secret_only[m] += (separated_by_secret_only[m].empty() ? "" : ", ") + test.name;
+        separated_by_secret_only[m] +=
+            (separated_by_secret_only[m].empty() ? "" : ", ") + test.name;
         continue;
       }
       if (!stand_ins) {
@@ -139,7 +140,8 @@ std::vector<std::string> CheckAdequacy(const ProblemSpec& problem,
       if (on_every_stand_in) {
         separated_for_every_secret.insert(m);
       } else {
-        separated_by_secret_only[m] += (separated_by_secret_only[m].empty() ? "" : ", ") + test.name;
+        separated_by_secret_only[m] +=
+            (separated_by_secret_only[m].empty() ? "" : ", ") + test.name;
       }
     }
   }

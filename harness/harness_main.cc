@@ -15,8 +15,8 @@
 #include <string_view>
 
 #include "harness/exit_codes.h"
-#include "harness/wire.h"
 #include "harness/tensor.h"
+#include "harness/wire.h"
 
 // Defined by the per-problem entry translation unit (harness_entry.cc).
 reference::Tensors HarnessCall(std::string_view entry, const reference::Tensors& inputs);

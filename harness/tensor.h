@@ -22,10 +22,14 @@ enum class TensorKind : uint8_t {
 
 inline const char* TensorKindName(TensorKind kind) {
   switch (kind) {
-    case TensorKind::kMatrix: return "matrix";
-    case TensorKind::kVector: return "vector";
-    case TensorKind::kScalar: return "scalar";
-    case TensorKind::kLabels: return "labels";
+    case TensorKind::kMatrix:
+      return "matrix";
+    case TensorKind::kVector:
+      return "vector";
+    case TensorKind::kScalar:
+      return "scalar";
+    case TensorKind::kLabels:
+      return "labels";
   }
   return "unknown";
 }
@@ -36,7 +40,9 @@ struct Tensor {
   int64_t cols = 0;
   std::vector<double> values;  // row-major, rows * cols entries
 
-  double at(int64_t row, int64_t col) const { return values[static_cast<size_t>(row * cols + col)]; }
+  double at(int64_t row, int64_t col) const {
+    return values[static_cast<size_t>(row * cols + col)];
+  }
   bool operator==(const Tensor&) const = default;
 };
 

@@ -19,7 +19,9 @@ class Writer {
     if (n > 0) out_.append(static_cast<const char*>(data), n);
   }
   template <typename T>
-  void Pod(T value) { Bytes(&value, sizeof(value)); }
+  void Pod(T value) {
+    Bytes(&value, sizeof(value));
+  }
   void Name(const std::string& s) {
     Pod(static_cast<uint32_t>(s.size()));
     Bytes(s.data(), s.size());
@@ -56,7 +58,9 @@ class Reader {
     return base::Status::Ok();
   }
   template <typename T>
-  base::Status Pod(T* out, const char* what) { return Bytes(out, sizeof(T), what); }
+  base::Status Pod(T* out, const char* what) {
+    return Bytes(out, sizeof(T), what);
+  }
 
   base::Status Magic(const char (&magic)[4], const char* what) {
     char got[4];
@@ -77,8 +81,8 @@ class Reader {
     out->resize(n);
     RETURN_IF_ERROR(Bytes(out->data(), n, what));
     for (char c : *out) {
-      bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                c == '_';
+      bool ok =
+          (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
       if (!ok) return base::Status::InvalidArgument(std::string(what) + " has a bad character");
     }
     return base::Status::Ok();
@@ -88,8 +92,8 @@ class Reader {
     uint32_t count = 0;
     RETURN_IF_ERROR(Pod(&count, "tensor count"));
     if (count > kMaxTensors) {
-      return base::Status::InvalidArgument("tensor count " + std::to_string(count) +
-                                           " exceeds " + std::to_string(kMaxTensors));
+      return base::Status::InvalidArgument("tensor count " + std::to_string(count) + " exceeds " +
+                                           std::to_string(kMaxTensors));
     }
     for (uint32_t i = 0; i < count; ++i) {
       std::string name;
@@ -106,8 +110,7 @@ class Reader {
       RETURN_IF_ERROR(Pod(&t.cols, "tensor cols"));
       if (t.rows < 0 || t.cols < 0 || t.rows > kMaxDimension || t.cols > kMaxDimension) {
         return base::Status::InvalidArgument("tensor '" + name + "' has impossible shape " +
-                                             std::to_string(t.rows) + "x" +
-                                             std::to_string(t.cols));
+                                             std::to_string(t.rows) + "x" + std::to_string(t.cols));
       }
       const auto count_values = static_cast<size_t>(t.rows) * static_cast<size_t>(t.cols);
       if (count_values > (bytes_.size() - pos_) / sizeof(double)) {

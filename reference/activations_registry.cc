@@ -5,9 +5,9 @@
 #include "problems/gelu/adapter.h"
 #include "problems/sigmoid/adapter.h"
 #include "problems/tanh/adapter.h"
-#include "reference/ieee_exp.h"
 #include "reference/activations.h"
 #include "reference/groups.h"
+#include "reference/ieee_exp.h"
 
 namespace reference {
 namespace {

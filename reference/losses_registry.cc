@@ -1,5 +1,6 @@
-// Registration of softmax, the losses and L2 regularisation with their mutants (docs/misconceptions.md): each mutant is the reference with one function replaced by a
-// catalogued misconception.
+// Registration of softmax, the losses and L2 regularisation with their mutants
+// (docs/misconceptions.md): each mutant is the reference with one function replaced by a catalogued
+// misconception.
 #include <cmath>
 
 #include "problems/bce_with_logits/adapter.h"
@@ -7,9 +8,9 @@
 #include "problems/mse_loss/adapter.h"
 #include "problems/softmax/adapter.h"
 #include "problems/softmax_cross_entropy/adapter.h"
-#include "reference/ieee_exp.h"
 #include "reference/activations.h"
 #include "reference/groups.h"
+#include "reference/ieee_exp.h"
 #include "reference/losses.h"
 
 namespace reference {

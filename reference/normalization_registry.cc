@@ -1,5 +1,5 @@
-// Registration of dropout, layer norm and batch norm with their mutants (docs/misconceptions.md): each mutant is the reference with one function replaced by a catalogued
-// misconception.
+// Registration of dropout, layer norm and batch norm with their mutants (docs/misconceptions.md):
+// each mutant is the reference with one function replaced by a catalogued misconception.
 #include <cmath>
 
 #include "problems/batchnorm/adapter.h"

@@ -2,14 +2,13 @@
 
 #include <exception>
 
-#include "reference/mutant_support.h"
-#include "reference/mutants.h"
-
 #include "problems/linear_backward/adapter.h"
 #include "problems/linear_forward/adapter.h"
 #include "problems/relu/adapter.h"
 #include "reference/groups.h"
 #include "reference/linear.h"
+#include "reference/mutant_support.h"
+#include "reference/mutants.h"
 #include "reference/relu.h"
 
 namespace reference {

@@ -77,9 +77,8 @@ std::optional<Owner> GroupOwner(std::string_view name) {
   const size_t last_dash = name.rfind('-');
   if (last_dash == std::string_view::npos) return std::nullopt;
   const std::string_view counter = name.substr(last_dash + 1);
-  if (counter.empty() || !std::all_of(counter.begin(), counter.end(), [](char c) {
-        return c >= '0' && c <= '9';
-      })) {
+  if (counter.empty() ||
+      !std::all_of(counter.begin(), counter.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return std::nullopt;
   }
   return ParseOwnerTag(name.substr(0, last_dash));

@@ -13,9 +13,9 @@ namespace sandbox {
 // Why the supervisor killed the process group, if it did. The first reason found wins.
 enum class KillReason {
   kNone,
-  kWallTime,  // the wall-clock deadline passed
-  kCpuTime,   // sampled CPU time of the group reached the limit
-  kOutput,    // stdout or the result channel went over its cap
+  kWallTime,          // the wall-clock deadline passed
+  kCpuTime,           // sampled CPU time of the group reached the limit
+  kOutput,            // stdout or the result channel went over its cap
   kForbiddenSyscall,  // the seccomp listener reported a call outside the allowlist
 };
 

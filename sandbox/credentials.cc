@@ -25,8 +25,9 @@ base::Status EnsureOwnDir(const std::string& path, mode_t mode) {
   struct stat st {};
   if (lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
       (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-    return base::Status::Internal(path + " must be a directory owned by the grader and "
-                                         "writable by nobody else");
+    return base::Status::Internal(path +
+                                  " must be a directory owned by the grader and "
+                                  "writable by nobody else");
   }
   if ((st.st_mode & 07777) != mode && chmod(path.c_str(), mode) != 0) {
     return base::Status::Internal("cannot chmod " + path + ": " + ErrnoText(errno));

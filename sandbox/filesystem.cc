@@ -55,13 +55,11 @@ int Apply(const MountOp& op) {
     case MountOp::kBindDevice:
       return mount(op.source.c_str(), target, nullptr, MS_BIND, nullptr) == 0 ? 0 : errno;
     case MountOp::kTmpfs:
-      return mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, op.source.c_str()) == 0
-                 ? 0
-                 : errno;
+      return mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV, op.source.c_str()) == 0 ? 0
+                                                                                           : errno;
     case MountOp::kProc:
-      return mount("proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0
-                 ? 0
-                 : errno;
+      return mount("proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0 ? 0
+                                                                                           : errno;
   }
   return EINVAL;
 }

@@ -30,8 +30,8 @@ struct MountOp {
 };
 
 struct FsView {
-  std::string root;            // the new root's mount point (an empty directory)
-  std::vector<MountOp> ops;    // in order
+  std::string root;          // the new root's mount point (an empty directory)
+  std::vector<MountOp> ops;  // in order
 };
 
 // The compile view for `command` (mounted on `empty_dir`).

@@ -39,11 +39,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <cstring>
-#include <memory>
-
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 
 #include "sandbox/credentials.h"
 #include "sandbox/errno_text.h"
@@ -103,8 +102,8 @@ int DieWithParent(pid_t parent_pid) {
 // Moves the pipes onto fds 0..3 and the error pipe onto fd 4. Every source is first copied above
 // the target range, so that no dup2 can overwrite a source that is still needed.
 int RedirectFds(const ChildFds& fds, int* error_fd) {
-  int sources[] = {fds.stdin_fd,   fds.stdout_fd, fds.stderr_fd, fds.result_fd,
-                   *error_fd,      fds.program_fd, fds.status_fd, fds.notify_fd};
+  int sources[] = {fds.stdin_fd, fds.stdout_fd,  fds.stderr_fd, fds.result_fd,
+                   *error_fd,    fds.program_fd, fds.status_fd, fds.notify_fd};
   for (int& source : sources) {
     if (source < 0) continue;
     const int moved = fcntl(source, F_DUPFD_CLOEXEC, kFirstUnusedFd);

@@ -35,17 +35,17 @@ struct LaunchPlan {
   RlimitPlan rlimits;
   std::span<const ChildStep> steps;
   pid_t parent_pid = 0;
-  int max_fd = 0;  // upper bound for closing fds when close_range() is unavailable
-  int clone_flags = 0;            // namespaces (namespaces.h); 0: a plain fork, no box init
-  int net_fd = -1;                // the empty network namespace, or -1
-  std::vector<int> cgroup_fds;    // cgroup.procs files to join
-  std::optional<FsView> view;     // kMountView
-  std::string empty_root;         // kEmptyRoot
-  bool drop_privileges = false;   // kDropPrivileges: false when the grader is not root
+  int max_fd = 0;                // upper bound for closing fds when close_range() is unavailable
+  int clone_flags = 0;           // namespaces (namespaces.h); 0: a plain fork, no box init
+  int net_fd = -1;               // the empty network namespace, or -1
+  std::vector<int> cgroup_fds;   // cgroup.procs files to join
+  std::optional<FsView> view;    // kMountView
+  std::string empty_root;        // kEmptyRoot
+  bool drop_privileges = false;  // kDropPrivileges: false when the grader is not root
   uid_t uid = 0;
   gid_t gid = 0;
   const SeccompFilter* seccomp = nullptr;
-  bool exec_from_fd = false;      // kExecute: execveat(kProgramFd, "", AT_EMPTY_PATH)
+  bool exec_from_fd = false;  // kExecute: execveat(kProgramFd, "", AT_EMPTY_PATH)
   // The stack of the program's process while it shares the init's memory (launcher.cc).
   static constexpr size_t kSpawnStackBytes = 64 << 10;
   std::unique_ptr<char[]> spawn_stack;

@@ -6,39 +6,22 @@ namespace {
 // clang-format off: one step a line
 constexpr ChildStep kCompileSteps[] = {
     // In the box's init (as root):
-    ChildStep::kResetSignals,
-    ChildStep::kNewSession,
-    ChildStep::kDieWithParent,
-    ChildStep::kJoinCgroups,
-    ChildStep::kJoinNetwork,
-    ChildStep::kSetHostname,
-    ChildStep::kRedirectFds,
-    ChildStep::kCloseOtherFds,
-    ChildStep::kMountView,
-    ChildStep::kChdir,
+    ChildStep::kResetSignals, ChildStep::kNewSession, ChildStep::kDieWithParent,
+    ChildStep::kJoinCgroups, ChildStep::kJoinNetwork, ChildStep::kSetHostname,
+    ChildStep::kRedirectFds, ChildStep::kCloseOtherFds, ChildStep::kMountView, ChildStep::kChdir,
     ChildStep::kSpawnInit,
     // In the compiler's process:
-    ChildStep::kNoNewPrivs,
-    ChildStep::kRlimits,
-    ChildStep::kDropPrivileges,
+    ChildStep::kNoNewPrivs, ChildStep::kRlimits, ChildStep::kDropPrivileges,
     ChildStep::kSeccomp,  // last: the denylist also forbids mount/unshare used above
 };
 
 constexpr ChildStep kExecuteSteps[] = {
     // In the box's init (as root):
-    ChildStep::kResetSignals,
-    ChildStep::kNewSession,
-    ChildStep::kDieWithParent,
-    ChildStep::kJoinCgroups,
-    ChildStep::kJoinNetwork,
-    ChildStep::kRedirectFds,
-    ChildStep::kCloseOtherFds,
-    ChildStep::kEmptyRoot,
-    ChildStep::kSpawnInit,
+    ChildStep::kResetSignals, ChildStep::kNewSession, ChildStep::kDieWithParent,
+    ChildStep::kJoinCgroups, ChildStep::kJoinNetwork, ChildStep::kRedirectFds,
+    ChildStep::kCloseOtherFds, ChildStep::kEmptyRoot, ChildStep::kSpawnInit,
     // In the program's process:
-    ChildStep::kNoNewPrivs,
-    ChildStep::kRlimits,
-    ChildStep::kDropPrivileges,
+    ChildStep::kNoNewPrivs, ChildStep::kRlimits, ChildStep::kDropPrivileges,
     ChildStep::kSeccomp,  // last: the allowlist forbids setrlimit, setresuid, prctl, ...
 };
 // clang-format on

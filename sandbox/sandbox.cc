@@ -26,10 +26,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
-
-#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -272,13 +271,12 @@ Outcome Run(const Command& command, const Limits& limits, Policy policy) {
     return outcome;
   }
 
-  Supervision supervision =
-      Supervise(pid,
-                ParentStreams{std::move(stdin_pipe->write_end), std::move(stdout_pipe->read_end),
-                              std::move(stderr_pipe->read_end), std::move(result_pipe->read_end),
-                              notify_parent.valid() ? ReceiveListener(notify_parent.get())
-                                                    : UniqueFd()},
-                command.stdin_data, limits, deadline);
+  Supervision supervision = Supervise(
+      pid,
+      ParentStreams{std::move(stdin_pipe->write_end), std::move(stdout_pipe->read_end),
+                    std::move(stderr_pipe->read_end), std::move(result_pipe->read_end),
+                    notify_parent.valid() ? ReceiveListener(notify_parent.get()) : UniqueFd()},
+      command.stdin_data, limits, deadline);
   // The init is reaped, so every process of the box is gone: the groups can go too.
   const bool oom_killed = cgroup.OomKilled();
   const int64_t cgroup_peak_bytes = cgroup.PeakMemoryBytes();

@@ -37,7 +37,7 @@ struct Limits {
   int64_t processes = 1;                      // simultaneous processes/threads (pids.max)
   int64_t stdout_bytes = 64 << 10;            // capture cap; more is OUTPUT_LIMIT
   int64_t stderr_bytes = 64 << 10;            // capture cap; more is truncated
-  int64_t result_bytes = 16 << 20;            // cap on the fd-3 result channel; more is OUTPUT_LIMIT
+  int64_t result_bytes = 16 << 20;  // cap on the fd-3 result channel; more is OUTPUT_LIMIT
   int64_t stack_bytes = 64LL << 20;
 };
 
@@ -45,11 +45,11 @@ struct Command {
   // argv[0] is an absolute path, executed as is. kExecute: it must be a regular file (not a
   // link), statically linked: the box has no files, so no dynamic loader or library.
   std::vector<std::string> argv;
-  std::vector<std::string> env;    // the complete environment, "NAME=value"
-  std::string working_dir;         // absolute; kCompile: chdir here (inside the view);
-                                   // kExecute: unused, the program runs in an empty root
-  std::string stdin_data;          // written to the child's stdin, then closed
-  bool result_channel = false;     // open fd 3 in the child as a write-only pipe to us
+  std::vector<std::string> env;  // the complete environment, "NAME=value"
+  std::string working_dir;       // absolute; kCompile: chdir here (inside the view);
+                                 // kExecute: unused, the program runs in an empty root
+  std::string stdin_data;        // written to the child's stdin, then closed
+  bool result_channel = false;   // open fd 3 in the child as a write-only pipe to us
   // kCompile: directories visible in the box at their own paths, writable (handed to the box's
   // uid for the run) and read-only. Nothing else of the host's tree is visible but the
   // toolchain (sandbox/filesystem.h).
@@ -72,8 +72,8 @@ const char* StatusName(Status status);  // "OK", "CPU_TIME", ...
 
 struct Outcome {
   Status status = Status::kSandboxError;
-  int exit_code = -1;             // valid when the child exited
-  int signal = 0;                 // valid when the child was killed by a signal
+  int exit_code = -1;  // valid when the child exited
+  int signal = 0;      // valid when the child was killed by a signal
   std::chrono::milliseconds cpu_time{0};
   std::chrono::milliseconds wall_time{0};
   int64_t peak_memory_bytes = 0;  // 0 when not measured

@@ -44,8 +44,13 @@ uint32_t Errno(int error_number) { return SCMP_ACT_ERRNO(static_cast<uint16_t>(e
 std::vector<Rule> ExecuteRules() {
   std::vector<Rule> rules = {
       // Its pipes (0..3) and the error pipe; no call in this list creates an fd.
-      {"read", kAllow, {}}, {"write", kAllow, {}}, {"readv", kAllow, {}}, {"writev", kAllow, {}},
-      {"close", kAllow, {}}, {"lseek", kAllow, {}}, {"fstat", kAllow, {}},
+      {"read", kAllow, {}},
+      {"write", kAllow, {}},
+      {"readv", kAllow, {}},
+      {"writev", kAllow, {}},
+      {"close", kAllow, {}},
+      {"lseek", kAllow, {}},
+      {"fstat", kAllow, {}},
       // fstat() is newfstatat(fd, "", AT_EMPTY_PATH) in glibc >= 2.33. A path is resolved in the
       // box's empty root, so it reveals nothing.
       {"newfstatat", kAllow, {}},
@@ -55,25 +60,44 @@ std::vector<Rule> ExecuteRules() {
       // isatty() on a pipe: answer "not a terminal" without touching any device.
       {"ioctl", Errno(ENOTTY), {}},
       // Memory.
-      {"brk", kAllow, {}}, {"mmap", kAllow, {}}, {"munmap", kAllow, {}}, {"mprotect", kAllow, {}},
-      {"mremap", kAllow, {}}, {"madvise", kAllow, {}},
+      {"brk", kAllow, {}},
+      {"mmap", kAllow, {}},
+      {"munmap", kAllow, {}},
+      {"mprotect", kAllow, {}},
+      {"mremap", kAllow, {}},
+      {"madvise", kAllow, {}},
       // Start-up and thread-local state of the single thread.
-      {"arch_prctl", kAllow, {}}, {"set_tid_address", kAllow, {}}, {"set_robust_list", kAllow, {}},
-      {"rseq", kAllow, {}}, {"futex", kAllow, {}}, {"getrandom", kAllow, {}},
+      {"arch_prctl", kAllow, {}},
+      {"set_tid_address", kAllow, {}},
+      {"set_robust_list", kAllow, {}},
+      {"rseq", kAllow, {}},
+      {"futex", kAllow, {}},
+      {"getrandom", kAllow, {}},
       {"prlimit64", kAllow, {{0, 0}}},  // its own limits only (pid 0)
-      {"gettid", kAllow, {}}, {"getpid", kAllow, {}}, {"sched_yield", kAllow, {}},
+      {"gettid", kAllow, {}},
+      {"getpid", kAllow, {}},
+      {"sched_yield", kAllow, {}},
       {"sched_getaffinity", kAllow, {}},
       // Time.
-      {"clock_gettime", kAllow, {}}, {"clock_getres", kAllow, {}}, {"gettimeofday", kAllow, {}},
-      {"time", kAllow, {}}, {"nanosleep", kAllow, {}}, {"clock_nanosleep", kAllow, {}},
-      // Signals, to itself only: abort() is tgkill(getpid(), gettid(), SIGABRT) = (2, 2) in the box.
-      {"rt_sigaction", kAllow, {}}, {"rt_sigprocmask", kAllow, {}}, {"rt_sigreturn", kAllow, {}},
-      {"sigaltstack", kAllow, {}}, {"restart_syscall", kAllow, {}},
+      {"clock_gettime", kAllow, {}},
+      {"clock_getres", kAllow, {}},
+      {"gettimeofday", kAllow, {}},
+      {"time", kAllow, {}},
+      {"nanosleep", kAllow, {}},
+      {"clock_nanosleep", kAllow, {}},
+      // Signals, to itself only: abort() is tgkill(getpid(), gettid(), SIGABRT) = (2, 2) in the
+      // box.
+      {"rt_sigaction", kAllow, {}},
+      {"rt_sigprocmask", kAllow, {}},
+      {"rt_sigreturn", kAllow, {}},
+      {"sigaltstack", kAllow, {}},
+      {"restart_syscall", kAllow, {}},
       {"tgkill", kAllow, {{0, kProgramPidInBox}, {1, kProgramPidInBox}}},
       {"tkill", kAllow, {{0, kProgramPidInBox}}},
       {"kill", kAllow, {{0, kProgramPidInBox}}},
       // Exit.
-      {"exit", kAllow, {}}, {"exit_group", kAllow, {}},
+      {"exit", kAllow, {}},
+      {"exit_group", kAllow, {}},
       // std::thread tries clone3 first; ENOSYS makes glibc fall back to clone, which is then
       // reported by name.
       {"clone3", Errno(ENOSYS), {}},
@@ -81,9 +105,7 @@ std::vector<Rule> ExecuteRules() {
       {"sendmsg", kAllow, {{0, kNotifySocketFd}}},
       {"execveat",
        kAllow,
-       {{0, kProgramFd},
-        {1, reinterpret_cast<uint64_t>(kExecPathname)},
-        {4, AT_EMPTY_PATH}}},
+       {{0, kProgramFd}, {1, reinterpret_cast<uint64_t>(kExecPathname)}, {4, AT_EMPTY_PATH}}},
   };
   return rules;
 }
@@ -91,14 +113,45 @@ std::vector<Rule> ExecuteRules() {
 // The toolchain may read files and run its own processes; it may not reach anything beyond.
 std::vector<Rule> CompileRules() {
   std::vector<Rule> rules;
-  for (const char* name :
-       {"ptrace", "process_vm_readv", "process_vm_writev", "mount", "umount2", "pivot_root",
-        "chroot", "unshare", "setns", "keyctl", "add_key", "request_key", "bpf",
-        "perf_event_open", "io_uring_setup", "io_uring_enter", "io_uring_register",
-        "userfaultfd", "kexec_load", "kexec_file_load", "init_module", "finit_module",
-        "delete_module", "reboot", "swapon", "swapoff", "open_by_handle_at",
-        "name_to_handle_at", "fanotify_init", "acct", "quotactl", "personality", "mknod",
-        "mknodat", "socketpair", "fsopen", "fsmount", "move_mount", "open_tree"}) {
+  for (const char* name : {"ptrace",
+                           "process_vm_readv",
+                           "process_vm_writev",
+                           "mount",
+                           "umount2",
+                           "pivot_root",
+                           "chroot",
+                           "unshare",
+                           "setns",
+                           "keyctl",
+                           "add_key",
+                           "request_key",
+                           "bpf",
+                           "perf_event_open",
+                           "io_uring_setup",
+                           "io_uring_enter",
+                           "io_uring_register",
+                           "userfaultfd",
+                           "kexec_load",
+                           "kexec_file_load",
+                           "init_module",
+                           "finit_module",
+                           "delete_module",
+                           "reboot",
+                           "swapon",
+                           "swapoff",
+                           "open_by_handle_at",
+                           "name_to_handle_at",
+                           "fanotify_init",
+                           "acct",
+                           "quotactl",
+                           "personality",
+                           "mknod",
+                           "mknodat",
+                           "socketpair",
+                           "fsopen",
+                           "fsmount",
+                           "move_mount",
+                           "open_tree"}) {
     rules.push_back({name, Errno(EPERM), {}});
   }
   rules.push_back({"socket", Errno(EACCES), {}});
@@ -126,9 +179,8 @@ base::Status AddRule(scmp_filter_ctx ctx, const Rule& rule, bool masked_flags) {
                               ? scmp_arg_cmp{arg.index, SCMP_CMP_MASKED_EQ, arg.value, arg.value}
                               : scmp_arg_cmp{arg.index, SCMP_CMP_EQ, arg.value, 0});
   }
-  const int rc = seccomp_rule_add_array(ctx, rule.action, number,
-                                        static_cast<unsigned>(comparisons.size()),
-                                        comparisons.data());
+  const int rc = seccomp_rule_add_array(
+      ctx, rule.action, number, static_cast<unsigned>(comparisons.size()), comparisons.data());
   if (rc != 0) {
     return base::Status::Internal(std::string("seccomp_rule_add(") + rule.syscall +
                                   "): " + ErrnoText(-rc));

@@ -27,9 +27,9 @@
 namespace sandbox {
 
 // Fixed fds in the program at the moment it installs the filter (launcher.cc sets them up).
-inline constexpr int kProgramFd = 5;       // the executable, O_CLOEXEC, for the one execveat
-inline constexpr int kNotifySocketFd = 7;  // carries the notification listener to the parent
-inline constexpr int kProgramPidInBox = 2; // the program's pid under the box's init
+inline constexpr int kProgramFd = 5;        // the executable, O_CLOEXEC, for the one execveat
+inline constexpr int kNotifySocketFd = 7;   // carries the notification listener to the parent
+inline constexpr int kProgramPidInBox = 2;  // the program's pid under the box's init
 
 struct SeccompFilter {
   std::vector<sock_filter> instructions;

@@ -26,7 +26,7 @@ struct ParentStreams {
   UniqueFd stdin_fd;  // write end; may be invalid when there is nothing to write
   UniqueFd stdout_fd;
   UniqueFd stderr_fd;
-  UniqueFd result_fd;  // invalid without a result channel
+  UniqueFd result_fd;         // invalid without a result channel
   UniqueFd seccomp_listener;  // kExecute: user notifications of forbidden calls; may be invalid
 };
 
@@ -42,7 +42,7 @@ struct Supervision {
   std::string result_data;
   bool stderr_truncated = false;
   std::string forbidden_syscall;  // KillReason::kForbiddenSyscall: its name
-  std::string error;  // non-empty: supervising failed (kSandboxError)
+  std::string error;              // non-empty: supervising failed (kSandboxError)
 };
 
 // Supervises `pid` (a process group leader, exec'd) until it exits or breaks a limit, then kills

@@ -10,7 +10,7 @@ if [[ ${1:-} == --fix ]]; then
   exit 0
 fi
 if ! clang-format --dry-run -Werror "${files[@]}" 2> /tmp/check_format.$$; then
-  grep -o '^[^:]*:[0-9]*' /tmp/check_format.$$ | sort -u | head -20
+  grep 'error:' /tmp/check_format.$$ | cut -d: -f1,2 | sort -u | head -20
   echo "check_format: $(grep -c 'error:' /tmp/check_format.$$) line(s) differ from .clang-format;" \
        "run scripts/check_format.sh --fix"
   rm -f /tmp/check_format.$$

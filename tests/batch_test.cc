@@ -1,15 +1,15 @@
 // End-to-end tests of `grader batch` and the result cache, run as a user would: layouts (flat,
 // folders, Canvas and Moodle archives), hostile and malformed archives, outputs parsed back,
 // kill-and-resume, and cache hits and misses. Batches are small (3-6 submissions).
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
 
@@ -90,13 +90,15 @@ TEST(BatchTest, FlatAndFolderLayoutsWithEveryOutput) {
   WriteFile(cls / "bob.cpp", Buggy());
   WriteFile(cls / "dave" / "main.cpp", Variant(Solution(), 1));
   WriteFile(cls / "notes.txt", "not code");
-  WriteFile(cls / "binary.cpp", std::string("\x7f" "ELF\0\0", 6));
+  WriteFile(cls / "binary.cpp", std::string("\x7f"
+                                            "ELF\0\0",
+                                            6));
   const fs::path out = dir.path() / "out";
   fs::create_directories(out);
-  CommandResult r = g.Run({"batch", "--problem", "linear_forward", "--jobs", "2", "--csv",
-                           (out / "g.csv").string(), "--json", (out / "g.json").string(),
-                           "--junit", (out / "g.xml").string(), "--gradescope",
-                           (out / "gs").string(), cls.string()});
+  CommandResult r =
+      g.Run({"batch", "--problem", "linear_forward", "--jobs", "2", "--csv",
+             (out / "g.csv").string(), "--json", (out / "g.json").string(), "--junit",
+             (out / "g.xml").string(), "--gradescope", (out / "gs").string(), cls.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   EXPECT_NE(r.err.find("notes.txt: not a C++ source file"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("binary.cpp: "), std::string::npos) << r.err;
@@ -120,12 +122,13 @@ TEST(BatchTest, FlatAndFolderLayoutsWithEveryOutput) {
       "assert r.tag == 'testsuites'\n"
       "for s in r.findall('testsuite'):\n"
       "  cases = s.findall('testcase')\n"
-      "  bad = sum(1 for c in cases if c.find('failure') is not None or c.find('error') is not None)\n"
+      "  bad = sum(1 for c in cases if c.find('failure') is not None or c.find('error') is not "
+      "None)\n"
       "  assert int(s.get('tests')) == len(cases)\n"
       "  assert int(s.get('failures')) + int(s.get('errors')) == bad\n"
       "  print(s.get('name'), len(cases), bad)\n";
-  CommandResult py = testing_util::RunCommand(
-      {"/usr/bin/python3", "-c", script, (out / "g.xml").string()});
+  CommandResult py =
+      testing_util::RunCommand({"/usr/bin/python3", "-c", script, (out / "g.xml").string()});
   ASSERT_EQ(py.exit_code, 0) << py.err;
   const std::string tests = std::to_string(TestCount());
   EXPECT_NE(py.out.find("alice " + tests + " 0"), std::string::npos) << py.out;
@@ -165,7 +168,8 @@ TEST(BatchTest, HostileFileNamesAndMessagesKeepOutputsValid) {
     EXPECT_TRUE(base::utf8::IsValid(*printed)) << *printed;
   }
   EXPECT_NE(r.err.find("skipped: \\x1b[2J.cpp: learner name contains a control character"),
-            std::string::npos) << r.err;
+            std::string::npos)
+      << r.err;
   EXPECT_NE(r.out.find("bob/\\x1b]0;pwned\\x07.cpp"), std::string::npos) << r.out;  // Slowest:
   EXPECT_NE(r.out.find("Graded 3 of 3"), std::string::npos) << r.out;
 
@@ -186,13 +190,14 @@ TEST(BatchTest, CanvasArchive) {
   Grader g;
   TempDir dir;
   const fs::path zip = dir.path() / "submissions.zip";
-  ASSERT_TRUE(testing_util::WriteZip(
-      zip, {{"smithjohn_12345_67890_linear_forward.cpp", Solution()},
-            {"leeann_late_12346_67891_linear_forward-1.cpp", Buggy()},
-            {"garciam_12347_67892_lf.cpp", Variant(Solution(), 2)},
-            {"garciam_12347_67892_readme.txt", "hello"}}));
+  ASSERT_TRUE(
+      testing_util::WriteZip(zip, {{"smithjohn_12345_67890_linear_forward.cpp", Solution()},
+                                   {"leeann_late_12346_67891_linear_forward-1.cpp", Buggy()},
+                                   {"garciam_12347_67892_lf.cpp", Variant(Solution(), 2)},
+                                   {"garciam_12347_67892_readme.txt", "hello"}}));
   const fs::path csv = dir.path() / "g.csv";
-  CommandResult r = g.Run({"batch", "--problem", "linear_forward", "--csv", csv.string(), zip.string()});
+  CommandResult r =
+      g.Run({"batch", "--problem", "linear_forward", "--csv", csv.string(), zip.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto rows = CsvRows(csv);
   ASSERT_EQ(rows.size(), 3u);
@@ -212,7 +217,8 @@ TEST(BatchTest, MoodleArchive) {
             {"Bo Chen_4243_assignsubmission_file_/mine.cpp", Buggy()},
             {"Cy Dee_4244_assignsubmission_onlinetext_/onlinetext.cpp", "x"}}));
   const fs::path json = dir.path() / "g.json";
-  CommandResult r = g.Run({"batch", "--problem", "linear_forward", "--json", json.string(), zip.string()});
+  CommandResult r =
+      g.Run({"batch", "--problem", "linear_forward", "--json", json.string(), zip.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto doc = nlohmann::json::parse(ReadFile(json));
   ASSERT_EQ(doc["results"].size(), 2u);
@@ -226,13 +232,13 @@ TEST(BatchTest, HostileArchiveEntriesAreRefused) {
   Grader g;
   TempDir dir;
   const fs::path zip = dir.path() / "evil.zip";
-  ASSERT_TRUE(testing_util::WriteZip(
-      zip, {{"../escape.cpp", Solution()},
-            {"link.cpp", "/etc/passwd", true},
-            {"huge.cpp", std::string(300 << 10, 'x')},
-            {"ok.cpp", Solution()}}));
+  ASSERT_TRUE(testing_util::WriteZip(zip, {{"../escape.cpp", Solution()},
+                                           {"link.cpp", "/etc/passwd", true},
+                                           {"huge.cpp", std::string(300 << 10, 'x')},
+                                           {"ok.cpp", Solution()}}));
   const fs::path csv = dir.path() / "g.csv";
-  CommandResult r = g.Run({"batch", "--problem", "linear_forward", "--csv", csv.string(), zip.string()});
+  CommandResult r =
+      g.Run({"batch", "--problem", "linear_forward", "--csv", csv.string(), zip.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("../escape.cpp: unsafe path"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("link.cpp: a symbolic link"), std::string::npos) << r.err;
@@ -245,7 +251,8 @@ TEST(BatchTest, MalformedZipAndEmptyFolderAreInputErrors) {
   Grader g;
   TempDir dir;
   WriteFile(dir.path() / "broken.zip", "PK\x03\x04 this is not really a zip archive");
-  CommandResult r = g.Run({"batch", "--problem", "linear_forward", (dir.path() / "broken.zip").string()});
+  CommandResult r =
+      g.Run({"batch", "--problem", "linear_forward", (dir.path() / "broken.zip").string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("broken.zip: not a valid zip archive"), std::string::npos) << r.err;
   fs::create_directories(dir.path() / "empty");
@@ -311,9 +318,10 @@ TEST_P(ResumeTest, StoppedBatchFinishesOnRestartWithOneResultPerLearner) {
               Variant(i % 2 ? Buggy() : Solution(), 100 + i));
   }
   const fs::path csv = dir.path() / "g.csv";
-  std::vector<std::string> args = {GRADER_BINARY, "--data-dir", data.path().string(), "batch",
-                                   "--problem", "linear_forward", "--jobs", "1", "--csv",
-                                   csv.string(), cls.string()};
+  std::vector<std::string> args = {GRADER_BINARY, "--data-dir", data.path().string(),
+                                   "batch",       "--problem",  "linear_forward",
+                                   "--jobs",      "1",          "--csv",
+                                   csv.string(),  cls.string()};
   // The batch's work directories (and so its children's working directories) go here.
   const fs::path tmp = dir.path() / "tmp";
   fs::create_directories(tmp);
@@ -472,11 +480,12 @@ TEST_P(CacheTwinTest, EachTwinGetsItsOwnMarksInBothOrders) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    RawLiterals, CacheTwinTest,
-    ::testing::Values(TwinCase{"TrailingSpace", "x \n", "x\n", "x \\n"},
-                      TwinCase{"LoneCarriageReturn", "x\r", "x\n", "x\\r"}),
-    [](const ::testing::TestParamInfo<TwinCase>& param) { return std::string(param.param.name); });
+INSTANTIATE_TEST_SUITE_P(RawLiterals, CacheTwinTest,
+                         ::testing::Values(TwinCase{"TrailingSpace", "x \n", "x\n", "x \\n"},
+                                           TwinCase{"LoneCarriageReturn", "x\r", "x\n", "x\\r"}),
+                         [](const ::testing::TestParamInfo<TwinCase>& param) {
+                           return std::string(param.param.name);
+                         });
 
 TEST(FastPathTest, IncludingTheApiHeaderStillCompiles) {
   // The declarations come from the precompiled header; the learner's own include of api.h
@@ -484,9 +493,10 @@ TEST(FastPathTest, IncludingTheApiHeaderStillCompiles) {
   Grader g;
   TempDir dir;
   const fs::path file = dir.path() / "with_include.cpp";
-  WriteFile(file, "#include \"api.h\"\n" +
-                      ReadFile(fs::path(GRADER_SOURCE_DIR) / "problems/linear_backward/solution.cpp"));
-  CommandResult r = g.Run({"grade", "--problem", "linear_backward", "--format", "json", file.string()});
+  WriteFile(file, "#include \"api.h\"\n" + ReadFile(fs::path(GRADER_SOURCE_DIR) /
+                                                    "problems/linear_backward/solution.cpp"));
+  CommandResult r =
+      g.Run({"grade", "--problem", "linear_backward", "--format", "json", file.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["score"], 6.0) << r.out;
 }

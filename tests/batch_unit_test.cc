@@ -36,19 +36,17 @@ TEST_P(IdentityTest, NamesTheLearnerOrSaysWhyNot) {
 
 INSTANTIATE_TEST_SUITE_P(
     Layouts, IdentityTest,
-    ::testing::Values(PathCase{"alice.cpp", "alice", "flat", false},
-                      PathCase{"bob.cc", "bob", "flat", false},
-                      PathCase{"carol/solution.cpp", "carol", "folder", false},
-                      PathCase{"smithjohn_12345_67890_linear.cpp", "smithjohn", "canvas", false},
-                      PathCase{"smithjohn_late_12345_67890_linear-1.cpp", "smithjohn", "canvas", true},
-                      PathCase{"o_brien_LATE_7_8_a_b.cpp", "o_brien", "canvas", true},
-                      PathCase{"Ann Lee_4242_assignsubmission_file_/x.cpp", "Ann Lee", "moodle", false},
-                      PathCase{"Ann Lee_4242_assignsubmission_file_x.cpp", "Ann Lee", "moodle", false},
-                      PathCase{"Ann Lee_4242_assignsubmission_onlinetext_/x.cpp", "", "", false},
-                      PathCase{"notes.txt", "", "", false},
-                      PathCase{"a/b/c.cpp", "", "", false},
-                      PathCase{"__MACOSX/._alice.cpp", "", "", false},
-                      PathCase{".hidden.cpp", "", "", false}));
+    ::testing::Values(
+        PathCase{"alice.cpp", "alice", "flat", false}, PathCase{"bob.cc", "bob", "flat", false},
+        PathCase{"carol/solution.cpp", "carol", "folder", false},
+        PathCase{"smithjohn_12345_67890_linear.cpp", "smithjohn", "canvas", false},
+        PathCase{"smithjohn_late_12345_67890_linear-1.cpp", "smithjohn", "canvas", true},
+        PathCase{"o_brien_LATE_7_8_a_b.cpp", "o_brien", "canvas", true},
+        PathCase{"Ann Lee_4242_assignsubmission_file_/x.cpp", "Ann Lee", "moodle", false},
+        PathCase{"Ann Lee_4242_assignsubmission_file_x.cpp", "Ann Lee", "moodle", false},
+        PathCase{"Ann Lee_4242_assignsubmission_onlinetext_/x.cpp", "", "", false},
+        PathCase{"notes.txt", "", "", false}, PathCase{"a/b/c.cpp", "", "", false},
+        PathCase{"__MACOSX/._alice.cpp", "", "", false}, PathCase{".hidden.cpp", "", "", false}));
 
 // A minimal RFC 4180 reader: quoted cells, doubled quotes, CRLF rows.
 std::vector<std::vector<std::string>> ReadCsv(const std::string& text) {
@@ -122,8 +120,8 @@ grader::batch::GradedEntry Entry(const std::string& learner, double first, doubl
 }
 
 TEST(OutputsTest, CsvReadsBackWithQuotesAndFormulaGuard) {
-  const std::string csv = grader::batch::CsvGradebook(
-      TwoTests(), {Entry("Lee, Ann", 1, 2), Entry("=cmd()", 0, 0)});
+  const std::string csv =
+      grader::batch::CsvGradebook(TwoTests(), {Entry("Lee, Ann", 1, 2), Entry("=cmd()", 0, 0)});
   auto rows = ReadCsv(csv);
   ASSERT_EQ(rows.size(), 3u) << csv;
   EXPECT_EQ(rows[0], (std::vector<std::string>{"learner", "score", "max_score", "status", "late",
@@ -170,9 +168,8 @@ TEST(IdentityTest, OverlongNameIsSkippedNotParsed) {
   EXPECT_EQ(canvas.layout, "canvas");
   EXPECT_TRUE(canvas.late);
   EXPECT_EQ(canvas.skip_reason, "learner name must be 1 to 128 characters");
-  grader::batch::Identity moodle =
-      IdentifyPath(std::string(120, 'b') + "_1_assignsubmission_file_" + std::string(800, '_') +
-                   ".cpp");
+  grader::batch::Identity moodle = IdentifyPath(
+      std::string(120, 'b') + "_1_assignsubmission_file_" + std::string(800, '_') + ".cpp");
   EXPECT_EQ(moodle.layout, "moodle");
   EXPECT_EQ(moodle.learner, std::string(120, 'b'));
   EXPECT_EQ(moodle.skip_reason, "");
@@ -205,8 +202,8 @@ TEST_F(ZipLimitsTest, TotalUncompressedBytesAreBoundedAndTheEntryNamed) {
 }
 
 TEST_F(ZipLimitsTest, EntryCountIsBounded) {
-  ASSERT_TRUE(testing_util::WriteZip(zip_, {{"a.cpp", "int a;"}, {"b.cpp", "int b;"},
-                                            {"c.cpp", "int c;"}}));
+  ASSERT_TRUE(testing_util::WriteZip(
+      zip_, {{"a.cpp", "int a;"}, {"b.cpp", "int b;"}, {"c.cpp", "int c;"}}));
   grader::batch::ArchiveLimits limits;
   limits.max_entries = 2;
   auto discovery = grader::batch::DiscoverSubmissions(zip_, limits);

@@ -1,8 +1,6 @@
 // End-to-end tests: build/grader run as a user runs it, on the real sandbox and compiler.
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
-
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -12,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
 
@@ -106,7 +105,7 @@ grader::GradeResult ResultFromJson(const json& j) {
     test.name = t.value("name", "");
     test.message = t.value("message", "");
     test.verdict = t.value("verdict", "") == "passed" ? grader::Verdict::kPassed
-                                                     : grader::Verdict::kWrongAnswer;
+                                                      : grader::Verdict::kWrongAnswer;
     if (t.contains("diagnosis") && t["diagnosis"].contains("misconception")) {
       grader::Diagnosis d;
       d.kind = grader::Diagnosis::Kind::kMisconception;
@@ -210,7 +209,9 @@ INSTANTIATE_TEST_SUITE_P(
                     "Eigen::MatrixXd relu_forward(const Eigen::MatrixXd& Z) {"
                     " return Z.transpose().cwiseMax(0.0); }",
                     "shape_mismatch"}),
-    [](const ::testing::TestParamInfo<ProgramCase>& param_info) { return std::string(param_info.param.name); });
+    [](const ::testing::TestParamInfo<ProgramCase>& param_info) {
+      return std::string(param_info.param.name);
+    });
 
 TEST(CliTest, EigenAssertionNamedForVisibleTests) {
   TempDir dir;
@@ -257,7 +258,8 @@ TEST(CliTest, LearnerMainIsACompileError) {
 
 TEST(CliTest, HiddenTestsRevealNoValues) {
   Grader g;
-  json result = GradeJson(g, "linear_backward", kProblems / "linear_backward/mistakes/averaged_over_batch.cpp");
+  json result = GradeJson(g, "linear_backward",
+                          kProblems / "linear_backward/mistakes/averaged_over_batch.cpp");
   int hidden = 0;
   for (const auto& t : result["tests"]) {
     if (t["visibility"] != "hidden") {
@@ -332,8 +334,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"unknown_problem",
                  [](const fs::path&) { return GradeArgs(kSolution, "no_such_problem"); },
                  "unknown problem \"no_such_problem\""},
-        BadInput{"missing_file",
-                 [](const fs::path& d) { return GradeArgs(d / "nope.cpp"); }, "does not exist"},
+        BadInput{"missing_file", [](const fs::path& d) { return GradeArgs(d / "nope.cpp"); },
+                 "does not exist"},
         BadInput{"empty_file",
                  [](const fs::path& d) {
                    WriteFile(d / "e.cpp", "  \n");
@@ -358,8 +360,7 @@ INSTANTIATE_TEST_SUITE_P(
                    return GradeArgs(d / "big.cpp");
                  },
                  "limit"},
-        BadInput{"directory",
-                 [](const fs::path& d) { return GradeArgs(d); }, "not a regular file"},
+        BadInput{"directory", [](const fs::path& d) { return GradeArgs(d); }, "not a regular file"},
         BadInput{"malformed_problem_toml",
                  [](const fs::path& d) {
                    fs::create_directories(d / "problems/relu");
@@ -370,26 +371,31 @@ INSTANTIATE_TEST_SUITE_P(
                    toml.replace(toml.find("points = 2"), 10, "points = -2");
                    WriteFile(d / "problems/relu/problem.toml", toml);
                    return std::vector<std::string>{"--problems", (d / "problems").string(),
-                                                   "grade", "--problem", "relu",
-                                                   kSolution.string()};
+                                                   "grade",      "--problem",
+                                                   "relu",       kSolution.string()};
                  },
                  "problems/relu/problem.toml: tests[3].points must be > 0"},
         BadInput{"unwritable_data_dir",
                  [](const fs::path&) {
-                   return std::vector<std::string>{"--data-dir", "/proc/grader-data", "grade",
-                                                   "--problem", "relu", kSolution.string()};
+                   return std::vector<std::string>{"--data-dir", "/proc/grader-data",
+                                                   "grade",      "--problem",
+                                                   "relu",       kSolution.string()};
                  },
                  "/proc/grader-data"},
         BadInput{"missing_problem_option",
-                 [](const fs::path&) { return std::vector<std::string>{"grade", kSolution.string()}; },
+                 [](const fs::path&) {
+                   return std::vector<std::string>{"grade", kSolution.string()};
+                 },
                  "--problem"},
         BadInput{"bad_learner",
                  [](const fs::path&) {
-                   return std::vector<std::string>{"grade", "--problem", "relu", "--learner", "",
-                                                   kSolution.string()};
+                   return std::vector<std::string>{"grade",     "--problem", "relu",
+                                                   "--learner", "",          kSolution.string()};
                  },
                  "--learner"}),
-    [](const ::testing::TestParamInfo<BadInput>& param_info) { return std::string(param_info.param.name); });
+    [](const ::testing::TestParamInfo<BadInput>& param_info) {
+      return std::string(param_info.param.name);
+    });
 
 // --- problems list / show / export ---------------------------------------------------------
 
@@ -442,15 +448,15 @@ TEST(ProblemsTest, ExportRoundTripsAndHidesHiddenTests) {
         ASSERT_TRUE(t.ok()) << t.status().message();
         inputs[input.name] = *t;
       }
-      auto expected = reference::Evaluate(reference::FindProblemCode(id)->reference, test.entry,
-                                          inputs);
+      auto expected =
+          reference::Evaluate(reference::FindProblemCode(id)->reference, test.entry, inputs);
       ASSERT_TRUE(expected.ok());
       for (const auto& [name, tensor] : *expected) {
         EXPECT_EQ(grader::TensorJson(tensor), doc["expected"][name]) << name;
       }
     }
-    EXPECT_EQ(static_cast<size_t>(std::distance(fs::directory_iterator(out.path()),
-                                                fs::directory_iterator())),
+    EXPECT_EQ(static_cast<size_t>(
+                  std::distance(fs::directory_iterator(out.path()), fs::directory_iterator())),
               visible);
   }
 }
@@ -484,9 +490,9 @@ TEST(ProblemsDirTest, UnmodifiedCopyGivesFullMarks) {
   fs::copy(kProblems, dir.path() / "problems", fs::copy_options::recursive);
   ScopedCacheDir cold_cache(dir.path() / "cache");
   Grader g;
-  CommandResult r = g.Run({"--problems", (dir.path() / "problems").string(), "grade", "--problem",
-                           "clip_grad_norm", "--json",
-                           (kProblems / "clip_grad_norm/solution.cpp").string()});
+  CommandResult r =
+      g.Run({"--problems", (dir.path() / "problems").string(), "grade", "--problem",
+             "clip_grad_norm", "--json", (kProblems / "clip_grad_norm/solution.cpp").string()});
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   json result = json::parse(r.out);
   EXPECT_EQ(result["status"], "graded") << r.out;
@@ -502,8 +508,8 @@ TEST(ProblemsDirTest, ModifiedCopysApiAndAdapterAreTheOnesCompiled) {
   fs::copy(kProblems, copy, fs::copy_options::recursive);
   const fs::path api = copy / "clip_grad_norm/api.h";
   const fs::path adapter = copy / "clip_grad_norm/adapter.h";
-  WriteFile(api, testing_util::ReadFile(api) +
-                     "\ninline double CopiedApiScale() { return 2.0; }\n");
+  WriteFile(api,
+            testing_util::ReadFile(api) + "\ninline double CopiedApiScale() { return 2.0; }\n");
   std::string adapter_text = testing_util::ReadFile(adapter);
   const std::string call = "FromScalar(r.total_norm)";
   ASSERT_NE(adapter_text.find(call), std::string::npos);
@@ -547,7 +553,7 @@ MeasuredRun RunMeasured(const Grader& g, std::vector<std::string> args) {
   posix_spawn_file_actions_destroy(&actions);
   if (spawned != 0) return run;
   int status = 0;
-  struct rusage usage{};
+  struct rusage usage {};
   if (wait4(pid, &status, 0, &usage) != pid) return run;
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   run.peak_rss_kib = usage.ru_maxrss;
@@ -671,8 +677,7 @@ TEST(LeftoversTest, NextRunRemovesAKilledGradersWorkDirAndCgroups) {
   env.push_back(nullptr);
   Grader g;
   auto spawn = [&](std::vector<std::string> args) {
-    args.insert(args.begin(),
-                {testing_util::GraderBinary(), "--data-dir", g.data_dir().string()});
+    args.insert(args.begin(), {testing_util::GraderBinary(), "--data-dir", g.data_dir().string()});
     std::vector<char*> argv;
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -704,7 +709,8 @@ TEST(LeftoversTest, NextRunRemovesAKilledGradersWorkDirAndCgroups) {
   bool seen = false;
   while (!seen && std::chrono::steady_clock::now() < deadline) {
     seen = !Named(tmp.path(), work_prefix).empty();
-    for (const fs::path& parent : cgroup_parents) seen = seen && !Named(parent, group_prefix).empty();
+    for (const fs::path& parent : cgroup_parents)
+      seen = seen && !Named(parent, group_prefix).empty();
     if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   ASSERT_TRUE(seen) << "no work directory named " << work_prefix << " appeared";

@@ -157,7 +157,8 @@ inputs = { Z = { forced = [{ row = 0, col = 4, value = 800.0 }, { row = 3, col =
 
 std::string WithForcedZ(const std::string& forced) {
   std::string text = kForcedSpec;
-  const std::string from = "forced = [{ row = 0, col = 4, value = 800.0 }, { row = 3, col = 0, value = -800.0 }]";
+  const std::string from =
+      "forced = [{ row = 0, col = 4, value = 800.0 }, { row = 3, col = 0, value = -800.0 }]";
   text.replace(text.find(from), from.size(), forced);
   return text;
 }
@@ -217,7 +218,9 @@ INSTANTIATE_TEST_SUITE_P(
         BadForced{"repeated", "forced = [{ row = 1, value = 1.0 }, { row = 1, value = 2.0 }]",
                   "forced[1] repeats a position"},
         BadForced{"not_finite", "forced = [{ row = 0, value = inf }]", "value must be finite"}),
-    [](const ::testing::TestParamInfo<BadForced>& param_info) { return std::string(param_info.param.name); });
+    [](const ::testing::TestParamInfo<BadForced>& param_info) {
+      return std::string(param_info.param.name);
+    });
 
 TEST(ForcedInputsTest, LabelsMustBeClasses) {
   std::string text = kForcedSpec;
@@ -225,9 +228,9 @@ TEST(ForcedInputsTest, LabelsMustBeClasses) {
   text.replace(text.find(from), from.size(), "y = { forced = [{ row = 2, value = 5 }] }");
   auto spec = grader::ParseProblem(text, "p/problem.toml");
   ASSERT_FALSE(spec.ok());
-  EXPECT_NE(spec.status().message().find(
-                "tests[1].inputs.y.forced[0].value must be a label in [0, 5)"),
-            std::string::npos)
+  EXPECT_NE(
+      spec.status().message().find("tests[1].inputs.y.forced[0].value must be a label in [0, 5)"),
+      std::string::npos)
       << spec.status().message();
 }
 
@@ -250,9 +253,10 @@ TEST(AdequacyTest, HiddenTestWithoutForcedInputsDoesNotCountForEverySecret) {
                        [&](const std::string& f) { return f.find(what) != std::string::npos; });
   };
   const std::vector<std::string> failures = grader::CheckAdequacy(*spec, *code, "a secret");
-  EXPECT_TRUE(mentions(failures, "mutant 'naive_log_sigmoid' is separated from the reference only "
-                                 "by hidden tests whose data change with the deployment secret "
-                                 "(hidden_extreme)"))
+  EXPECT_TRUE(mentions(failures,
+                       "mutant 'naive_log_sigmoid' is separated from the reference only "
+                       "by hidden tests whose data change with the deployment secret "
+                       "(hidden_extreme)"))
       << ::testing::PrintToString(failures);
 
   // Forcing the extreme logits into the same hidden test makes it count.
@@ -293,15 +297,16 @@ grader::GradeResult Graded(double score, std::vector<std::pair<bool, std::string
 }
 
 TEST(FileRulesTest, SolutionStarterAndMistake) {
-  EXPECT_TRUE(grader::SolutionFailures("solution.cpp", Graded(2, {{true, ""}, {true, ""}})).empty());
+  EXPECT_TRUE(
+      grader::SolutionFailures("solution.cpp", Graded(2, {{true, ""}, {true, ""}})).empty());
   EXPECT_EQ(grader::SolutionFailures("solution.cpp", Graded(1, {{true, ""}, {false, ""}})),
             std::vector<std::string>{"solution.cpp scores 1 / 2; t1: differs"});
   EXPECT_EQ(grader::StarterFailures(Graded(2, {{true, ""}, {true, ""}})),
             std::vector<std::string>{"starter.cpp passes every test; it must not"});
   EXPECT_TRUE(grader::MistakeFailures("m.cpp", "a", Graded(1, {{true, ""}, {false, "a"}})).empty());
-  EXPECT_EQ(grader::MistakeFailures("m.cpp", "a", Graded(0, {{false, "b"}, {false, ""}})),
-            (std::vector<std::string>{"m.cpp is not diagnosed as 'a'",
-                                      "m.cpp is also diagnosed as b"}));
+  EXPECT_EQ(
+      grader::MistakeFailures("m.cpp", "a", Graded(0, {{false, "b"}, {false, ""}})),
+      (std::vector<std::string>{"m.cpp is not diagnosed as 'a'", "m.cpp is also diagnosed as b"}));
   EXPECT_EQ(grader::MistakeFailures("m.cpp", "a", Graded(2, {{true, ""}, {true, ""}})),
             std::vector<std::string>{"m.cpp passes every test; it must fail"});
 }

@@ -239,8 +239,7 @@ TEST(DiagnosisCliTest, ThreeWrongThenRightGivesMasteryAndRecommendations) {
   ASSERT_GE(recs.size(), 1u);
   EXPECT_EQ(recs[0]["problem"], "linear_backward");
   EXPECT_EQ(recs[0]["kind"], "retry");
-  EXPECT_NE(recs[0]["reason"].get<std::string>().find("you computed dW = dYᵀ X"),
-            std::string::npos)
+  EXPECT_NE(recs[0]["reason"].get<std::string>().find("you computed dW = dYᵀ X"), std::string::npos)
       << recs[0].dump();
 
   GradeAs(g, "ada", "linear_backward", "solution.cpp");

@@ -223,8 +223,10 @@ TEST(LearnerNameTest, OneRuleForEveryFrontEnd) {
   EXPECT_FALSE(grader::ValidateLearnerName(std::string(129, 'a')).ok());
   EXPECT_FALSE(grader::ValidateLearnerName("ada\x1b[2J").ok());
   EXPECT_FALSE(grader::ValidateLearnerName("ada\x7f").ok());
-  EXPECT_FALSE(grader::ValidateLearnerName("caf\xe9").ok());          // Latin-1, not UTF-8
-  EXPECT_FALSE(grader::ValidateLearnerName("ada\xc2\x9b" "2J").ok());    // C1 CSI
+  EXPECT_FALSE(grader::ValidateLearnerName("caf\xe9").ok());  // Latin-1, not UTF-8
+  EXPECT_FALSE(grader::ValidateLearnerName("ada\xc2\x9b"
+                                           "2J")
+                   .ok());                                            // C1 CSI
   EXPECT_FALSE(grader::ValidateLearnerName("ada\xe2\x80\xae").ok());  // U+202E
 }
 

@@ -31,7 +31,8 @@ TEST(BktTest, CorrectAndIncorrectUpdatesMatchHandComputation) {
   // incorrect: 0.2·0.1 / (0.2·0.1 + 0.8·0.8) = 0.02 / 0.66
   const double wrong = 0.02 / 0.66;
   EXPECT_NEAR(db::BktUpdate(0.2, false, p), wrong + (1 - wrong) * 0.15, 1e-12);
-  // OATutor defaults (OATutor's published BKT parameters): 0.55, 0.925, 0.992 after 1..3 correct answers.
+  // OATutor defaults (OATutor's published BKT parameters): 0.55, 0.925, 0.992 after 1..3 correct
+  // answers.
   const db::BktParams oatutor{0.1, 0.1, 0.1, 0.1};
   double pl = 0.1;
   const double expected[] = {0.55, 0.925, 0.992};

@@ -83,10 +83,9 @@ TEST(ProgramBuilderTest, LearnerCompileUsesThePrebuiltFilesInPlace) {
   EXPECT_EQ(learner.command.writable_dirs, std::vector<std::string>{work.string()});
   const auto& argv = learner.command.argv;
   EXPECT_NE(std::find(argv.begin(), argv.end(), (prebuilt_dir / "pch.pch").string()), argv.end());
-  EXPECT_NE(std::find(argv.begin(), argv.end(), (prebuilt_dir / "runtime.o").string()),
-            argv.end());
+  EXPECT_NE(std::find(argv.begin(), argv.end(), (prebuilt_dir / "runtime.o").string()), argv.end());
   // The box's unprivileged uid must be able to enter the mounted directory.
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(prebuilt_dir.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0755, 0755u);
 }

@@ -69,7 +69,6 @@ bool IsDead(pid_t pid) {
          (line[name_end + 2] == 'Z' || line[name_end + 2] == 'X');
 }
 
-
 // ---------------------------------------------------------------- Classify, no processes
 
 struct ClassifyCase {
@@ -356,7 +355,8 @@ bool LiveProcessWithArgument(const std::string& argument) {
 }
 
 std::string UniqueSleep() {
-  return "100." + std::to_string(getpid()) + std::to_string(Clock::now().time_since_epoch().count() % 100000);
+  return "100." + std::to_string(getpid()) +
+         std::to_string(Clock::now().time_since_epoch().count() % 100000);
 }
 
 TEST(RunTest, BackgroundGrandchildIsKilled) {
@@ -469,7 +469,6 @@ TEST(RunTest, ConcurrentRunsAreIndependent) {
     EXPECT_EQ(outcomes[i].stderr_data, "err" + std::to_string(i) + "\n");
   }
 }
-
 
 // ---------------------------------------------------------------- the execute policy
 
@@ -625,14 +624,14 @@ TEST(OrphanGroupsTest, OnlyGroupsOfGoneOwnersAreRemoved) {
   const std::string dead = std::to_string(ReapedPid());
   const std::string own = std::to_string(self.pid);
   const std::vector<std::string> gone = {
-      "dlgrader-box-" + dead + "-4242-0",             // the owner exited
-      "dlgrader-box-" + own + "-1-3",                 // our pid, another start: a reused pid
-      "dlgrader-box-" + dead + "-7",                  // an older name: pid only
+      "dlgrader-box-" + dead + "-4242-0",  // the owner exited
+      "dlgrader-box-" + own + "-1-3",      // our pid, another start: a reused pid
+      "dlgrader-box-" + dead + "-7",       // an older name: pid only
   };
   const std::vector<std::string> kept = {
-      "dlgrader-box-" + OwnerTag(self) + "-5",        // a live grader's
-      "dlgrader-box-" + own + "-8",                   // older name, live pid
-      "dlgrader-box-" + dead + "-4242-busy",          // not our name pattern
+      "dlgrader-box-" + OwnerTag(self) + "-5",  // a live grader's
+      "dlgrader-box-" + own + "-8",             // older name, live pid
+      "dlgrader-box-" + dead + "-4242-busy",    // not our name pattern
       "other-" + dead + "-4242-0",
   };
   for (const auto& name : gone) std::filesystem::create_directory(parent / name);

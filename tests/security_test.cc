@@ -15,9 +15,8 @@
 // as above; JUnit must parse as XML and give hidden tests no time).
 // Placeholders: @CANARY@, @PWNED@ (per-case paths), @DATA_DIR@ (the grader's data directory).
 // A case that defines only relu_forward gets a relu_backward that calls it.
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,6 +24,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -63,7 +63,8 @@ std::string HeaderField(const std::string& source, const std::string& field) {
 }
 
 void ReplaceAll(std::string* text, const std::string& from, const std::string& to) {
-  for (size_t at = text->find(from); at != std::string::npos; at = text->find(from, at + to.size())) {
+  for (size_t at = text->find(from); at != std::string::npos;
+       at = text->find(from, at + to.size())) {
     text->replace(at, from.size(), to);
   }
 }
@@ -120,12 +121,14 @@ class SecurityCase {
     const std::string pad = HeaderField(source_, "pad_to_bytes");
     if (!pad.empty()) {
       const size_t bytes = std::stoul(pad);
-      if (source_.size() < bytes) source_ += "//" + std::string(bytes - source_.size() - 3, 'x') + "\n";
+      if (source_.size() < bytes)
+        source_ += "//" + std::string(bytes - source_.size() - 3, 'x') + "\n";
     }
     // relu_backward, when the case does not define it, repeats the attack through relu_forward.
     if (source_.find("relu_backward(") == std::string::npos) {
-      source_ += "Eigen::MatrixXd relu_backward(const Eigen::MatrixXd& Z, const Eigen::MatrixXd& dA) "
-                 "{ return relu_forward(Z + 0 * dA); }\n";
+      source_ +=
+          "Eigen::MatrixXd relu_backward(const Eigen::MatrixXd& Z, const Eigen::MatrixXd& dA) "
+          "{ return relu_forward(Z + 0 * dA); }\n";
     }
     file_ = work_.path() / (name + ".cpp");
     WriteFile(file_, source_);
@@ -165,11 +168,17 @@ class SecurityCase {
 
   Graded Grade() const {
     Graded graded;
-    const std::vector<std::string> argv = {testing_util::GraderBinary(), "--data-dir",
-                                           grader_.data_dir().string(), "grade", "--problem",
-                                           "relu", "--json", file_.string()};
+    const std::vector<std::string> argv = {testing_util::GraderBinary(),
+                                           "--data-dir",
+                                           grader_.data_dir().string(),
+                                           "grade",
+                                           "--problem",
+                                           "relu",
+                                           "--json",
+                                           file_.string()};
     graded.raw = testing_util::RunCommand(
-        argv, {"GRADER_CACHE=" + std::string(GRADER_TEST_CACHE_DIR), "TMPDIR=" + work_.path().string()});
+        argv,
+        {"GRADER_CACHE=" + std::string(GRADER_TEST_CACHE_DIR), "TMPDIR=" + work_.path().string()});
     try {
       graded.result = json::parse(graded.raw.out);
     } catch (const std::exception&) {
@@ -242,8 +251,8 @@ void ExpectNoHiddenFigures(const json& result) {
     if (test["visibility"] != "hidden") continue;
     for (const char* figure :
          {"cpu_time_ms", "wall_time_ms", "peak_memory_bytes", "max_rel_error"}) {
-      EXPECT_TRUE(test[figure].is_null()) << test["name"] << " shows " << figure << ": "
-                                          << test.dump();
+      EXPECT_TRUE(test[figure].is_null())
+          << test["name"] << " shows " << figure << ": " << test.dump();
     }
   }
 }
@@ -254,9 +263,12 @@ void ExpectNoHiddenFiguresStored(const fs::path& data_dir) {
   SQLite::Database db((data_dir / "grader.db").string(), SQLite::OPEN_READONLY);
   EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM test_results WHERE visibility = 'hidden' AND "
                           "(cpu_time_ms <> 0 OR wall_time_ms <> 0 OR peak_memory_bytes <> 0 OR "
-                          "max_rel_error IS NOT NULL)").getInt64(), 0);
-  SQLite::Statement texts(db, "SELECT message FROM test_results UNION ALL "
-                              "SELECT compile_output FROM submissions");
+                          "max_rel_error IS NOT NULL)")
+                .getInt64(),
+            0);
+  SQLite::Statement texts(db,
+                          "SELECT message FROM test_results UNION ALL "
+                          "SELECT compile_output FROM submissions");
   while (texts.executeStep()) {
     const std::string text = texts.getColumn(0).getString();
     EXPECT_TRUE(base::utf8::IsValid(text)) << text;
@@ -331,8 +343,7 @@ INSTANTIATE_TEST_SUITE_P(Corpus, SecurityTest, ::testing::ValuesIn(CaseNames()),
 
 // Four hostile submissions at once do not disturb a correct one graded beside them.
 TEST(SecurityConcurrencyTest, HostileNeighboursDoNotDisturbACorrectSubmission) {
-  const std::vector<std::string> hostile = {"fork_bomb", "stdout_flood", "heap_touch",
-                                            "cpu_spin"};
+  const std::vector<std::string> hostile = {"fork_bomb", "stdout_flood", "heap_touch", "cpu_spin"};
   std::vector<std::unique_ptr<SecurityCase>> cases;
   for (const std::string& name : hostile) cases.push_back(std::make_unique<SecurityCase>(name));
   std::vector<Graded> results(hostile.size());

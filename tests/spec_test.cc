@@ -1,6 +1,6 @@
-#include "grader/problem_spec.h"
-
 #include <gtest/gtest.h>
+
+#include "grader/problem_spec.h"
 
 namespace grader {
 namespace {
@@ -87,75 +87,98 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadCase{"syntax", "id = \"p\"\ntitle = [", {"problem.toml:2"}},
         BadCase{"missing_id", Replace(kGood, "id = \"p\"", ""), {"id", "required"}},
-        BadCase{"bad_tolerance", Replace(kGood, "tolerance = 1e-9", "tolerance = -1"),
+        BadCase{"bad_tolerance",
+                Replace(kGood, "tolerance = 1e-9", "tolerance = -1"),
                 {"tests[1].tolerance", "> 0"}},
-        BadCase{"unknown_entry", Replace(kGood, "entry = \"f\"\nvisibility = \"hidden\"",
-                                         "entry = \"g\"\nvisibility = \"hidden\""),
+        BadCase{"unknown_entry",
+                Replace(kGood, "entry = \"f\"\nvisibility = \"hidden\"",
+                        "entry = \"g\"\nvisibility = \"hidden\""),
                 {"tests[1].entry", "\"g\""}},
-        BadCase{"bad_visibility", Replace(kGood, "\"hidden\"", "\"secret\""),
+        BadCase{"bad_visibility",
+                Replace(kGood, "\"hidden\"", "\"secret\""),
                 {"tests[1].visibility", "secret"}},
-        BadCase{"hidden_with_seed", Replace(kGood, "points = 2.5", "points = 2.5\nseed = 4"),
+        BadCase{"hidden_with_seed",
+                Replace(kGood, "points = 2.5", "points = 2.5\nseed = 4"),
                 {"tests[1].seed", "hidden"}},
-        BadCase{"visible_without_seed", Replace(kGood, "seed = 3\n", ""),
+        BadCase{"visible_without_seed",
+                Replace(kGood, "seed = 3\n", ""),
                 {"tests[0].seed", "required"}},
-        BadCase{"equal_dims", Replace(kGood, "N = 4, D = 5", "N = 4, D = 4"),
+        BadCase{"equal_dims",
+                Replace(kGood, "N = 4, D = 5", "N = 4, D = 4"),
                 {"tests[0].dims", "distinct"}},
-        BadCase{"small_dim", Replace(kGood, "N = 4, D = 5", "N = 2, D = 5"),
+        BadCase{"small_dim",
+                Replace(kGood, "N = 4, D = 5", "N = 2, D = 5"),
                 {"tests[0].dims.N", ">= 3"}},
-        BadCase{"undefined_dim", Replace(kGood, "N = 4, D = 5", "N = 4, K = 5"),
-                {"tests[0]", "\"D\""}},
-        BadCase{"unknown_key", Replace(kGood, "version = 2", "version = 2\ncolour = 1"),
+        BadCase{
+            "undefined_dim", Replace(kGood, "N = 4, D = 5", "N = 4, K = 5"), {"tests[0]", "\"D\""}},
+        BadCase{"unknown_key",
+                Replace(kGood, "version = 2", "version = 2\ncolour = 1"),
                 {"colour", "not a known key"}},
-        BadCase{"bad_input_field", Replace(kGood, "zeros = 0.5", "zeros = 2"),
+        BadCase{"bad_input_field",
+                Replace(kGood, "zeros = 0.5", "zeros = 2"),
                 {"tests[1].inputs.X.zeros", "[0, 1]"}},
         BadCase{"no_tests", kGood.substr(0, kGood.find("[[tests]]")), {"tests", "required"}},
-        BadCase{"duplicate_test", Replace(kGood, "name = \"h\"", "name = \"v\""),
+        BadCase{"duplicate_test",
+                Replace(kGood, "name = \"h\"", "name = \"v\""),
                 {"tests[1].name", "\"v\""}},
-        BadCase{"bad_limits", Replace(kGood, "memory_mb = 128", "memory_mb = 1"),
-                {"limits.memory_mb"}},
-        BadCase{"no_outputs", Replace(kGood, "outputs = [\"Y\"]", "outputs = []"),
+        BadCase{
+            "bad_limits", Replace(kGood, "memory_mb = 128", "memory_mb = 1"), {"limits.memory_mb"}},
+        BadCase{"no_outputs",
+                Replace(kGood, "outputs = [\"Y\"]", "outputs = []"),
                 {"entries.f.outputs"}},
         // Every dimension, written however, is a name or an integer in 1..4096.
-        BadCase{"overflowing_shape_string",
-                Replace(kGood, "shape = [\"N\", \"D\"]", "shape = [\"99999999999999999999\", \"D\"]"),
-                {"entries.f.inputs.X.shape[0]", "1..4096", "99999999999999999999"}},
+        BadCase{
+            "overflowing_shape_string",
+            Replace(kGood, "shape = [\"N\", \"D\"]", "shape = [\"99999999999999999999\", \"D\"]"),
+            {"entries.f.inputs.X.shape[0]", "1..4096", "99999999999999999999"}},
         BadCase{"huge_shape_integer",
                 Replace(kGood, "shape = [\"N\", \"D\"]", "shape = [1000000000, \"D\"]"),
                 {"entries.f.inputs.X.shape[0]", "1..4096"}},
-        BadCase{"zero_shape_string", Replace(kGood, "shape = [\"N\", \"D\"]", "shape = [\"0\", \"D\"]"),
+        BadCase{"zero_shape_string",
+                Replace(kGood, "shape = [\"N\", \"D\"]", "shape = [\"0\", \"D\"]"),
                 {"entries.f.inputs.X.shape[0]", "1..4096"}},
-        BadCase{"zero_shape_integer", Replace(kGood, "shape = [\"N\", \"D\"]", "shape = [\"N\", 0]"),
+        BadCase{"zero_shape_integer",
+                Replace(kGood, "shape = [\"N\", \"D\"]", "shape = [\"N\", 0]"),
                 {"entries.f.inputs.X.shape[1]", "1..4096"}},
-        BadCase{"signed_shape_string", Replace(kGood, "shape = [\"N\", \"D\"]", "shape = [\"N\", \"-3\"]"),
+        BadCase{"signed_shape_string",
+                Replace(kGood, "shape = [\"N\", \"D\"]", "shape = [\"N\", \"-3\"]"),
                 {"entries.f.inputs.X.shape[1]", "1..4096"}},
-        BadCase{"digits_then_letters", Replace(kGood, "shape = [\"N\", \"D\"]", "shape = [\"N\", \"3x\"]"),
+        BadCase{"digits_then_letters",
+                Replace(kGood, "shape = [\"N\", \"D\"]", "shape = [\"N\", \"3x\"]"),
                 {"entries.f.inputs.X.shape[1]"}},
         BadCase{"override_shape_too_large",
-                Replace(kGood, "inputs = { X = { zeros = 0.5 } }", "inputs = { X = { shape = [4097, 3] } }"),
+                Replace(kGood, "inputs = { X = { zeros = 0.5 } }",
+                        "inputs = { X = { shape = [4097, 3] } }"),
                 {"tests[1].inputs.X.shape[0]", "1..4096"}},
         BadCase{"labels_classes_overflow",
                 Replace(kGood, "X = { shape = [\"N\", \"D\"] }",
-                        "X = { shape = [\"N\", \"D\"] }\ny = { shape = [\"N\"], kind = \"labels\", classes = \"99999999999999999999\" }"),
+                        "X = { shape = [\"N\", \"D\"] }\ny = { shape = [\"N\"], kind = \"labels\", "
+                        "classes = \"99999999999999999999\" }"),
                 {"entries.f.inputs.y.classes", "1..4096"}},
         BadCase{"labels_classes_zero",
                 Replace(kGood, "X = { shape = [\"N\", \"D\"] }",
-                        "X = { shape = [\"N\", \"D\"] }\ny = { shape = [\"N\"], kind = \"labels\", classes = 0 }"),
+                        "X = { shape = [\"N\", \"D\"] }\ny = { shape = [\"N\"], kind = \"labels\", "
+                        "classes = 0 }"),
                 {"entries.f.inputs.y.classes", "1..4096"}},
-        BadCase{"huge_points", Replace(kGood, "points = 2.5", "points = 1e308"),
+        BadCase{"huge_points",
+                Replace(kGood, "points = 2.5", "points = 1e308"),
                 {"tests[1].points", "<= 1000"}},
-        BadCase{"infinite_points", Replace(kGood, "points = 2.5", "points = inf"),
+        BadCase{"infinite_points",
+                Replace(kGood, "points = 2.5", "points = inf"),
                 {"tests[1].points", "<= 1000"}}),
-    [](const ::testing::TestParamInfo<BadCase>& param_info) { return std::string(param_info.param.name); });
+    [](const ::testing::TestParamInfo<BadCase>& param_info) {
+      return std::string(param_info.param.name);
+    });
 
 TEST(SpecTest, LiteralDimensionsAndClassesResolve) {
   // Literal shapes (as integers or digit strings) and a literal class count give the sizes the
   // generator uses; 4096 is the largest accepted.
-  const std::string text = Replace(
-      Replace(kGood, "X = { shape = [\"N\", \"D\"] }",
-              "X = { shape = [4096, \"7\"] }\ny = { shape = [\"N\"], kind = \"labels\", classes = \"12\" }"),
-      "dims = { N = 6, D = 3 }", "dims = { N = 6 }");
-  auto p = ParseProblem(Replace(text, "dims = { N = 4, D = 5 }", "dims = { N = 4 }"),
-                        "p/problem.toml");
+  const std::string text = Replace(Replace(kGood, "X = { shape = [\"N\", \"D\"] }",
+                                           "X = { shape = [4096, \"7\"] }\ny = { shape = [\"N\"], "
+                                           "kind = \"labels\", classes = \"12\" }"),
+                                   "dims = { N = 6, D = 3 }", "dims = { N = 6 }");
+  auto p =
+      ParseProblem(Replace(text, "dims = { N = 4, D = 5 }", "dims = { N = 4 }"), "p/problem.toml");
   ASSERT_TRUE(p.ok()) << p.status().message();
   const TestSpec& test = p->tests[0];
   auto x = ResolveShape(test.inputs[0], test);

@@ -9,7 +9,8 @@
 namespace {
 
 std::string Statement(const std::string& problem) {
-  std::ifstream in(std::filesystem::path(GRADER_SOURCE_DIR) / "problems" / problem / "statement.md");
+  std::ifstream in(std::filesystem::path(GRADER_SOURCE_DIR) / "problems" / problem /
+                   "statement.md");
   std::stringstream text;
   text << in.rdbuf();
   return text.str();

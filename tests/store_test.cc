@@ -330,7 +330,6 @@ TEST(StoreTest, ListSubmissionsFiltersByLearnerNewestFirst) {
   EXPECT_EQ(zero.status().code(), base::StatusCode::kInvalidArgument);
 }
 
-
 // --- links written with a submission, the result cache and batch runs ----------------------
 
 std::vector<BatchItemRecord> TwoItems() {
@@ -413,8 +412,8 @@ TEST(StoreRunsTest, CancelledRecordingWritesNothing) {
   auto id = store->RecordSubmission(submission, links);
   ASSERT_FALSE(id.ok());
   EXPECT_NE(id.status().message().find("cancelled"), std::string::npos);
-  for (const char* table : {"submissions", "test_results", "skill_evidence", "skill_mastery",
-                            "result_cache"}) {
+  for (const char* table :
+       {"submissions", "test_results", "skill_evidence", "skill_mastery", "result_cache"}) {
     EXPECT_EQ(CountRows(*store, table), 0) << table;
   }
   auto items = store->ListBatchItems(*run);
@@ -431,7 +430,8 @@ TEST(StoreFileTest, DamagedTruncatedAndReadOnlyFilesAreInvalidArguments) {
     std::unique_ptr<Store> store = OpenOrDie(path);
     ASSERT_NE(store, nullptr);
     store->database().exec("CREATE TABLE padding (x BLOB)");
-    for (int i = 0; i < 20; ++i) store->database().exec("INSERT INTO padding VALUES (zeroblob(4000))");
+    for (int i = 0; i < 20; ++i)
+      store->database().exec("INSERT INTO padding VALUES (zeroblob(4000))");
   }
   const auto size = std::filesystem::file_size(path);
   struct Case {
@@ -452,7 +452,11 @@ TEST(StoreFileTest, DamagedTruncatedAndReadOnlyFilesAreInvalidArguments) {
       {"not_sqlite", [&] { write(std::string(size, 'x')); }, "is not a SQLite database"},
       {"short_header", [&] { write(original.substr(0, 50)); }, "is truncated"},
       {"half", [&] { write(original.substr(0, size / 2)); }, "is truncated"},
-      {"read_only", [&] { write(original); std::filesystem::permissions(path, std::filesystem::perms::owner_read); },
+      {"read_only",
+       [&] {
+         write(original);
+         std::filesystem::permissions(path, std::filesystem::perms::owner_read);
+       },
        "is read-only"},
   };
   for (const Case& c : cases) {
@@ -466,7 +470,8 @@ TEST(StoreFileTest, DamagedTruncatedAndReadOnlyFilesAreInvalidArguments) {
     EXPECT_NE(store.status().message().find(path), std::string::npos);
   }
   // An empty file is a new database.
-  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   write("");
   EXPECT_NE(OpenOrDie(path), nullptr);
 }

@@ -12,7 +12,8 @@ namespace {
 
 std::string CsvCell(std::string value) {
   value = base::utf8::EscapeForTerminal(value);  // `grade --format csv` prints to a terminal
-  if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@')) {
+  if (!value.empty() &&
+      (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@')) {
     value.insert(value.begin(), '\'');
   }
   if (value.find_first_of(",\"\r\n") == std::string::npos) return value;
@@ -53,12 +54,23 @@ std::string XmlEscape(const std::string& text) {
       continue;
     }
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out.append(text, start, pos - start);
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      default:
+        out.append(text, start, pos - start);
     }
   }
   return out;
@@ -105,19 +117,28 @@ nlohmann::json BatchJson(const ProblemSpec& problem, const std::vector<GradedEnt
   for (const GradedEntry& e : entries) {
     nlohmann::json tests = nlohmann::json::array();
     for (const TestResult& t : e.result.tests) {
-      tests.push_back({{"name", t.name}, {"visibility", VisibilityName(t.visibility)},
-                       {"verdict", VerdictName(t.verdict)}, {"score", t.score},
-                       {"max_score", t.max_score}, {"message", Text(t.message)}});
+      tests.push_back({{"name", t.name},
+                       {"visibility", VisibilityName(t.visibility)},
+                       {"verdict", VerdictName(t.verdict)},
+                       {"score", t.score},
+                       {"max_score", t.max_score},
+                       {"message", Text(t.message)}});
     }
-    results.push_back({{"learner", Text(e.learner)}, {"file", Text(e.file)}, {"late", e.late},
-                       {"submission_id", e.submission_id}, {"cache_hit", e.cache_hit},
+    results.push_back({{"learner", Text(e.learner)},
+                       {"file", Text(e.file)},
+                       {"late", e.late},
+                       {"submission_id", e.submission_id},
+                       {"cache_hit", e.cache_hit},
                        {"status", SubmissionStatusName(e.result.status)},
-                       {"score", e.result.score}, {"max_score", e.result.max_score},
+                       {"score", e.result.score},
+                       {"max_score", e.result.max_score},
                        {"tests", tests}});
   }
   nlohmann::json skipped_json = nlohmann::json::array();
   for (const std::string& line : skipped) skipped_json.push_back(Text(line));
-  return {{"problem", problem.id}, {"version", problem.version}, {"results", results},
+  return {{"problem", problem.id},
+          {"version", problem.version},
+          {"results", results},
           {"skipped", skipped_json}};
 }
 
@@ -140,8 +161,8 @@ std::string JUnitXml(const ProblemSpec& problem, const std::vector<GradedEntry>&
       (failure ? suite_failures : suite_errors) += 1;
       const char* tag = failure ? "failure" : "error";
       cases += ">\n      <" + std::string(tag) + " type=\"" + VerdictName(t.verdict) +
-               "\" message=\"" + XmlEscape(t.message) + "\">" + XmlEscape(t.message) + "</" +
-               tag + ">\n    </testcase>\n";
+               "\" message=\"" + XmlEscape(t.message) + "\">" + XmlEscape(t.message) + "</" + tag +
+               ">\n    </testcase>\n";
     }
     total += e.result.tests.size();
     failures += suite_failures;
@@ -150,9 +171,9 @@ std::string JUnitXml(const ProblemSpec& problem, const std::vector<GradedEntry>&
               std::to_string(e.result.tests.size()) + "\" failures=\"" +
               std::to_string(suite_failures) + "\" errors=\"" + std::to_string(suite_errors) +
               "\" time=\"" + Number(suite_time) + "\">\n";
-    suites += "    <properties>\n      <property name=\"score\" value=\"" +
-              Number(e.result.score) + "\"/>\n      <property name=\"max_score\" value=\"" +
-              Number(e.result.max_score) + "\"/>\n      <property name=\"status\" value=\"" +
+    suites += "    <properties>\n      <property name=\"score\" value=\"" + Number(e.result.score) +
+              "\"/>\n      <property name=\"max_score\" value=\"" + Number(e.result.max_score) +
+              "\"/>\n      <property name=\"status\" value=\"" +
               SubmissionStatusName(e.result.status) + "\"/>\n    </properties>\n";
     suites += cases;
     if (!e.result.compile_output.empty()) {
@@ -160,10 +181,9 @@ std::string JUnitXml(const ProblemSpec& problem, const std::vector<GradedEntry>&
     }
     suites += "  </testsuite>\n";
   }
-  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"" +
-         XmlEscape(problem.id) + "\" tests=\"" + std::to_string(total) + "\" failures=\"" +
-         std::to_string(failures) + "\" errors=\"" + std::to_string(errors) + "\">\n" + suites +
-         "</testsuites>\n";
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"" + XmlEscape(problem.id) +
+         "\" tests=\"" + std::to_string(total) + "\" failures=\"" + std::to_string(failures) +
+         "\" errors=\"" + std::to_string(errors) + "\">\n" + suites + "</testsuites>\n";
 }
 
 nlohmann::json GradescopeResults(const ProblemSpec& problem, const GradedEntry& entry) {
@@ -171,15 +191,15 @@ nlohmann::json GradescopeResults(const ProblemSpec& problem, const GradedEntry& 
   double seconds = 0;
   for (const TestResult& t : entry.result.tests) {
     seconds += Seconds(t);
-    tests.push_back({{"name", t.name},
-                     {"score", t.score},
-                     {"max_score", t.max_score},
-                     {"status", t.verdict == Verdict::kPassed ? "passed" : "failed"},
-                     {"output", std::string(VerdictTitle(t.verdict)) + ": " + Text(t.message)},
-                     {"output_format", "text"},
-                     {"tags", {t.entry, VerdictName(t.verdict)}},
-                     {"visibility",
-                      t.visibility == Visibility::kHidden ? "after_published" : "visible"}});
+    tests.push_back(
+        {{"name", t.name},
+         {"score", t.score},
+         {"max_score", t.max_score},
+         {"status", t.verdict == Verdict::kPassed ? "passed" : "failed"},
+         {"output", std::string(VerdictTitle(t.verdict)) + ": " + Text(t.message)},
+         {"output_format", "text"},
+         {"tags", {t.entry, VerdictName(t.verdict)}},
+         {"visibility", t.visibility == Visibility::kHidden ? "after_published" : "visible"}});
   }
   std::string output = problem.title + ": " + SubmissionStatusName(entry.result.status);
   if (entry.result.status == SubmissionStatus::kCompileError) {
@@ -192,8 +212,11 @@ nlohmann::json GradescopeResults(const ProblemSpec& problem, const GradedEntry& 
           {"visibility", "visible"},
           {"stdout_visibility", "hidden"},
           {"extra_data",
-           {{"learner", Text(entry.learner)}, {"problem", problem.id}, {"version", problem.version},
-            {"submission_id", entry.submission_id}, {"max_score", entry.result.max_score},
+           {{"learner", Text(entry.learner)},
+            {"problem", problem.id},
+            {"version", problem.version},
+            {"submission_id", entry.submission_id},
+            {"max_score", entry.result.max_score},
             {"status", SubmissionStatusName(entry.result.status)}}},
           {"tests", tests}};
 }

@@ -3,9 +3,8 @@
 // results.json (one per learner). All are pure functions of the graded entries.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 

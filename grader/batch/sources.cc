@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -179,14 +179,15 @@ base::StatusOr<Discovery> FromFolder(const fs::path& root) {
   fs::recursive_directory_iterator it(root, fs::directory_options::none, ec), end;
   if (ec) return base::Status::InvalidArgument(root.string() + ": cannot be read: " + ec.message());
   for (; it != end; it.increment(ec)) {
-    if (ec) return base::Status::InvalidArgument(root.string() + ": cannot be read: " + ec.message());
+    if (ec)
+      return base::Status::InvalidArgument(root.string() + ": cannot be read: " + ec.message());
     if (files.size() > kMaxEntries) {
       return base::Status::InvalidArgument(root.string() + ": more than " +
                                            std::to_string(kMaxEntries) + " files");
     }
     const fs::path path = it->path();
     const std::string relative = fs::relative(path, root).generic_string();
-    struct stat st{};
+    struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) continue;
     if (S_ISDIR(st.st_mode)) {
       if (it.depth() >= 1) it.disable_recursion_pending();  // deeper files are not ours
@@ -243,7 +244,8 @@ base::Status Refuse(const fs::path& zip, const std::string& entry, const std::st
 // chunks, not with a worst-case buffer per entry.
 base::StatusOr<std::string> ReadEntry(zip_t* archive, zip_uint64_t index, size_t declared) {
   std::unique_ptr<zip_file_t, ZipFileCloser> entry(zip_fopen_index(archive, index, 0));
-  if (!entry) return base::Status::InvalidArgument(std::string("cannot be read: ") + zip_strerror(archive));
+  if (!entry)
+    return base::Status::InvalidArgument(std::string("cannot be read: ") + zip_strerror(archive));
   const size_t limit = declared + 1;
   std::string data;
   char chunk[16 << 10];
@@ -263,7 +265,8 @@ base::StatusOr<std::string> ReadEntry(zip_t* archive, zip_uint64_t index, size_t
 
 base::StatusOr<Discovery> FromZip(const fs::path& path, const ArchiveLimits& limits) {
   int error = 0;
-  std::unique_ptr<zip_t, ZipCloser> archive(zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &error));
+  std::unique_ptr<zip_t, ZipCloser> archive(
+      zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &error));
   if (!archive) {
     zip_error_t ze;
     zip_error_init_with_code(&ze, error);
@@ -382,9 +385,8 @@ Identity IdentifyPath(const std::string& relative_path) {
   return id;
 }
 
-base::StatusOr<Discovery> DiscoverSubmissions(const fs::path& source,
-                                              const ArchiveLimits& limits) {
-  struct stat st{};
+base::StatusOr<Discovery> DiscoverSubmissions(const fs::path& source, const ArchiveLimits& limits) {
+  struct stat st {};
   if (::stat(source.c_str(), &st) != 0) {
     return base::Status::InvalidArgument(source.string() + ": does not exist");
   }

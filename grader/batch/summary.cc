@@ -33,23 +33,27 @@ std::string Summary(const ProblemSpec& problem, const std::vector<GradedEntry>& 
     const int bucket = fraction >= 1 ? kBuckets : static_cast<int>(fraction * kBuckets);
     ++histogram[static_cast<size_t>(std::clamp(bucket, 0, kBuckets))];
   }
-  std::snprintf(line, sizeof(line), "Graded %zu of %zu submission(s) of %s (%zu cache hit(s), %zu file(s) skipped)\n",
+  std::snprintf(line, sizeof(line),
+                "Graded %zu of %zu submission(s) of %s (%zu cache hit(s), %zu file(s) skipped)\n",
                 entries.size(), items, Shown(problem.id).c_str(), hits, skipped);
   out += line;
   out += "Status:";
   for (const auto& [status, count] : statuses) out += "  " + status + " " + std::to_string(count);
   out += "\nScores (of " + std::to_string(static_cast<int>(problem.MaxScore())) + "):\n";
   for (int b = 0; b <= kBuckets; ++b) {
-    const std::string label = b == kBuckets ? "    100%" : std::to_string(b * 100 / kBuckets) +
-                                                               "-" + std::to_string((b + 1) * 100 / kBuckets) + "%";
+    const std::string label = b == kBuckets ? "    100%"
+                                            : std::to_string(b * 100 / kBuckets) + "-" +
+                                                  std::to_string((b + 1) * 100 / kBuckets) + "%";
     const size_t count = histogram[static_cast<size_t>(b)];
     const size_t bar = entries.empty() ? 0 : count * 40 / entries.size();
-    std::snprintf(line, sizeof(line), "  %8s %s %zu\n", label.c_str(), std::string(bar, '#').c_str(), count);
+    std::snprintf(line, sizeof(line), "  %8s %s %zu\n", label.c_str(),
+                  std::string(bar, '#').c_str(), count);
     out += line;
   }
   std::vector<std::pair<size_t, std::pair<std::string, std::string>>> ranked;
   for (const auto& [key, count] : verdicts) ranked.push_back({count, key});
-  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::sort(ranked.begin(), ranked.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
   if (!ranked.empty()) out += "Most frequent verdicts:\n";
   for (size_t i = 0; i < std::min<size_t>(5, ranked.size()); ++i) {
     std::snprintf(line, sizeof(line), "  %4zu x %s on %s\n", ranked[i].first,
@@ -60,8 +64,9 @@ std::string Summary(const ProblemSpec& problem, const std::vector<GradedEntry>& 
   for (const GradedEntry& e : entries) {
     if (!e.cache_hit) slowest.push_back(&e);
   }
-  std::sort(slowest.begin(), slowest.end(),
-            [](const GradedEntry* a, const GradedEntry* b) { return a->elapsed_ms > b->elapsed_ms; });
+  std::sort(slowest.begin(), slowest.end(), [](const GradedEntry* a, const GradedEntry* b) {
+    return a->elapsed_ms > b->elapsed_ms;
+  });
   if (!slowest.empty()) out += "Slowest:\n";
   for (size_t i = 0; i < std::min<size_t>(3, slowest.size()); ++i) {
     // Not through the fixed-size buffer: a long name must not be cut mid-character.

@@ -19,7 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-
 std::string Duration(double seconds) {
   const auto s = static_cast<long>(seconds + 0.5);
   char buffer[32];

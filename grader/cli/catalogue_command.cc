@@ -1,4 +1,5 @@
-// `grader problems misconceptions [--markdown]`: the misconception catalogue (grader/misconceptions.h).
+// `grader problems misconceptions [--markdown]`: the misconception catalogue
+// (grader/misconceptions.h).
 #include <iostream>
 
 #include "grader/cli/commands.h"

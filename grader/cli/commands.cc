@@ -1,11 +1,11 @@
 #include "grader/cli/commands.h"
 
-#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "grader/batch/outputs.h"
@@ -15,8 +15,8 @@
 #include "grader/generator.h"
 #include "grader/grade.h"
 #include "grader/learner_name.h"
-#include "grader/resources.h"
 #include "grader/report.h"
+#include "grader/resources.h"
 #include "reference/registry.h"
 
 namespace grader::cli {
@@ -52,14 +52,16 @@ namespace {
 
 // Reads a submission, refusing what is not a regular, readable file.
 base::StatusOr<std::string> ReadSubmission(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     return base::Status::NotFound("submission " + path + " does not exist");
   }
-  if (!S_ISREG(st.st_mode)) return base::Status::InvalidArgument("submission " + path + " is not a regular file");
+  if (!S_ISREG(st.st_mode))
+    return base::Status::InvalidArgument("submission " + path + " is not a regular file");
   if (static_cast<size_t>(st.st_size) > kMaxSourceBytes) {
-    return base::Status::InvalidArgument("submission " + path + ": is " + std::to_string(st.st_size) +
-                                         " bytes; the limit is " + std::to_string(kMaxSourceBytes));
+    return base::Status::InvalidArgument("submission " + path + ": is " +
+                                         std::to_string(st.st_size) + " bytes; the limit is " +
+                                         std::to_string(kMaxSourceBytes));
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return base::Status::InvalidArgument("submission " + path + " cannot be read");
@@ -73,8 +75,7 @@ base::StatusOr<std::string> ReadSubmission(const std::string& path) {
 
 }  // namespace
 
-base::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global,
-                                                   bool needs_secret) {
+base::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, bool needs_secret) {
   EngineOptions options;
   options.data_dir = ResolveDataDir(global.data_dir);
   options.problems_dir = ProblemsRoot(global);
@@ -127,9 +128,13 @@ int ProblemsList(const GlobalOptions& global, bool json) {
   if (!problems.ok()) return Fail(problems.status());
   nlohmann::json list = nlohmann::json::array();
   for (const ProblemSpec& p : *problems) {
-    list.push_back({{"id", p.id}, {"title", p.title}, {"version", p.version},
-                    {"tests", p.tests.size()}, {"max_score", p.MaxScore()},
-                    {"prerequisites", p.prerequisites}, {"skills", p.skills}});
+    list.push_back({{"id", p.id},
+                    {"title", p.title},
+                    {"version", p.version},
+                    {"tests", p.tests.size()},
+                    {"max_score", p.MaxScore()},
+                    {"prerequisites", p.prerequisites},
+                    {"skills", p.skills}});
   }
   if (json) {
     std::cout << list.dump(2) << "\n";
@@ -160,15 +165,21 @@ int ProblemsShow(const GlobalOptions& global, const std::string& id, bool json) 
   }
   nlohmann::json tests = nlohmann::json::array();
   for (const TestSpec& t : problem->tests) {
-    tests.push_back({{"name", t.name}, {"entry", t.entry},
-                     {"visibility", VisibilityName(t.visibility)}, {"points", t.points},
+    tests.push_back({{"name", t.name},
+                     {"entry", t.entry},
+                     {"visibility", VisibilityName(t.visibility)},
+                     {"points", t.points},
                      {"tolerance", t.tolerance}});
   }
   if (json) {
-    nlohmann::json out = {{"id", problem->id}, {"title", problem->title},
-                          {"version", problem->version}, {"skills", problem->skills},
-                          {"prerequisites", problem->prerequisites}, {"statement", statement.str()},
-                          {"functions", entries}, {"tests", tests}};
+    nlohmann::json out = {{"id", problem->id},
+                          {"title", problem->title},
+                          {"version", problem->version},
+                          {"skills", problem->skills},
+                          {"prerequisites", problem->prerequisites},
+                          {"statement", statement.str()},
+                          {"functions", entries},
+                          {"tests", tests}};
     std::cout << out.dump(2) << "\n";
     return kExitOk;
   }

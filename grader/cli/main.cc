@@ -1,6 +1,5 @@
 // grader: the command-line interface. Parses arguments and dispatches to commands.h.
 #include <CLI/CLI.hpp>
-
 #include <iostream>
 
 #include "grader/cli/batch_command.h"
@@ -61,15 +60,16 @@ int main(int argc, char** argv) {
   validate->add_option("ids", validate_ids, "Problem ids (default: all)");
 
   bool misconceptions_markdown = false;
-  CLI::App* misconceptions =
-      problems->add_subcommand("misconceptions", "The misconception catalogue (docs/misconceptions.md)");
+  CLI::App* misconceptions = problems->add_subcommand(
+      "misconceptions", "The misconception catalogue (docs/misconceptions.md)");
   misconceptions->add_flag("--markdown", misconceptions_markdown, "Print docs/misconceptions.md");
 
   std::string show_learner;
   bool learner_json = false;
   CLI::App* learner = app.add_subcommand("learner", "A learner's mastery and history");
   learner->require_subcommand(1);
-  CLI::App* learner_show = learner->add_subcommand("show", "Mastery per skill, attempts, misconceptions");
+  CLI::App* learner_show =
+      learner->add_subcommand("show", "Mastery per skill, attempts, misconceptions");
   learner_show->add_option("name", show_learner, "Learner name")->required();
   learner_show->add_flag("--json", learner_json, "Print JSON");
 
@@ -97,7 +97,8 @@ int main(int argc, char** argv) {
   if (validate->parsed()) return ProblemsValidate(global, validate_ids);
   if (misconceptions->parsed()) return ProblemsMisconceptions(global, misconceptions_markdown);
   if (learner_show->parsed()) return LearnerShow(global, show_learner, learner_json);
-  if (recommend->parsed()) return RecommendFor(global, recommend_learner, recommend_json, recommend_limit);
+  if (recommend->parsed())
+    return RecommendFor(global, recommend_learner, recommend_json, recommend_limit);
   std::cerr << "grader: no command\n";
   return kExitInputError;
 }
