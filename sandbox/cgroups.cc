@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -120,6 +121,29 @@ std::vector<std::string> OwnGroupParents() {
   return parents;
 }
 
+// Removes `groups`, waiting briefly for those whose processes are still exiting. A killed
+// owner's box processes die with it (PR_SET_PDEATHSIG), but tearing down their pid namespace
+// takes the kernel a moment, and rmdir refuses a group (EBUSY) until its last process has gone.
+// A group still busy after the wait stays for a later run. Returns how many were removed.
+size_t RemoveWhenEmpty(std::vector<std::string> groups) {
+  constexpr auto kTeardownWait = std::chrono::seconds(2);
+  const auto deadline = std::chrono::steady_clock::now() + kTeardownWait;
+  size_t removed = 0;
+  while (true) {
+    std::vector<std::string> busy;
+    for (std::string& group : groups) {
+      if (rmdir(group.c_str()) == 0) {
+        ++removed;
+      } else if (errno == EBUSY) {
+        busy.push_back(std::move(group));
+      }
+    }
+    if (busy.empty() || std::chrono::steady_clock::now() >= deadline) return removed;
+    groups = std::move(busy);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
 }  // namespace
 
 size_t RemoveOrphanGroups(const std::vector<std::string>& parents) {
@@ -133,8 +157,7 @@ size_t RemoveOrphanGroups(const std::vector<std::string>& parents) {
       if (owner && !OwnerAlive(*owner)) orphans.push_back(parent + "/" + entry->d_name);
     }
     closedir(dir);
-    // rmdir refuses a group that still has processes: those stay until they are gone.
-    for (const std::string& orphan : orphans) removed += rmdir(orphan.c_str()) == 0;
+    removed += RemoveWhenEmpty(std::move(orphans));
   }
   return removed;
 }

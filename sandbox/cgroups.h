@@ -55,8 +55,9 @@ class BoxCgroup {
 };
 
 // Removes the groups directly under each of `parents` named dlgrader-box-<tag>-<n> whose owner
-// is gone (older names dlgrader-box-<pid>-<n>: whose pid is gone). A group that still holds
-// processes stays (rmdir refuses it); other names are never touched. Returns how many went.
+// is gone (older names dlgrader-box-<pid>-<n>: whose pid is gone). A group whose processes are
+// still exiting is waited for up to 2 s; one that still holds processes after that stays (rmdir
+// refuses it). Other names are never touched. Returns how many went.
 size_t RemoveOrphanGroups(const std::vector<std::string>& parents);
 
 }  // namespace sandbox

@@ -262,20 +262,7 @@ TEST(BatchTest, MalformedZipAndEmptyFolderAreInputErrors) {
   EXPECT_FALSE(fs::exists(g.data_dir() / "grader.db"));
 }
 
-pid_t Spawn(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  std::vector<std::string> copy = args;
-  for (std::string& a : copy) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid = -1;
-  posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
-}
+pid_t Spawn(const std::vector<std::string>& args) { return testing_util::SpawnQuiet(args); }
 
 // Waits until the running batch has linked at least one item, then sends `signal`.
 void InterruptMidway(const fs::path& data_dir, pid_t pid, int signal) {

@@ -678,17 +678,7 @@ TEST(LeftoversTest, NextRunRemovesAKilledGradersWorkDirAndCgroups) {
   Grader g;
   auto spawn = [&](std::vector<std::string> args) {
     args.insert(args.begin(), {testing_util::GraderBinary(), "--data-dir", g.data_dir().string()});
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid = -1;
-    EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), env.data()), 0);
-    posix_spawn_file_actions_destroy(&actions);
-    return pid;
+    return testing_util::SpawnQuiet(args, env.data());
   };
 
   // Kill the first grader once it has a work directory and (where the host has cgroups) a box

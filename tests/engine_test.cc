@@ -356,20 +356,7 @@ TEST(DataDirCliTest, SameErrorSameExitFromEveryCommandAndAReadableKeyWarns) {
 
 // --- two batches of one folder --------------------------------------------------------------
 
-pid_t Spawn(const std::vector<std::string>& args) {
-  std::vector<std::string> copy = args;
-  std::vector<char*> argv;
-  for (std::string& a : copy) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid = -1;
-  posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
-}
+pid_t Spawn(const std::vector<std::string>& args) { return testing_util::SpawnQuiet(args); }
 
 int64_t CountIn(const fs::path& data_dir, const std::string& sql) {
   SQLite::Database db((data_dir / "grader.db").string(), SQLite::OPEN_READONLY);

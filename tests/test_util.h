@@ -17,6 +17,11 @@ struct CommandResult {
 CommandResult RunCommand(const std::vector<std::string>& argv,
                          const std::vector<std::string>& extra_env = {});
 
+// Starts `argv` (argv[0] absolute) in the background with stdout and stderr discarded, in the
+// environment `envp` (default: this process's). Returns its pid, or -1 if it could not start;
+// the caller waits for it.
+int SpawnQuiet(const std::vector<std::string>& argv, char* const* envp = nullptr);
+
 // A fresh temporary directory, removed at destruction.
 class TempDir {
  public:
