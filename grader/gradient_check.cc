@@ -67,30 +67,34 @@ bool FiniteSameShape(const Tensor& a, const Tensor& b) {
 // take (layernorm's beta, batchnorm's running statistics) a draw from the forward entry's own
 // spec. Those values are not hidden data: they are made up here, from a fixed seed.
 std::optional<Tensors> ForwardInputs(const EntrySpec& forward, const TestSpec& test,
-                                     const TestEvidence& evidence) {
+                                     const Tensors& inputs) {
   TestSpec made_up = test;
   made_up.inputs.clear();
   for (const InputSpec& input : forward.inputs) {
-    if (!evidence.inputs.count(input.name)) made_up.inputs.push_back(input);
+    if (!inputs.count(input.name)) made_up.inputs.push_back(input);
   }
   auto drawn = GenerateInputs(made_up, kMadeUpInputsSeed);
   if (!drawn.ok()) return std::nullopt;
   Tensors x;
   for (const InputSpec& input : forward.inputs) {
-    auto given = evidence.inputs.find(input.name);
-    x[input.name] = given != evidence.inputs.end() ? given->second : drawn->at(input.name);
+    auto given = inputs.find(input.name);
+    x[input.name] = given != inputs.end() ? given->second : drawn->at(input.name);
   }
   return x;
 }
 
-std::optional<GradientCheck> RunCheck(const ProblemSpec& problem,
-                                      const reference::ProblemCode& code, const EntrySpec& backward,
-                                      const TestSpec& test, const TestEvidence& evidence,
-                                      const std::string& binary, const GradeContext& context) {
+}  // namespace
+
+std::optional<GradientCheck> DirectionalCheck(const ProblemSpec& problem,
+                                              const reference::ProblemCode& code,
+                                              const EntrySpec& backward, const TestSpec& test,
+                                              const Tensors& inputs, const Tensors& gradients,
+                                              const ForwardFn& run_forward) {
+  if (!backward.gradient_of) return std::nullopt;
   const GradientOf& g = *backward.gradient_of;
   const EntrySpec* forward = problem.FindEntry(g.forward);
-  if (forward == nullptr || !evidence.outputs) return std::nullopt;
-  auto x = ForwardInputs(*forward, test, evidence);
+  if (forward == nullptr) return std::nullopt;
+  auto x = ForwardInputs(*forward, test, inputs);
   if (!x) return std::nullopt;
   Tensors plus = *x, minus = *x;
   std::map<std::string, Tensor> directions;  // forward input -> v
@@ -98,9 +102,8 @@ std::optional<GradientCheck> RunCheck(const ProblemSpec& problem,
   uint64_t salt = 1;
   for (const auto& [gradient, input] : g.inputs) {
     const Tensor& xi = x->at(input);
-    auto learner = evidence.outputs->find(gradient);
-    if (learner == evidence.outputs->end() || !FiniteSameShape(learner->second, xi))
-      return std::nullopt;
+    auto learner = gradients.find(gradient);
+    if (learner == gradients.end() || !FiniteSameShape(learner->second, xi)) return std::nullopt;
     const Tensor v = Direction(xi, salt++);
     double scale = 1;
     for (double value : xi.values) scale = std::fmax(scale, std::fabs(value));
@@ -112,13 +115,15 @@ std::optional<GradientCheck> RunCheck(const ProblemSpec& problem,
     // The learner's gradient along v, in units of the step: ⟨v, g⟩ · h, to pair with f(x±hv).
     check.analytic += Dot(v, learner->second) * h;
   }
-  auto f_plus = RunEntry(binary, problem, g.forward, plus, context);
-  auto f_minus = RunEntry(binary, problem, g.forward, minus, context);
+  auto f_plus = run_forward(plus);
+  auto f_minus = run_forward(minus);
   if (!f_plus || !f_minus) return std::nullopt;
   for (const auto& [output, upstream] : g.upstream) {
     auto p = f_plus->find(output), m = f_minus->find(output);
     if (p == f_plus->end() || m == f_minus->end()) return std::nullopt;
-    const Tensor& u = evidence.inputs.at(upstream);
+    auto given = inputs.find(upstream);
+    if (given == inputs.end()) return std::nullopt;
+    const Tensor& u = given->second;
     if (!FiniteSameShape(p->second, u) || !FiniteSameShape(m->second, u)) return std::nullopt;
     // ⟨U, f(x+hv) − f(x−hv)⟩ / 2, the numerical counterpart of ⟨v, g⟩ · h.
     check.numerical += (Dot(u, p->second) - Dot(u, m->second)) / 2;
@@ -134,8 +139,6 @@ std::optional<GradientCheck> RunCheck(const ProblemSpec& problem,
   }
   return check;
 }
-
-}  // namespace
 
 bool GradientConsistent(const GradientCheck& check) {
   const double scale = std::fmax(std::fabs(check.numerical), std::fabs(check.analytic));
@@ -173,7 +176,11 @@ void CheckGradients(const ProblemSpec& problem, const reference::ProblemCode& co
     if (t.verdict == Verdict::kPassed || t.diagnosis || !evidence[i].has_reference) continue;
     const EntrySpec* entry = problem.FindEntry(problem.tests[i].entry);
     if (entry == nullptr || !entry->gradient_of) continue;
-    auto check = RunCheck(problem, code, *entry, problem.tests[i], evidence[i], binary, context);
+    if (!evidence[i].outputs) continue;
+    const std::string& forward = entry->gradient_of->forward;
+    auto check = DirectionalCheck(
+        problem, code, *entry, problem.tests[i], evidence[i].inputs, *evidence[i].outputs,
+        [&](const Tensors& x) { return RunEntry(binary, problem, forward, x, context); });
     if (check) t.diagnosis = GradientDiagnosis(*check, *entry);
   }
 }

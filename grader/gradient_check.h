@@ -14,6 +14,8 @@
 // The reference forward at x + h·v says whether the learner's forward is right.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,21 @@ struct GradientCheck {
 bool GradientConsistent(const GradientCheck& check);
 // The diagnosis a check gives, or nullopt when it explains nothing.
 std::optional<Diagnosis> GradientDiagnosis(const GradientCheck& check, const EntrySpec& backward);
+
+// Evaluates the forward entry on inputs: the learner's program, or (to check a reference) the
+// reference itself; nullopt when it gives no valid outputs.
+using ForwardFn = std::function<std::optional<reference::Tensors>(const reference::Tensors&)>;
+
+// The check of `gradients` (the outputs of `backward` on `inputs`, a test of `backward`) along
+// one fixed direction, against `run_forward` at inputs ± h·v; forward_right compares
+// run_forward(x + h·v) with the reference. Forward inputs the backward entry does not take are
+// drawn from a fixed seed. nullopt when the check cannot be made (missing or non-finite values).
+std::optional<GradientCheck> DirectionalCheck(const ProblemSpec& problem,
+                                              const reference::ProblemCode& code,
+                                              const EntrySpec& backward, const TestSpec& test,
+                                              const reference::Tensors& inputs,
+                                              const reference::Tensors& gradients,
+                                              const ForwardFn& run_forward);
 
 // Runs the check for every failed test without a diagnosis; sets a pattern diagnosis
 // (`forward_wrong` or `gradient_inconsistent`) when it says something. Runs that fail (the
