@@ -40,12 +40,12 @@ TEST(ReferenceGradientTest, EveryBackwardWithAForwardMatchesCentralDifferences) 
         ASSERT_TRUE(inputs.ok()) << where << ": " << inputs.status().message();
         auto gradients = reference::Evaluate(code->reference, backward->name, *inputs);
         ASSERT_TRUE(gradients.ok()) << where << ": " << gradients.status().message();
-        auto check = grader::DirectionalCheck(
-            problem, *code, *backward, test, *inputs, *gradients,
-            [&](const Tensors& x) -> std::optional<Tensors> {
-              auto y = reference::Evaluate(code->reference, forward, x);
-              return y.ok() ? std::optional<Tensors>(*y) : std::nullopt;
-            });
+        auto check =
+            grader::DirectionalCheck(problem, *code, *backward, test, *inputs, *gradients,
+                                     [&](const Tensors& x) -> std::optional<Tensors> {
+                                       auto y = reference::Evaluate(code->reference, forward, x);
+                                       return y.ok() ? std::optional<Tensors>(*y) : std::nullopt;
+                                     });
         if (!check) {
           ADD_FAILURE() << where << ": the check could not be made";
           continue;
