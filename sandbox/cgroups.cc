@@ -110,17 +110,6 @@ void RemoveGroup(const std::string& dir) {
   }
 }
 
-// Where this process makes its groups: <root>/<controller><own path>, for each controller.
-std::vector<std::string> OwnGroupParents() {
-  std::vector<std::string> parents;
-  for (const char* controller : {"memory", "pids"}) {
-    const std::string& own = OwnCgroup(controller);
-    if (own.empty()) continue;
-    parents.push_back(std::string(kCgroupRoot) + "/" + controller + (own == "/" ? "" : own));
-  }
-  return parents;
-}
-
 // Removes `groups`, waiting briefly for those whose processes are still exiting. A killed
 // owner's box processes die with it (PR_SET_PDEATHSIG), but tearing down their pid namespace
 // takes the kernel a moment, and rmdir refuses a group (EBUSY) until its last process has gone.
@@ -145,6 +134,16 @@ size_t RemoveWhenEmpty(std::vector<std::string> groups) {
 }
 
 }  // namespace
+
+std::vector<std::string> OwnGroupParents() {
+  std::vector<std::string> parents;
+  for (const char* controller : {"memory", "pids"}) {
+    const std::string& own = OwnCgroup(controller);
+    if (own.empty()) continue;
+    parents.push_back(std::string(kCgroupRoot) + "/" + controller + (own == "/" ? "" : own));
+  }
+  return parents;
+}
 
 size_t RemoveOrphanGroups(const std::vector<std::string>& parents) {
   size_t removed = 0;

@@ -54,6 +54,10 @@ class BoxCgroup {
   std::string note_;
 };
 
+// Where this process makes its box groups: /sys/fs/cgroup/<controller><own path> for the v1
+// memory and pids hierarchies it can use; empty where the host has none.
+std::vector<std::string> OwnGroupParents();
+
 // Removes the groups directly under each of `parents` named dlgrader-box-<tag>-<n> whose owner
 // is gone (older names dlgrader-box-<pid>-<n>: whose pid is gone). A group whose processes are
 // still exiting is waited for up to 2 s; one that still holds processes after that stays (rmdir

@@ -19,6 +19,7 @@
 #include "grader/report.h"
 #include "grader/validate.h"
 #include "reference/registry.h"
+#include "sandbox/cgroups.h"
 #include "test_util.h"
 #include "zip_writer.h"
 
@@ -624,25 +625,6 @@ TEST(HostileInputTest, OverflowingShapeIsAnInputError) {
 
 // --- a killed grader's leftovers are removed by the next run -------------------------------
 
-// The cgroup directories (v1 memory and pids) in which this process, and the graders it starts,
-// make box groups; empty where the host has no such hierarchy.
-std::vector<fs::path> OwnCgroupParents() {
-  std::vector<fs::path> parents;
-  std::ifstream in("/proc/self/cgroup");
-  std::string line;
-  while (std::getline(in, line)) {
-    const size_t first = line.find(':');
-    const size_t second = line.find(':', first + 1);
-    if (first == std::string::npos || second == std::string::npos) continue;
-    const std::string controller = line.substr(first + 1, second - first - 1);
-    if (controller != "memory" && controller != "pids") continue;
-    const std::string own = line.substr(second + 1);
-    const fs::path parent = fs::path("/sys/fs/cgroup") / controller / own.substr(1);
-    if (fs::exists(parent / "cgroup.procs")) parents.push_back(parent);
-  }
-  return parents;
-}
-
 // Entries of `dir` whose name starts with `prefix`.
 std::vector<fs::path> Named(const fs::path& dir, const std::string& prefix) {
   std::vector<fs::path> found;
@@ -687,7 +669,9 @@ TEST(LeftoversTest, NextRunRemovesAKilledGradersWorkDirAndCgroups) {
   ASSERT_GT(victim, 0);
   const std::string work_prefix = "dlgrader-" + std::to_string(victim) + "-";
   const std::string group_prefix = "dlgrader-box-" + std::to_string(victim) + "-";
-  const std::vector<fs::path> cgroup_parents = OwnCgroupParents();
+  // The graders it starts make their box groups where this process would.
+  std::vector<fs::path> cgroup_parents;
+  for (const std::string& parent : sandbox::OwnGroupParents()) cgroup_parents.push_back(parent);
   auto leftovers = [&] {
     std::vector<fs::path> found = Named(tmp.path(), work_prefix);
     for (const fs::path& parent : cgroup_parents) {
