@@ -35,12 +35,14 @@ static base::Status MakeDirectory(const std::filesystem::path& dir) {
   return base::Status::Ok();
 }
 
-base::StatusOr<DataDir> OpenDataDir(const std::filesystem::path& root) {
-  DataDir dir{std::filesystem::absolute(root), {}};
+std::filesystem::path ResolveCacheDir(const std::filesystem::path& root) {
   const char* cache_env = std::getenv("GRADER_CACHE");
-  dir.cache_dir = (cache_env != nullptr && *cache_env != '\0')
-                      ? std::filesystem::absolute(cache_env)
-                      : dir.root / "cache";
+  return (cache_env != nullptr && *cache_env != '\0') ? std::filesystem::absolute(cache_env)
+                                                      : std::filesystem::absolute(root) / "cache";
+}
+
+base::StatusOr<DataDir> OpenDataDir(const std::filesystem::path& root) {
+  DataDir dir{std::filesystem::absolute(root), ResolveCacheDir(root)};
   bool existed = std::filesystem::exists(dir.root);
   RETURN_IF_ERROR(MakeDirectory(dir.root));
   if (!existed) ::chmod(dir.root.c_str(), 0700);

@@ -22,6 +22,9 @@ struct DataDir {
   const std::filesystem::path& cache() const { return cache_dir; }
 };
 
+// The cache folder of the data directory at `root`: root/cache, or $GRADER_CACHE.
+std::filesystem::path ResolveCacheDir(const std::filesystem::path& root);
+
 // Resolves the location (flag, environment, default) without touching the disk.
 std::filesystem::path ResolveDataDir(const std::string& flag_value);
 

@@ -9,6 +9,9 @@
 #include <set>
 #include <sstream>
 #include <string_view>
+#include <thread>
+
+#include "grader/pack_loader.h"
 
 namespace grader {
 namespace {
@@ -498,6 +501,45 @@ base::StatusOr<ResolvedShape> ResolveShape(const InputSpec& input, const TestSpe
   return shape;
 }
 
+namespace {
+
+Status ParseMutants(const toml::table& root, const Where& where, ProblemSpec* problem) {
+  const toml::node* node = root.get("mutants");
+  if (node == nullptr) return Status::Ok();
+  const toml::array* mutants = node->as_array();
+  if (mutants == nullptr)
+    return where.Key("mutants").Error("must be an array of [[mutants]] tables");
+  std::set<std::string> ids;
+  for (size_t i = 0; i < mutants->size(); ++i) {
+    Where mw = where.Key("mutants").Index(i);
+    const toml::table* t = mutants->get(i)->as_table();
+    if (t == nullptr) return mw.Error("must be a table");
+    RETURN_IF_ERROR(RequireOnlyKeys(*t, mw, {"id", "entry", "skills", "explanation"}));
+    MutantSpec mutant;
+    auto id = GetString(*t, mw, "id", true);
+    if (!id.ok()) return id.status();
+    if (!IsIdentifier(*id)) return mw.Key("id").Error("must be an identifier");
+    if (!ids.insert(*id).second) return mw.Key("id").Error("\"" + *id + "\" is used twice");
+    mutant.id = *id;
+    auto entry = GetString(*t, mw, "entry", true);
+    if (!entry.ok()) return entry.status();
+    if (problem->FindEntry(*entry) == nullptr) {
+      return mw.Key("entry").Error("names no entry: \"" + *entry + "\"");
+    }
+    mutant.entry = *entry;
+    auto skills = GetStringArray(*t, mw, "skills", true);
+    if (!skills.ok()) return skills.status();
+    mutant.skills = *skills;
+    auto explanation = GetString(*t, mw, "explanation", true);
+    if (!explanation.ok()) return explanation.status();
+    mutant.explanation = *explanation;
+    problem->mutants.push_back(std::move(mutant));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 base::StatusOr<ProblemSpec> ParseProblem(const std::string& toml_text,
                                          const std::string& source_name) {
   toml::table root;
@@ -510,9 +552,9 @@ base::StatusOr<ProblemSpec> ParseProblem(const std::string& toml_text,
     return Status::InvalidArgument(message.str());
   }
   Where where{source_name, ""};
-  RETURN_IF_ERROR(RequireOnlyKeys(
-      root, where,
-      {"id", "title", "version", "skills", "prerequisites", "limits", "entries", "tests"}));
+  RETURN_IF_ERROR(RequireOnlyKeys(root, where,
+                                  {"id", "title", "version", "skills", "prerequisites", "limits",
+                                   "entries", "tests", "mutants"}));
   ProblemSpec problem;
   auto id = GetString(root, where, "id", true);
   if (!id.ok()) return id.status();
@@ -570,6 +612,8 @@ base::StatusOr<ProblemSpec> ParseProblem(const std::string& toml_text,
         CheckGradientOf(problem, e, where.Key("entries").Key(e.name).Key("gradient_of")));
   }
 
+  RETURN_IF_ERROR(ParseMutants(root, where, &problem));
+
   const toml::array* tests = root.get("tests") ? root.get("tests")->as_array() : nullptr;
   if (tests == nullptr || tests->empty()) {
     return where.Key("tests").Error("is required: add at least one [[tests]] table");
@@ -589,7 +633,7 @@ base::StatusOr<ProblemSpec> ParseProblem(const std::string& toml_text,
   return problem;
 }
 
-base::StatusOr<ProblemSpec> LoadProblem(const std::filesystem::path& dir) {
+base::StatusOr<ProblemSpec> ReadProblem(const std::filesystem::path& dir) {
   const std::filesystem::path file = dir / "problem.toml";
   std::ifstream in(file, std::ios::binary);
   if (!in) return Status::NotFound(file.string() + ": cannot be read");
@@ -606,19 +650,37 @@ base::StatusOr<ProblemSpec> LoadProblem(const std::filesystem::path& dir) {
   return problem;
 }
 
-base::StatusOr<std::vector<ProblemSpec>> LoadAllProblems(const std::filesystem::path& root) {
+base::StatusOr<ProblemSpec> LoadProblem(const std::filesystem::path& dir) {
+  auto problem = ReadProblem(dir);
+  if (!problem.ok()) return problem.status();
+  if (IsPack(problem->dir)) RETURN_IF_ERROR(LoadPack(*problem));
+  return problem;
+}
+
+base::StatusOr<std::vector<ProblemSpec>> ReadAllProblems(const std::filesystem::path& root) {
   std::vector<ProblemSpec> problems;
   std::error_code ec;
   std::filesystem::directory_iterator it(root, ec);
   if (ec) return Status::NotFound(root.string() + ": cannot list problems: " + ec.message());
   for (const auto& entry : it) {
     if (!entry.is_directory() || !std::filesystem::exists(entry.path() / "problem.toml")) continue;
-    auto problem = LoadProblem(entry.path());
+    auto problem = ReadProblem(entry.path());
     if (!problem.ok()) return problem.status();
     problems.push_back(std::move(*problem));
   }
   std::sort(problems.begin(), problems.end(),
             [](const ProblemSpec& a, const ProblemSpec& b) { return a.id < b.id; });
+  return problems;
+}
+
+base::StatusOr<std::vector<ProblemSpec>> LoadAllProblems(const std::filesystem::path& root) {
+  auto problems = ReadAllProblems(root);
+  if (!problems.ok()) return problems.status();
+  // Packs missing from the caches compile in parallel; loading them afterwards is cheap.
+  RETURN_IF_ERROR(PrebuildPacks(*problems, static_cast<int>(std::thread::hardware_concurrency())));
+  for (const ProblemSpec& problem : *problems) {
+    if (IsPack(problem.dir)) RETURN_IF_ERROR(LoadPack(problem));
+  }
   return problems;
 }
 

@@ -80,6 +80,15 @@ struct ProblemLimits {
   int64_t memory_bytes = 256LL << 20;
 };
 
+// A known misconception of the problem ([[mutants]] in problem.toml). Its code, the reference
+// with one function replaced, is in the problem's reference.cc under the same id.
+struct MutantSpec {
+  std::string id;                   // e.g. "dw_transposed"; mistakes/<id>.cpp is diagnosed as it
+  std::string entry;                // the entry point it changes
+  std::vector<std::string> skills;  // skill tags the misconception shows a gap in
+  std::string explanation;          // learner-facing; first sentence starts with "You "
+};
+
 struct ProblemSpec {
   std::string id;
   std::string title;
@@ -88,6 +97,7 @@ struct ProblemSpec {
   std::vector<std::string> prerequisites;
   std::vector<EntrySpec> entries;
   std::vector<TestSpec> tests;
+  std::vector<MutantSpec> mutants;
   ProblemLimits limits;
   std::filesystem::path dir;  // the problem's folder
 
@@ -95,7 +105,11 @@ struct ProblemSpec {
   double MaxScore() const;
 };
 
-// Loads and validates problems/<id>/problem.toml from `dir`.
+// Reads and validates problems/<id>/problem.toml from `dir`.
+base::StatusOr<ProblemSpec> ReadProblem(const std::filesystem::path& dir);
+
+// ReadProblem, then loads the problem's trusted code when its folder is a pack (compiling it on
+// a cache miss: grader/pack_loader.h), so that reference::FindProblemCode finds it.
 base::StatusOr<ProblemSpec> LoadProblem(const std::filesystem::path& dir);
 
 // Parses problem.toml text; `source_name` is used in error messages.
@@ -103,6 +117,8 @@ base::StatusOr<ProblemSpec> ParseProblem(const std::string& toml_text,
                                          const std::string& source_name);
 
 // Every problem folder under `root`, sorted by id. Fails on the first invalid problem.
+// ReadAllProblems only reads; LoadAllProblems also loads every pack's code (as LoadProblem).
+base::StatusOr<std::vector<ProblemSpec>> ReadAllProblems(const std::filesystem::path& root);
 base::StatusOr<std::vector<ProblemSpec>> LoadAllProblems(const std::filesystem::path& root);
 
 // Resolves a test input's shape to (rows, cols) using the test's dims.

@@ -17,9 +17,12 @@ fs::path InstalledRoot() {
 }
 
 Resources Resolve() {
-  fs::path root = InstalledRoot();
-  if (root.empty()) root = GRADER_SOURCE_DIR;  // the build tree's grader
-  return {root, root / "problems"};
+  const fs::path root = InstalledRoot();
+  if (root.empty()) {  // the build tree's grader
+    return {GRADER_SOURCE_DIR, fs::path(GRADER_SOURCE_DIR) / "problems", GRADER_PREBUILT_PACKS};
+  }
+  // <prefix>/share/dlgrader -> <prefix>/lib/dlgrader/packs
+  return {root, root / "problems", root.parent_path().parent_path() / "lib" / "dlgrader" / "packs"};
 }
 
 }  // namespace

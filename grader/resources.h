@@ -2,7 +2,8 @@
 // and base/status.h) and the problems it ships with.
 //
 // An installed grader (`cmake --install`, docs/install.md) finds them next to itself:
-// <prefix>/bin/grader reads <prefix>/share/dlgrader/{harness,base,problems}. A grader run from
+// <prefix>/bin/grader reads <prefix>/share/dlgrader/{harness,base,reference,problems} and the
+// prebuilt packs in <prefix>/lib/dlgrader/packs. A grader run from
 // its build tree falls back to the source tree it was built from, so `build/grader` works
 // without installing. Nothing else is read from the source tree.
 #pragma once
@@ -14,6 +15,8 @@ namespace grader {
 struct Resources {
   std::filesystem::path root;      // holds harness/ and base/: ProgramBuilder's source root
   std::filesystem::path problems;  // the shipped problems (default of --problems)
+  // The shipped problems' packs, compiled with the grader (grader/pack_loader.h); read-only.
+  std::filesystem::path prebuilt_packs;
 };
 
 // Resolved once per process from the executable's location (/proc/self/exe).

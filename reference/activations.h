@@ -5,7 +5,6 @@
 #include <Eigen/Dense>
 
 #include "problems/gelu/api.h"
-#include "problems/sigmoid/api.h"
 #include "problems/tanh/api.h"
 
 namespace reference {

@@ -1,9 +1,8 @@
-// Registration of sigmoid, tanh and gelu with their mutants: each mutant is the reference with
+// Registration of tanh and gelu with their mutants: each mutant is the reference with
 // one function replaced by a catalogued misconception (docs/misconceptions.md).
 #include <cmath>
 
 #include "problems/gelu/adapter.h"
-#include "problems/sigmoid/adapter.h"
 #include "problems/tanh/adapter.h"
 #include "reference/activations.h"
 #include "reference/groups.h"
@@ -14,39 +13,6 @@ namespace {
 
 using Eigen::ArrayXXd;
 using Eigen::MatrixXd;
-
-// --- sigmoid ---------------------------------------------------------------------------------
-
-// exp(z) / (1 + exp(z)) evaluated as written: inf / inf = NaN for z > ~709.8.
-struct SigmoidNaiveExp : Sigmoid {
-  static MatrixXd sigmoid_forward(const MatrixXd& Z) {
-    const ArrayXXd e = IeeeExp(Z.array());
-    return (e / (1.0 + e)).matrix();
-  }
-};
-
-// z ⊙ (1 − z) with the pre-activation.
-struct SigmoidDerivativeFromZ : Sigmoid {
-  static MatrixXd sigmoid_backward(const MatrixXd& Z, const MatrixXd& dA) {
-    return (dA.array() * Z.array() * (1.0 - Z.array())).matrix();
-  }
-};
-
-// s(1 − s) with s = σ(σ(z)).
-struct SigmoidTwice : Sigmoid {
-  static MatrixXd sigmoid_backward(const MatrixXd& Z, const MatrixXd& dA) {
-    const ArrayXXd s = sigmoid_forward(sigmoid_forward(Z)).array();
-    return (dA.array() * s * (1.0 - s)).matrix();
-  }
-};
-
-// The local derivative without ⊙ dA.
-struct SigmoidNoUpstream : Sigmoid {
-  static MatrixXd sigmoid_backward(const MatrixXd& Z, const MatrixXd&) {
-    const ArrayXXd s = sigmoid_forward(Z).array();
-    return (s * (1.0 - s)).matrix();
-  }
-};
 
 // --- tanh ------------------------------------------------------------------------------------
 
@@ -125,35 +91,6 @@ const char kNoUpstream[] =
 
 std::vector<ProblemCode> ActivationProblems() {
   return {
-      {"sigmoid",
-       &problems::sigmoid::Call<Sigmoid>,
-       {
-           {"naive_exp_overflow",
-            "sigmoid_forward",
-            {"numerical-stability"},
-            "Your sigmoid returns NaN for large inputs: exp(z) overflows to inf above z ≈ 709.8 "
-            "and inf/inf is NaN. Evaluate 1/(1+exp(−z)) for z ≥ 0 and exp(z)/(1+exp(z)) for "
-            "z < 0, so the exponent is never positive.",
-            &problems::sigmoid::Call<SigmoidNaiveExp>},
-           {"derivative_from_preactivation",
-            "sigmoid_backward",
-            {"activation-derivative"},
-            "You used Z(1 − Z) as the derivative. The formula s(1 − s) holds for the sigmoid's "
-            "output s = σ(Z), not for its input: compute s = σ(Z) first.",
-            &problems::sigmoid::Call<SigmoidDerivativeFromZ>},
-           {"derivative_sigmoid_twice",
-            "sigmoid_backward",
-            {"activation-derivative"},
-            "You applied σ twice: the backward pass receives the pre-activation Z, so s = σ(Z) "
-            "and the derivative is s(1 − s). Do not pass an already-activated value through σ "
-            "again.",
-            &problems::sigmoid::Call<SigmoidTwice>},
-           {"derivative_without_upstream",
-            "sigmoid_backward",
-            {"chain-rule"},
-            kNoUpstream,
-            &problems::sigmoid::Call<SigmoidNoUpstream>},
-       }},
       {"tanh",
        &problems::tanh::Call<Tanh>,
        {

@@ -1,6 +1,10 @@
 #include "reference/registry.h"
 
+#include <deque>
 #include <exception>
+#include <map>
+#include <mutex>
+#include <set>
 
 #include "problems/linear_backward/adapter.h"
 #include "problems/linear_forward/adapter.h"
@@ -31,9 +35,34 @@ const std::vector<ProblemCode>& AllProblems() {
   return problems;
 }
 
+// Packs loaded at run time. A deque never moves its elements, so a replaced pack's code stays
+// valid for whoever still holds a pointer to it.
+struct LoadedPacks {
+  std::mutex mutex;
+  std::deque<ProblemCode> all;
+  std::map<std::string, const ProblemCode*, std::less<>> by_id;
+};
+
+LoadedPacks& Loaded() {
+  static LoadedPacks loaded;
+  return loaded;
+}
+
 }  // namespace
 
+void RegisterProblemCode(ProblemCode code) {
+  LoadedPacks& loaded = Loaded();
+  std::lock_guard lock(loaded.mutex);
+  const ProblemCode& stored = loaded.all.emplace_back(std::move(code));
+  loaded.by_id[stored.id] = &stored;
+}
+
 const ProblemCode* FindProblemCode(std::string_view problem_id) {
+  {
+    LoadedPacks& loaded = Loaded();
+    std::lock_guard lock(loaded.mutex);
+    if (auto it = loaded.by_id.find(problem_id); it != loaded.by_id.end()) return it->second;
+  }
   for (const ProblemCode& p : AllProblems()) {
     if (p.id == problem_id) return &p;
   }
@@ -41,9 +70,12 @@ const ProblemCode* FindProblemCode(std::string_view problem_id) {
 }
 
 std::vector<std::string> RegisteredProblemIds() {
-  std::vector<std::string> ids;
-  for (const ProblemCode& p : AllProblems()) ids.push_back(p.id);
-  return ids;
+  std::set<std::string> ids;
+  for (const ProblemCode& p : AllProblems()) ids.insert(p.id);
+  LoadedPacks& loaded = Loaded();
+  std::lock_guard lock(loaded.mutex);
+  for (const auto& [id, code] : loaded.by_id) ids.insert(id);
+  return {ids.begin(), ids.end()};
 }
 
 base::StatusOr<Tensors> Evaluate(EntryFn fn, std::string_view entry, const Tensors& inputs) {

@@ -5,6 +5,7 @@
 // wrong kind) is a problem-authoring error and comes back as a Status naming it.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,7 +17,7 @@ namespace reference {
 
 // Evaluates `entry` of a problem on `inputs`. Throws EntryError on bad inputs; a mutant that
 // models a failing Eigen dimension check throws DimensionMismatch (reference/mutant_support.h).
-using EntryFn = Tensors (*)(std::string_view entry, const Tensors& inputs);
+using EntryFn = std::function<Tensors(std::string_view entry, const Tensors& inputs)>;
 
 // A known misconception, as code: it replaces the reference for one entry point.
 struct Mutant {
@@ -24,7 +25,7 @@ struct Mutant {
   std::string entry;                // the entry point it changes
   std::vector<std::string> skills;  // skill tags the misconception shows a gap in
   std::string explanation;          // learner-facing: what was misunderstood, how to fix it
-  EntryFn call = nullptr;
+  EntryFn call;
 };
 // Convention for `explanation`: its first sentence says what the learner did, starting with
 // "You " ("You summed db over the wrong axis."); recommendations quote it ("twice you summed db
@@ -32,9 +33,13 @@ struct Mutant {
 
 struct ProblemCode {
   std::string id;
-  EntryFn reference = nullptr;
+  EntryFn reference;
   std::vector<Mutant> mutants;
 };
+
+// Registers the code of a problem pack loaded at run time (grader/pack_loader.h), replacing
+// any earlier code under the same id. Pointers returned before stay valid. Thread-safe.
+void RegisterProblemCode(ProblemCode code);
 
 // Returns nullptr when no code is registered for `problem_id`.
 const ProblemCode* FindProblemCode(std::string_view problem_id);

@@ -10,6 +10,7 @@ trap 'rm -rf "$work"' EXIT
 cmake --install "$build" --prefix "$work/prefix" > /dev/null
 cp "$source/problems/relu/solution.cpp" "$work/right.cpp"
 cp "$source/problems/relu/mistakes/forward_abs.cpp" "$work/wrong.cpp"
+cp "$source/problems/sigmoid/mistakes/naive_exp_overflow.cpp" "$work/pack_wrong.cpp"
 mkdir "$work/empty"
 
 unshare --mount sh -eu -c '
@@ -22,6 +23,7 @@ unshare --mount sh -eu -c '
   $grader problems list | grep -q "^relu "
   $grader grade --problem relu --json ../right.cpp > ../right.json
   $grader grade --problem relu --json ../wrong.cpp > ../wrong.json
+  $grader grade --problem sigmoid --json ../pack_wrong.cpp > ../pack_wrong.json
 ' sh "$source" "$work"
 
 python3 - "$work" <<'PY'
@@ -33,6 +35,10 @@ assert right["score"] == right["max_score"] > 0, f"solution: {right['score']}/{r
 assert wrong["score"] < wrong["max_score"], f"mistake: {wrong['score']}/{wrong['max_score']}"
 named = {(t.get("diagnosis") or {}).get("misconception") for t in wrong["tests"]}
 assert "forward_abs" in named, f"mistake diagnosed as {named}"
+# sigmoid is a pack: its reference and mutants come from the prebuilt library under prefix/lib.
+pack = json.load(open(f"{work}/pack_wrong.json"))
+named = {(t.get("diagnosis") or {}).get("misconception") for t in pack["tests"]}
+assert "naive_exp_overflow" in named, f"pack mistake diagnosed as {named}"
 print(f"installed grader: solution {right['score']}/{right['max_score']}, "
       f"mistake {wrong['score']}/{wrong['max_score']} diagnosed as forward_abs")
 PY

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "grader/batch/outputs.h"
 #include "grader/cli/batch_command.h"
@@ -15,6 +16,7 @@
 #include "grader/generator.h"
 #include "grader/grade.h"
 #include "grader/learner_name.h"
+#include "grader/pack_loader.h"
 #include "grader/report.h"
 #include "grader/resources.h"
 #include "reference/registry.h"
@@ -118,6 +120,18 @@ int Grade(const GlobalOptions& global, const GradeOptions& options) {
   if (result.status == SubmissionStatus::kInternalError) {
     return InternalError(result.internal_error);
   }
+  return kExitOk;
+}
+
+int ProblemsBuild(const GlobalOptions& global) {
+  auto problems = ReadAllProblems(ProblemsRoot(global));
+  if (!problems.ok()) return Fail(problems.status());
+  base::Status built =
+      PrebuildPacks(*problems, static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  if (!built.ok()) return Fail(built);
+  size_t packs = 0;
+  for (const ProblemSpec& p : *problems) packs += IsPack(p.dir) ? 1 : 0;
+  std::printf("%zu packs compiled or found in the cache\n", packs);
   return kExitOk;
 }
 

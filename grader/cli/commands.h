@@ -40,6 +40,7 @@ base::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global,
 int Grade(const GlobalOptions& global, const GradeOptions& options);
 int ProblemsList(const GlobalOptions& global, bool json);
 int ProblemsShow(const GlobalOptions& global, const std::string& id, bool json);
+int ProblemsBuild(const GlobalOptions& global);
 int ProblemsExport(const GlobalOptions& global, const std::string& id, const std::string& out_dir);
 // grader/cli/catalogue_command.cc
 int ProblemsMisconceptions(const GlobalOptions& global, bool markdown);

@@ -5,6 +5,8 @@
 #include "grader/cli/batch_command.h"
 #include "grader/cli/commands.h"
 #include "grader/cli/learner_commands.h"
+#include "grader/data_dir.h"
+#include "grader/pack_loader.h"
 
 int main(int argc, char** argv) {
   using namespace grader::cli;
@@ -55,6 +57,9 @@ int main(int argc, char** argv) {
   exp->add_option("id", export_id, "Problem id")->required();
   exp->add_option("--out", export_dir, "Output directory")->required();
 
+  CLI::App* build = problems->add_subcommand(
+      "build", "Compile every problem pack's trusted code into the cache (docs/problem-packs.md)");
+
   std::vector<std::string> validate_ids;
   CLI::App* validate = problems->add_subcommand("validate", "Check problems (docs/validation.md)");
   validate->add_option("ids", validate_ids, "Problem ids (default: all)");
@@ -89,7 +94,11 @@ int main(int argc, char** argv) {
     return kExitInputError;
   }
 
+  // Packs compiled on a cache miss go to the data directory's cache (grader/pack_loader.h).
+  grader::SetPackCache(grader::ResolveCacheDir(grader::ResolveDataDir(global.data_dir)) / "packs");
+
   if (grade_cmd->parsed()) return Grade(global, grade);
+  if (build->parsed()) return ProblemsBuild(global);
   if (batch_cmd->parsed()) return Batch(global, batch);
   if (list->parsed()) return ProblemsList(global, list_json);
   if (show->parsed()) return ProblemsShow(global, show_id, show_json);
