@@ -7,7 +7,10 @@
 harness/ is everything compiled into the learner's program: it is as untrusted as the learner's
 code, so it includes nothing trusted (no engine, no reference, no database, no secrets), only the
 standard library, Eigen and base/status.h. problems/ holds the learner-facing API headers and the
-adapters, which are compiled into the learner's program too, so they see only harness/.
+adapters, which are compiled into the learner's program too, so they see only harness/. The one
+exception is a pack's trusted code, problems/<id>/reference.cc (compiled by the engine into the
+grader's process, never into the learner's program): it may also include the pack support
+headers in reference/.
 
 Usage: scripts/check_layering.py   (from anywhere; exit 1 and one line per violation)
 """
@@ -45,6 +48,9 @@ def violations(path):
     layer = relative.parts[0]
     if layer not in ALLOWED:
         return  # tests/, bench/: may use anything
+    allowed = ALLOWED[layer]
+    if layer == "problems" and relative.name == "reference.cc":
+        allowed = allowed | {"reference"}  # a pack's trusted code
     for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
         match = INCLUDE.match(line)
         if not match:
@@ -53,7 +59,7 @@ def violations(path):
         where = f"{relative}:{number}"
         if kind == '"':
             top = target.split("/", 1)[0]
-            if "/" in target and top not in ALLOWED[layer]:
+            if "/" in target and top not in allowed:
                 yield f"{where}: {layer}/ must not include {target}"
             if layer != "grader" or relative.parts[1] != "cli":
                 if target.startswith("grader/cli/"):
