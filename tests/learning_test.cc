@@ -542,6 +542,9 @@ TEST(RecommendTest, MasteredEverythingUnlockedMovesOn) {
 }
 
 TEST(RecommendTest, QuotesTheMutantExplanation) {
+  // linear_backward is a pack: loading the problem registers its code.
+  auto loaded = LoadProblem(std::filesystem::path(GRADER_SOURCE_DIR) / "problems/linear_backward");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   EXPECT_EQ(MisconceptionPhrase("linear_backward", "db_summed_over_features"),
             "summed db over the wrong axis (one value per sample instead of per output)");
 }
