@@ -6,27 +6,16 @@
 #include <mutex>
 #include <set>
 
-#include "problems/linear_backward/adapter.h"
-#include "problems/linear_forward/adapter.h"
-#include "problems/relu/adapter.h"
 #include "reference/groups.h"
-#include "reference/linear.h"
 #include "reference/mutant_support.h"
-#include "reference/mutants.h"
-#include "reference/relu.h"
 
 namespace reference {
 namespace {
 
 const std::vector<ProblemCode>& AllProblems() {
   static const std::vector<ProblemCode> problems = [] {
-    std::vector<ProblemCode> all = {
-        {"linear_forward", &problems::linear_forward::Call<Linear>, LinearForwardMutants()},
-        {"linear_backward", &problems::linear_backward::Call<Linear>, LinearBackwardMutants()},
-        {"relu", &problems::relu::Call<Relu>, ReluMutants()},
-    };
+    std::vector<ProblemCode> all;
     // One line per curriculum group (reference/groups.h).
-    for (ProblemCode& p : ActivationProblems()) all.push_back(std::move(p));
     for (ProblemCode& p : LossProblems()) all.push_back(std::move(p));
     for (ProblemCode& p : OptimizerProblems()) all.push_back(std::move(p));
     for (ProblemCode& p : NormalizationProblems()) all.push_back(std::move(p));

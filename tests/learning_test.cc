@@ -213,6 +213,9 @@ TEST(DetectorTest, IndexOutOfRangeIsNotADimensionMismatch) {
 TEST(DiagnoseTest, EntryWideMutantNamesTestsThatAloneAreAmbiguous) {
   // linear_forward: on a test with N ≠ M and D ≠ M both bias_broadcast_wrong_axis and
   // weights_transposed fail a dimension check; the N = M test separates them.
+  // linear_forward is a pack: loading the problem registers its code.
+  auto loaded = LoadProblem(std::filesystem::path(GRADER_SOURCE_DIR) / "problems/linear_forward");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   const reference::ProblemCode* code = reference::FindProblemCode("linear_forward");
   ASSERT_NE(code, nullptr);
   ProblemSpec problem;
@@ -539,6 +542,9 @@ TEST(RecommendTest, MasteredEverythingUnlockedMovesOn) {
 }
 
 TEST(RecommendTest, QuotesTheMutantExplanation) {
+  // linear_backward is a pack: loading the problem registers its code.
+  auto loaded = LoadProblem(std::filesystem::path(GRADER_SOURCE_DIR) / "problems/linear_backward");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   EXPECT_EQ(MisconceptionPhrase("linear_backward", "db_summed_over_features"),
             "summed db over the wrong axis (one value per sample instead of per output)");
 }

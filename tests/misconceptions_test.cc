@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
+#include "grader/problem_spec.h"
+
 namespace grader {
 namespace {
 
@@ -26,6 +30,9 @@ TEST(MisconceptionCatalogueTest, TextListsEveryMisconceptionUnderItsProblem) {
 }
 
 TEST(MisconceptionCatalogueTest, BuildsFromTheRegisteredMutants) {
+  // relu is a pack: loading the problem registers its code.
+  auto loaded = LoadProblem(std::filesystem::path(GRADER_SOURCE_DIR) / "problems/relu");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   ProblemSpec relu;
   relu.id = "relu";
   relu.title = "ReLU";
