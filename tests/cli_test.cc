@@ -504,6 +504,8 @@ TEST(ProblemsDirTest, UnmodifiedCopyGivesFullMarks) {
 TEST(ProblemsDirTest, ModifiedCopysApiAndAdapterAreTheOnesCompiled) {
   // The copy's api.h defines a helper that only the copy's adapter.h calls: the harness reports
   // twice the learner's total norm, so the (correct) solution loses the points of every test.
+  // The copy's reference.cc includes the same adapter.h, so the change goes into Learner, which
+  // only the learner's program uses, not into Call, which the reference shares.
   TempDir dir;
   const fs::path copy = dir.path() / "problems";
   fs::copy(kProblems, copy, fs::copy_options::recursive);
@@ -512,10 +514,11 @@ TEST(ProblemsDirTest, ModifiedCopysApiAndAdapterAreTheOnesCompiled) {
   WriteFile(api,
             testing_util::ReadFile(api) + "\ninline double CopiedApiScale() { return 2.0; }\n");
   std::string adapter_text = testing_util::ReadFile(adapter);
-  const std::string call = "FromScalar(r.total_norm)";
+  const std::string call = "return ::clip_grad_norm(grads, max_norm);";
   ASSERT_NE(adapter_text.find(call), std::string::npos);
   adapter_text.replace(adapter_text.find(call), call.size(),
-                       "FromScalar(CopiedApiScale() * r.total_norm)");
+                       "ClipResult r = ::clip_grad_norm(grads, max_norm);"
+                       " r.total_norm *= CopiedApiScale(); return r;");
   WriteFile(adapter, adapter_text);
   Grader g;
   CommandResult r = g.Run({"--problems", copy.string(), "grade", "--problem", "clip_grad_norm",

@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "api.h"
 #include "harness/eigen_io.h"
-#include "problems/adamw_step/api.h"
 
 namespace problems::adamw_step {
 

@@ -6,8 +6,8 @@
 #include <string_view>
 #include <vector>
 
+#include "api.h"
 #include "harness/eigen_io.h"
-#include "problems/clip_grad_norm/api.h"
 
 namespace problems::clip_grad_norm {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "api.h"
 #include "harness/eigen_io.h"
-#include "problems/lr_schedule/api.h"
 
 namespace problems::lr_schedule {
 

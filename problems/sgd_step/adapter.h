@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "api.h"
 #include "harness/eigen_io.h"
-#include "problems/sgd_step/api.h"
 
 namespace problems::sgd_step {
 
