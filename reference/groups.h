@@ -13,6 +13,5 @@ std::vector<ProblemCode> LossProblems();        // softmax, softmax_cross_entrop
                                                 // bce_with_logits, l2_regularization
 std::vector<ProblemCode> OptimizerProblems();   // sgd_step, momentum_step, rmsprop_step, adam_step,
                                                 // adamw_step, clip_grad_norm, lr_schedule
-std::vector<ProblemCode> NormalizationProblems();  // dropout, layernorm, batchnorm
 
 }  // namespace reference

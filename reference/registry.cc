@@ -29,7 +29,6 @@ const std::vector<ProblemCode>& AllProblems() {
     for (ProblemCode& p : ActivationProblems()) all.push_back(std::move(p));
     for (ProblemCode& p : LossProblems()) all.push_back(std::move(p));
     for (ProblemCode& p : OptimizerProblems()) all.push_back(std::move(p));
-    for (ProblemCode& p : NormalizationProblems()) all.push_back(std::move(p));
     return all;
   }();
   return problems;

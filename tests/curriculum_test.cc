@@ -58,10 +58,15 @@ TEST_P(ProblemCheck, EveryMistakeNamesAMutantAndEveryProblemHasThree) {
   EXPECT_EQ(grader::CheckMutantsAndMistakeFiles(*spec, *code), std::vector<std::string>());
 }
 
+// Runs when the tests are registered (also by ctest's test discovery), so it only reads the
+// problems: a pack's mutants are listed in its problem.toml, its code is loaded by each test.
 std::vector<std::string> ProblemsWithMutants() {
   std::vector<std::string> ids;
-  for (const std::string& id : reference::RegisteredProblemIds()) {
-    if (!reference::FindProblemCode(id)->mutants.empty()) ids.push_back(id);
+  auto specs = grader::ReadAllProblems(kProblems);
+  if (!specs.ok()) return ids;  // AllSpecs() reports the error
+  for (const grader::ProblemSpec& p : *specs) {
+    const reference::ProblemCode* code = reference::FindProblemCode(p.id);
+    if (!p.mutants.empty() || (code != nullptr && !code->mutants.empty())) ids.push_back(p.id);
   }
   return ids;
 }
