@@ -8,6 +8,5 @@
 
 namespace reference {
 
-std::vector<ProblemCode> NormalizationProblems();  // dropout, layernorm, batchnorm
 
 }  // namespace reference

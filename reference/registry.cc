@@ -16,7 +16,6 @@ const std::vector<ProblemCode>& AllProblems() {
   static const std::vector<ProblemCode> problems = [] {
     std::vector<ProblemCode> all;
     // One line per curriculum group (reference/groups.h).
-    for (ProblemCode& p : NormalizationProblems()) all.push_back(std::move(p));
     return all;
   }();
   return problems;

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "api.h"
 #include "harness/eigen_io.h"
-#include "problems/layernorm/api.h"
 
 namespace problems::layernorm {
 
