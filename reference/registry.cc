@@ -4,22 +4,11 @@
 #include <exception>
 #include <map>
 #include <mutex>
-#include <set>
 
-#include "reference/groups.h"
 #include "reference/mutant_support.h"
 
 namespace reference {
 namespace {
-
-const std::vector<ProblemCode>& AllProblems() {
-  static const std::vector<ProblemCode> problems = [] {
-    std::vector<ProblemCode> all;
-    // One line per curriculum group (reference/groups.h).
-    return all;
-  }();
-  return problems;
-}
 
 // Packs loaded at run time. A deque never moves its elements, so a replaced pack's code stays
 // valid for whoever still holds a pointer to it.
@@ -44,24 +33,18 @@ void RegisterProblemCode(ProblemCode code) {
 }
 
 const ProblemCode* FindProblemCode(std::string_view problem_id) {
-  {
-    LoadedPacks& loaded = Loaded();
-    std::lock_guard lock(loaded.mutex);
-    if (auto it = loaded.by_id.find(problem_id); it != loaded.by_id.end()) return it->second;
-  }
-  for (const ProblemCode& p : AllProblems()) {
-    if (p.id == problem_id) return &p;
-  }
-  return nullptr;
+  LoadedPacks& loaded = Loaded();
+  std::lock_guard lock(loaded.mutex);
+  auto it = loaded.by_id.find(problem_id);
+  return it == loaded.by_id.end() ? nullptr : it->second;
 }
 
 std::vector<std::string> RegisteredProblemIds() {
-  std::set<std::string> ids;
-  for (const ProblemCode& p : AllProblems()) ids.insert(p.id);
   LoadedPacks& loaded = Loaded();
   std::lock_guard lock(loaded.mutex);
-  for (const auto& [id, code] : loaded.by_id) ids.insert(id);
-  return {ids.begin(), ids.end()};
+  std::vector<std::string> ids;
+  for (const auto& [id, code] : loaded.by_id) ids.push_back(id);
+  return ids;
 }
 
 base::StatusOr<Tensors> Evaluate(EntryFn fn, std::string_view entry, const Tensors& inputs) {
