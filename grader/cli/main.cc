@@ -55,6 +55,12 @@ int main(int argc, char** argv) {
   exp->add_option("id", export_id, "Problem id")->required();
   exp->add_option("--out", export_dir, "Output directory")->required();
 
+  std::string starter_id, starter_dir;
+  CLI::App* starter = problems->add_subcommand(
+      "starter", "Print the starter generated from problem.toml (--out: write starter.cpp, api.h)");
+  starter->add_option("id", starter_id, "Problem id")->required();
+  starter->add_option("--out", starter_dir, "Write starter.cpp and api.h into this directory");
+
   std::vector<std::string> validate_ids;
   CLI::App* validate = problems->add_subcommand("validate", "Check problems (docs/validation.md)");
   validate->add_option("ids", validate_ids, "Problem ids (default: all)");
@@ -93,6 +99,7 @@ int main(int argc, char** argv) {
   if (batch_cmd->parsed()) return Batch(global, batch);
   if (list->parsed()) return ProblemsList(global, list_json);
   if (show->parsed()) return ProblemsShow(global, show_id, show_json);
+  if (starter->parsed()) return ProblemsStarter(global, starter_id, starter_dir);
   if (exp->parsed()) return ProblemsExport(global, export_id, export_dir);
   if (validate->parsed()) return ProblemsValidate(global, validate_ids);
   if (misconceptions->parsed()) return ProblemsMisconceptions(global, misconceptions_markdown);
