@@ -208,10 +208,29 @@ TEST_P(GlueProblemTest, GeneratedAdapterCompiles) {
   EXPECT_EQ(status, 0) << output << "\n--- adapter.h:\n" << ReadFile(dir_ / "adapter.h");
 }
 
+// The folder's api.h and starter.cpp are still what the trusted side includes; they must declare
+// the same functions as the generated ones, so that switching to the generated files is safe.
+TEST_P(GlueProblemTest, FolderFilesDeclareTheGeneratedFunctions) {
+  const std::vector<std::string> api = Prototypes(ApiHeader(problem_));
+  EXPECT_EQ(api.size(), problem_.functions.size());
+  EXPECT_EQ(Prototypes(ReadFile(problem_.dir / "api.h")), api);
+  EXPECT_EQ(Prototypes(ReadFile(problem_.dir / "starter.cpp")), Prototypes(Starter(problem_)));
+}
+
 INSTANTIATE_TEST_SUITE_P(Problems, GlueProblemTest, testing::ValuesIn(ProblemIds()),
                          [](const testing::TestParamInfo<std::string>& param) {
                            return param.param;
                          });
+
+TEST(GlueTest, PrototypesNormaliseWhitespaceAndSkipBodies) {
+  const std::string text =
+      "// f: doc\n#pragma once\n#include <Eigen/Dense>\nstruct S {\n  int t = 0;  // x\n};\n"
+      "Eigen::MatrixXd f(const Eigen::MatrixXd& X,\n                  double lr);\n"
+      "double g( int step ) {\n  if (step) { return 1; }\n  return {};\n}\n";
+  EXPECT_EQ(Prototypes(text),
+            (std::vector<std::string>{"Eigen::MatrixXd f(const Eigen::MatrixXd& X, double lr)",
+                                      "double g(int step)"}));
+}
 
 // --- schema errors: every message names the file and the key ------------------------------------
 
