@@ -302,14 +302,136 @@ Status CheckGradientOf(const ProblemSpec& problem, const EntrySpec& entry, const
   return Status::Ok();
 }
 
+// Keys every entry has, and the keys of each call pattern (docs/problem-format.md).
+const std::map<std::string, std::set<std::string>>& PatternKeys() {
+  static const auto* keys = new std::map<std::string, std::set<std::string>>{
+      {"call", {"pack", "from"}},
+      {"mode", {"pack", "from", "constants"}},
+      {"sequence", {"pack", "from", "steps", "carry", "per_step", "zeros_like"}},
+      {"sweep", {"pack", "sweep", "until", "past", "require_less"}},
+      {"list", {"pack", "from", "list", "items"}},
+      {"custom", {}},
+  };
+  return *keys;
+}
+
+StatusOr<std::map<std::string, std::string>> GetStringTable(const toml::table& t,
+                                                            const Where& where, const char* key) {
+  std::map<std::string, std::string> out;
+  const toml::node* node = t.get(key);
+  if (node == nullptr) return out;
+  const toml::table* table = node->as_table();
+  if (table == nullptr) return where.Key(key).Error("must be a table of strings");
+  for (const auto& [k, v] : *table) {
+    if (!v.is_string()) return where.Key(key).Key(std::string(k.str())).Error("must be a string");
+    out[std::string(k.str())] = *v.value<std::string>();
+  }
+  return out;
+}
+
 StatusOr<EntrySpec> ParseEntry(const std::string& name, const toml::table& t, const Where& where) {
-  RETURN_IF_ERROR(RequireOnlyKeys(t, where, {"signature", "inputs", "outputs", "gradient_of"}));
+  auto pattern = GetString(t, where, "pattern", true);
+  if (!pattern.ok()) return pattern.status();
+  auto keys = PatternKeys().find(*pattern);
+  if (keys == PatternKeys().end()) {
+    return where.Key("pattern").Error(
+        "must be \"call\", \"mode\", \"sequence\", \"sweep\", \"list\" or \"custom\", not \"" +
+        *pattern + "\"");
+  }
+  for (const auto& [key, node] : t) {
+    const std::string k(key.str());
+    if (k == "pattern" || k == "function" || k == "inputs" || k == "outputs" ||
+        k == "gradient_of" || keys->second.count(k) > 0) {
+      continue;
+    }
+    return where.Key(k).Error("is not a known key of pattern \"" + *pattern + "\"");
+  }
   if (!IsIdentifier(name)) return where.Error("entry name must be a C++ identifier");
   EntrySpec entry;
   entry.name = name;
-  auto signature = GetString(t, where, "signature", true);
-  if (!signature.ok()) return signature.status();
-  entry.signature = *signature;
+  entry.pattern = *pattern;
+  auto function = GetString(t, where, "function", true);
+  if (!function.ok()) return function.status();
+  entry.function = *function;
+  if (const toml::node* pack = t.get("pack")) {
+    const toml::table* table = pack->as_table();
+    if (table == nullptr)
+      return where.Key("pack").Error("must be a table of arrays of input names");
+    for (const auto& [k, v] : *table) {
+      auto names = GetStringArray(*table, where.Key("pack"), std::string(k.str()).c_str(), true);
+      if (!names.ok()) return names.status();
+      entry.pack[std::string(k.str())] = *names;
+    }
+  }
+  if (const toml::node* constants = t.get("constants")) {
+    const toml::table* table = constants->as_table();
+    if (table == nullptr || table->empty()) {
+      return where.Key("constants").Error("must be a table of param = value");
+    }
+    for (const auto& [k, v] : *table) {
+      std::string literal;
+      if (auto b = v.value_exact<bool>()) {
+        literal = *b ? "true" : "false";
+      } else if (auto i = v.value_exact<int64_t>()) {
+        literal = std::to_string(*i);
+      } else if (auto d = v.value_exact<double>(); d && std::isfinite(*d)) {
+        std::ostringstream text;
+        text.precision(17);
+        text << *d;
+        literal = text.str();
+        if (literal.find_first_of(".e") == std::string::npos) literal += ".0";
+      } else {
+        return where.Key("constants")
+            .Key(std::string(k.str()))
+            .Error("must be true, false or a finite number");
+      }
+      entry.constants[std::string(k.str())] = literal;
+    }
+  } else if (entry.pattern == "mode") {
+    return where.Key("constants").Error("is required by pattern \"mode\"");
+  }
+  auto from = GetStringTable(t, where, "from");
+  if (!from.ok()) return from.status();
+  entry.from = *from;
+  auto carry = GetStringTable(t, where, "carry");
+  if (!carry.ok()) return carry.status();
+  entry.carry = *carry;
+  auto per_step = GetStringArray(t, where, "per_step", false);
+  if (!per_step.ok()) return per_step.status();
+  entry.per_step = *per_step;
+  auto require_less = GetStringArray(t, where, "require_less", false);
+  if (!require_less.ok()) return require_less.status();
+  if (!require_less->empty() && require_less->size() != 2) {
+    return where.Key("require_less").Error("must name two paths [a, b]");
+  }
+  entry.require_less = *require_less;
+  for (auto [key, field] : {std::pair<const char*, std::string*>{"zeros_like", &entry.zeros_like},
+                            {"sweep", &entry.sweep},
+                            {"until", &entry.until},
+                            {"list", &entry.list},
+                            {"items", &entry.items}}) {
+    auto value = GetString(t, where, key, false);
+    if (!value.ok()) return value.status();
+    *field = *value;
+  }
+  if (entry.pattern == "sequence") {
+    auto steps = GetInteger(t, where, "steps", 0, /*required=*/true);
+    if (!steps.ok()) return steps.status();
+    if (*steps < 1 || *steps > 100) return where.Key("steps").Error("must be in 1..100");
+    entry.steps = static_cast<int>(*steps);
+    if (entry.carry.empty()) return where.Key("carry").Error("is required by pattern \"sequence\"");
+  }
+  if (entry.pattern == "sweep") {
+    if (entry.sweep.empty()) return where.Key("sweep").Error("is required by pattern \"sweep\"");
+    if (entry.until.empty()) return where.Key("until").Error("is required by pattern \"sweep\"");
+    auto past = GetInteger(t, where, "past", 0);
+    if (!past.ok()) return past.status();
+    if (*past < 0 || *past > 100) return where.Key("past").Error("must be in 0..100");
+    entry.past = static_cast<int>(*past);
+  }
+  if (entry.pattern == "list" && entry.list.empty()) {
+    return where.Key("list").Error("is required by pattern \"list\"");
+  }
   auto outputs = GetStringArray(t, where, "outputs", true);
   if (!outputs.ok()) return outputs.status();
   if (outputs->empty()) return where.Key("outputs").Error("must name at least one output");
@@ -450,7 +572,431 @@ StatusOr<TestSpec> ParseTest(const toml::table& t, const Where& where, const Pro
   return test;
 }
 
+// The tables of `t` in the order they appear in the file (toml++ sorts a table's keys).
+std::vector<std::pair<std::string, const toml::node*>> InFileOrder(const toml::table& t) {
+  std::vector<std::pair<std::string, const toml::node*>> out;
+  for (const auto& [key, node] : t) out.emplace_back(std::string(key.str()), &node);
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    const auto& sa = a.second->source().begin;
+    const auto& sb = b.second->source().begin;
+    return sa.line != sb.line ? sa.line < sb.line : sa.column < sb.column;
+  });
+  return out;
+}
+
+// params = [{ name = "Z", type = "matrix" }] or fields = [{ name, type, doc, default }].
+StatusOr<std::vector<TypedName>> ParseTypedNames(const toml::table& t, const Where& where,
+                                                 const char* key, bool fields) {
+  std::vector<TypedName> out;
+  const toml::node* node = t.get(key);
+  if (node == nullptr) return where.Key(key).Error("is required");
+  const toml::array* array = node->as_array();
+  if (array == nullptr) return where.Key(key).Error("must be an array of { name, type } tables");
+  std::set<std::string> names;
+  for (size_t i = 0; i < array->size(); ++i) {
+    Where w = where.Key(key).Index(i);
+    const toml::table* item = array->get(i)->as_table();
+    if (item == nullptr) return w.Error("must be a table { name, type }");
+    if (fields) {
+      RETURN_IF_ERROR(RequireOnlyKeys(*item, w, {"name", "type", "doc", "default"}));
+    } else {
+      RETURN_IF_ERROR(RequireOnlyKeys(*item, w, {"name", "type"}));
+    }
+    TypedName tn;
+    for (auto [k, field] : {std::pair<const char*, std::string*>{"name", &tn.name},
+                            {"type", &tn.type},
+                            {"doc", &tn.doc},
+                            {"default", &tn.default_value}}) {
+      auto value = GetString(*item, w, k, std::string(k) == "name" || std::string(k) == "type");
+      if (!value.ok()) return value.status();
+      *field = *value;
+    }
+    if (!IsIdentifier(tn.name)) return w.Key("name").Error("must be a C++ identifier");
+    if (!fields &&
+        (tn.name == "in" || tn.name == "entry" || tn.name == "Impl" || tn.name.back() == '_')) {
+      return w.Key("name").Error("\"" + tn.name + "\" is reserved by the adapter");
+    }
+    if (!names.insert(tn.name).second) {
+      return w.Key("name").Error("\"" + tn.name + "\" is declared twice");
+    }
+    if (tn.default_value.find_first_of(";{}\n") != std::string::npos) {
+      return w.Key("default").Error("must be a plain C++ initialiser");
+    }
+    out.push_back(std::move(tn));
+  }
+  return out;
+}
+
+Status ParseFunctionsAndStructs(const toml::table& root, const Where& where, ProblemSpec* problem) {
+  std::set<std::string> declared;
+  if (const toml::node* node = root.get("structs")) {
+    const toml::table* structs = node->as_table();
+    if (structs == nullptr) return where.Key("structs").Error("must be a table");
+    for (const auto& [name, item] : InFileOrder(*structs)) {
+      Where sw = where.Key("structs").Key(name);
+      const toml::table* t = item->as_table();
+      if (t == nullptr) return sw.Error("must be a table");
+      RETURN_IF_ERROR(RequireOnlyKeys(*t, sw, {"doc", "fields"}));
+      if (!IsIdentifier(name) || IsValueType(name)) {
+        return sw.Error("struct name must be a C++ identifier other than a value type");
+      }
+      StructSpec st;
+      st.name = name;
+      auto doc = GetString(*t, sw, "doc", false);
+      if (!doc.ok()) return doc.status();
+      st.doc = *doc;
+      auto fields = ParseTypedNames(*t, sw, "fields", true);
+      if (!fields.ok()) return fields.status();
+      if (fields->empty()) return sw.Key("fields").Error("must declare at least one field");
+      // A field's struct must be declared above it.
+      for (size_t i = 0; i < fields->size(); ++i) {
+        const std::string& type = (*fields)[i].type;
+        if (!IsValueType(type) && declared.count(type) == 0) {
+          return sw.Key("fields").Index(i).Key("type").Error(
+              "\"" + type + "\" is not a value type or a struct declared above");
+        }
+      }
+      st.fields = std::move(*fields);
+      declared.insert(name);
+      problem->structs.push_back(std::move(st));
+    }
+  }
+  const toml::node* node = root.get("functions");
+  const toml::table* functions = node ? node->as_table() : nullptr;
+  if (functions == nullptr || functions->empty()) {
+    return where.Key("functions").Error("is required and must declare at least one function");
+  }
+  for (const auto& [name, item] : InFileOrder(*functions)) {
+    Where fw = where.Key("functions").Key(name);
+    const toml::table* t = item->as_table();
+    if (t == nullptr) return fw.Error("must be a table");
+    RETURN_IF_ERROR(RequireOnlyKeys(*t, fw, {"doc", "returns", "params"}));
+    if (!IsIdentifier(name)) return fw.Error("function name must be a C++ identifier");
+    if (declared.count(name) > 0) return fw.Error("is also the name of a struct");
+    FunctionSpec f;
+    f.name = name;
+    auto doc = GetString(*t, fw, "doc", false);
+    if (!doc.ok()) return doc.status();
+    f.doc = *doc;
+    auto returns = GetString(*t, fw, "returns", true);
+    if (!returns.ok()) return returns.status();
+    if (!IsValueType(*returns) && declared.count(*returns) == 0) {
+      return fw.Key("returns").Error("\"" + *returns + "\" is not a value type or declared struct");
+    }
+    f.returns = *returns;
+    auto params = ParseTypedNames(*t, fw, "params", false);
+    if (!params.ok()) return params.status();
+    for (size_t i = 0; i < params->size(); ++i) {
+      const std::string& type = (*params)[i].type;
+      if (!IsValueType(type) && declared.count(type) == 0) {
+        return fw.Key("params").Index(i).Key("type").Error(
+            "\"" + type + "\" is not a value type or declared struct");
+      }
+    }
+    f.params = std::move(*params);
+    problem->functions.push_back(std::move(f));
+  }
+  return Status::Ok();
+}
+
+// The type of `path` ("grads.W1") starting from a value of type `type`; "" = the value itself.
+StatusOr<std::string> PathType(const ProblemSpec& problem, std::string type,
+                               const std::string& path, const Where& where) {
+  if (path.empty()) return type;
+  size_t start = 0;
+  while (start <= path.size()) {
+    const size_t dot = path.find('.', start);
+    const std::string part =
+        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    const StructSpec* st = problem.FindStruct(type);
+    const TypedName* field = nullptr;
+    if (st != nullptr) {
+      for (const TypedName& f : st->fields) {
+        if (f.name == part) field = &f;
+      }
+    }
+    if (field == nullptr) {
+      return where.Error("\"" + path + "\": " + type + " has no field \"" + part + "\"");
+    }
+    type = field->type;
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return type;
+}
+
+bool Decodable(const std::string& type) {
+  return type == "matrix" || type == "vector" || type == "labels" || type == "scalar" ||
+         type == "int";
+}
+bool Encodable(const std::string& type) {
+  return type == "matrix" || type == "vector" || type == "scalar" || type == "int" ||
+         type == "bool";
+}
+
+// Checks that every param of the entry's function is bound and every output produced, and derives
+// the signature (docs/problem-format.md, "Entries and call patterns").
+Status CheckEntryGlue(const ProblemSpec& problem, EntrySpec* entry, const Where& where) {
+  const FunctionSpec* f = problem.FindFunction(entry->function);
+  if (f == nullptr) {
+    return where.Key("function").Error("names no declared function: \"" + entry->function + "\"");
+  }
+  entry->signature = FunctionSignature(*f);
+  if (entry->pattern == "custom") return Status::Ok();
+  auto param = [&](const std::string& name) -> const TypedName* {
+    for (const TypedName& p : f->params) {
+      if (p.name == name) return &p;
+    }
+    return nullptr;
+  };
+  auto need_input = [&](const Where& w, const std::string& input) -> Status {
+    if (!HasInput(*entry, input)) return w.Error("\"" + input + "\" is not an input of this entry");
+    return Status::Ok();
+  };
+  auto need_param = [&](const Where& w, const std::string& name) -> StatusOr<const TypedName*> {
+    const TypedName* p = param(name);
+    if (p == nullptr) return w.Error("\"" + name + "\" is not a param of " + f->name);
+    return p;
+  };
+  std::set<std::string> bound;
+  for (const auto& [name, literal] : entry->constants) {
+    auto p = need_param(where.Key("constants"), name);
+    if (!p.ok()) return p.status();
+    const std::string& type = (*p)->type;
+    const bool is_bool = literal == "true" || literal == "false";
+    if (is_bool != (type == "bool") || !(is_bool || type == "scalar" || type == "int")) {
+      return where.Key("constants").Key(name).Error("does not fit the param's type " + type);
+    }
+    bound.insert(name);
+  }
+  for (const auto& [name, inputs] : entry->pack) {
+    Where pw = where.Key("pack").Key(name);
+    auto p = need_param(where.Key("pack"), name);
+    if (!p.ok()) return p.status();
+    const std::string& type = (*p)->type;
+    if (type == "matrix_list") {
+      for (const std::string& in : inputs) RETURN_IF_ERROR(need_input(pw, in));
+      if (inputs.empty()) return pw.Error("must name at least one input");
+    } else if (const StructSpec* st = problem.FindStruct(type)) {
+      if (inputs.size() != st->fields.size()) {
+        return pw.Error("must name " + std::to_string(st->fields.size()) +
+                        " inputs, one per field of " + type);
+      }
+      for (size_t i = 0; i < inputs.size(); ++i) {
+        RETURN_IF_ERROR(need_input(pw.Index(i), inputs[i]));
+        if (!Decodable(st->fields[i].type)) {
+          return pw.Index(i).Error("field " + st->fields[i].name + " of type " +
+                                   st->fields[i].type + " cannot come from an input");
+        }
+      }
+    } else {
+      return pw.Error("packs a param of type " + type + " (a struct or matrix_list is needed)");
+    }
+    bound.insert(name);
+  }
+  const std::string& returns = f->returns;
+  const bool plain_return = IsValueType(returns);
+  if (entry->pattern == "sequence") {
+    for (const auto& [name, path] : entry->carry) {
+      Where cw = where.Key("carry").Key(name);
+      auto p = need_param(where.Key("carry"), name);
+      if (!p.ok()) return p.status();
+      auto type = PathType(problem, returns, path, cw);
+      if (!type.ok()) return type.status();
+      if (*type != (*p)->type) return cw.Error("is fed a " + *type + ", not a " + (*p)->type);
+      if (!HasInput(*entry, name)) {
+        // Zero-initialised: matrix fields take the shape of zeros_like.
+        const StructSpec* st = problem.FindStruct((*p)->type);
+        if (st == nullptr) {
+          return cw.Error("has no input \"" + name +
+                          "\" to start from (only a struct starts at zero)");
+        }
+        for (const TypedName& field : st->fields) {
+          if (field.type == "matrix" && entry->zeros_like.empty()) {
+            return where.Key("zeros_like").Error("is required: " + name + " starts at zero");
+          }
+          if (field.type != "matrix" && field.type != "scalar" && field.type != "int") {
+            return cw.Error("field " + field.name + " of type " + field.type +
+                            " cannot start at zero");
+          }
+        }
+      }
+      bound.insert(name);
+    }
+    if (!entry->zeros_like.empty()) {
+      auto p = need_param(where.Key("zeros_like"), entry->zeros_like);
+      if (!p.ok()) return p.status();
+      if ((*p)->type != "matrix" || entry->carry.count(entry->zeros_like) == 0 ||
+          !HasInput(*entry, entry->zeros_like)) {
+        return where.Key("zeros_like").Error("must be a carried matrix param read from an input");
+      }
+    }
+    for (const std::string& name : entry->per_step) {
+      auto p = need_param(where.Key("per_step"), name);
+      if (!p.ok()) return p.status();
+      if (!Decodable((*p)->type))
+        return where.Key("per_step").Error(name + " cannot come from inputs");
+      for (int k = 1; k <= entry->steps; ++k) {
+        RETURN_IF_ERROR(need_input(where.Key("per_step"), name + std::to_string(k)));
+      }
+      bound.insert(name);
+    }
+  }
+  if (entry->pattern == "sweep") {
+    auto p = need_param(where.Key("sweep"), entry->sweep);
+    if (!p.ok()) return p.status();
+    if ((*p)->type != "int") return where.Key("sweep").Error("must name an int param");
+    if (returns != "scalar") return where.Key("function").Error("must return a scalar to sweep");
+    bound.insert(entry->sweep);
+  }
+  if (entry->pattern == "list") {
+    auto p = need_param(where.Key("list"), entry->list);
+    if (!p.ok()) return p.status();
+    if ((*p)->type != "matrix_list" || entry->pack.count(entry->list) == 0) {
+      return where.Key("list").Error("must name a matrix_list param packed in pack");
+    }
+    auto type = PathType(problem, returns, entry->list, where.Key("list"));
+    if (!type.ok()) return type.status();
+    if (*type != "matrix_list")
+      return where.Key("list").Error("the result's field must be a matrix_list");
+  }
+  for (const TypedName& p : f->params) {
+    if (bound.count(p.name) > 0) continue;
+    if (!HasInput(*entry, p.name)) {
+      return where.Error("param \"" + p.name + "\" of " + f->name +
+                         " has no input of that name (declare inputs." + p.name +
+                         ", or bind it with pack, constants, carry or per_step)");
+    }
+    if (!Decodable(p.type)) {
+      return where.Error("param \"" + p.name + "\" of type " + p.type +
+                         " cannot come from an input directly (use pack or constants)");
+    }
+  }
+  // Paths of the params, for until and require_less: "schedule.total_steps".
+  auto param_path_type = [&](const std::string& path, const Where& w) -> StatusOr<std::string> {
+    const std::string head = path.substr(0, path.find('.'));
+    const TypedName* p = param(head);
+    if (p == nullptr) return w.Error("\"" + path + "\" does not start with a param of " + f->name);
+    return PathType(problem, p->type,
+                    path.find('.') == std::string::npos ? "" : path.substr(path.find('.') + 1), w);
+  };
+  if (entry->pattern == "sweep") {
+    auto type = param_path_type(entry->until, where.Key("until"));
+    if (!type.ok()) return type.status();
+    if (*type != "int") return where.Key("until").Error("must be the path of an int");
+    if (entry->outputs.size() != 1) return where.Key("outputs").Error("must name one output");
+  }
+  for (const std::string& path : entry->require_less) {
+    auto type = param_path_type(path, where.Key("require_less"));
+    if (!type.ok()) return type.status();
+    if (*type != "int" && *type != "scalar") {
+      return where.Key("require_less").Error("\"" + path + "\" must be an int or a scalar");
+    }
+  }
+  // Outputs.
+  for (const auto& [out, path] : entry->from) {
+    if (entry->pattern == "sequence") continue;  // stems, checked below
+    if (!HasOutput(*entry, out)) return where.Key("from").Error("\"" + out + "\" is not an output");
+  }
+  if (entry->pattern == "sweep") return Status::Ok();
+  if (entry->pattern == "sequence") {
+    for (const std::string& out : entry->outputs) {
+      const size_t at = out.rfind("_step");
+      std::string stem = at == std::string::npos ? "" : out.substr(0, at);
+      const std::string k = at == std::string::npos ? "" : out.substr(at + 5);
+      const bool step_ok =
+          !k.empty() && k.size() <= 3 &&
+          std::all_of(k.begin(), k.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+          std::stoi(k) >= 1 && std::stoi(k) <= entry->steps;
+      if (!step_ok || (entry->from.count(stem) == 0 && plain_return)) {
+        return where.Key("outputs").Error(
+            "\"" + out + "\" is not produced (a sequence produces <stem>_step<k>, k in 1.." +
+            std::to_string(entry->steps) + ", stems from `from`)");
+      }
+    }
+    for (const auto& [stem, path] : entry->from) {
+      auto type = PathType(problem, returns, path, where.Key("from").Key(stem));
+      if (!type.ok()) return type.status();
+      if (!Encodable(*type)) return where.Key("from").Key(stem).Error("cannot encode a " + *type);
+      for (int k = 1; k <= entry->steps; ++k) {
+        if (!HasOutput(*entry, stem + "_step" + std::to_string(k))) {
+          return where.Key("from").Key(stem).Error("produces \"" + stem + "_step" +
+                                                   std::to_string(k) +
+                                                   "\", which outputs does not list");
+        }
+      }
+    }
+    if (entry->from.empty()) return where.Key("from").Error("is required by pattern \"sequence\"");
+    return Status::Ok();
+  }
+  if (plain_return) {
+    if (entry->outputs.size() != 1 || !entry->from.empty()) {
+      return where.Key("outputs").Error("must name exactly one output: " + f->name + " returns a " +
+                                        returns);
+    }
+    if (!Encodable(returns)) return where.Key("function").Error("cannot encode a " + returns);
+    return Status::Ok();
+  }
+  for (const std::string& out : entry->outputs) {
+    if (entry->pattern == "list") {
+      const auto& items = entry->pack.at(entry->list);
+      if (std::find(items.begin(), items.end(), out) != items.end()) continue;
+    }
+    auto it = entry->from.find(out);
+    const std::string path = it == entry->from.end() ? out : it->second;
+    auto type = PathType(problem, returns, path, where.Key("outputs"));
+    if (!type.ok()) {
+      return where.Key("outputs").Error("\"" + out + "\" is not produced: " + returns +
+                                        " has no field \"" + path + "\" (map it in from)");
+    }
+    if (!Encodable(*type))
+      return where.Key("outputs").Error("\"" + out + "\" cannot encode a " + *type);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+bool IsValueType(const std::string& type) {
+  return type == "matrix" || type == "vector" || type == "labels" || type == "scalar" ||
+         type == "int" || type == "bool" || type == "matrix_list";
+}
+
+std::string CppType(const std::string& type) {
+  if (type == "matrix") return "Eigen::MatrixXd";
+  if (type == "vector") return "Eigen::VectorXd";
+  if (type == "labels") return "Eigen::VectorXi";
+  if (type == "scalar") return "double";
+  if (type == "int") return "int";
+  if (type == "bool") return "bool";
+  if (type == "matrix_list") return "std::vector<Eigen::MatrixXd>";
+  return type;
+}
+
+std::string FunctionSignature(const FunctionSpec& f) {
+  std::string out = CppType(f.returns) + " " + f.name + "(";
+  for (size_t i = 0; i < f.params.size(); ++i) {
+    const TypedName& p = f.params[i];
+    const bool by_value = p.type == "scalar" || p.type == "int" || p.type == "bool";
+    if (i > 0) out += ", ";
+    out += by_value ? CppType(p.type) + " " + p.name : "const " + CppType(p.type) + "& " + p.name;
+  }
+  return out + ")";
+}
+
+const FunctionSpec* ProblemSpec::FindFunction(const std::string& name) const {
+  for (const FunctionSpec& f : functions) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+const StructSpec* ProblemSpec::FindStruct(const std::string& name) const {
+  for (const StructSpec& s : structs) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
 
 const char* VisibilityName(Visibility v) { return v == Visibility::kHidden ? "hidden" : "visible"; }
 
@@ -554,7 +1100,7 @@ base::StatusOr<ProblemSpec> ParseProblem(const std::string& toml_text,
   Where where{source_name, ""};
   RETURN_IF_ERROR(RequireOnlyKeys(root, where,
                                   {"id", "title", "version", "skills", "prerequisites", "limits",
-                                   "entries", "tests", "mutants"}));
+                                   "functions", "structs", "entries", "tests", "mutants"}));
   ProblemSpec problem;
   auto id = GetString(root, where, "id", true);
   if (!id.ok()) return id.status();
@@ -595,6 +1141,8 @@ base::StatusOr<ProblemSpec> ParseProblem(const std::string& toml_text,
     problem.limits.memory_bytes = *memory << 20;
   }
 
+  RETURN_IF_ERROR(ParseFunctionsAndStructs(root, where, &problem));
+
   const toml::table* entries = root.get("entries") ? root.get("entries")->as_table() : nullptr;
   if (entries == nullptr || entries->empty()) {
     return where.Key("entries").Error("is required and must define at least one entry");
@@ -605,6 +1153,9 @@ base::StatusOr<ProblemSpec> ParseProblem(const std::string& toml_text,
     auto entry = ParseEntry(std::string(key.str()), *node.as_table(), ew);
     if (!entry.ok()) return entry.status();
     problem.entries.push_back(std::move(*entry));
+  }
+  for (EntrySpec& e : problem.entries) {
+    RETURN_IF_ERROR(CheckEntryGlue(problem, &e, where.Key("entries").Key(e.name)));
   }
   for (const EntrySpec& e : problem.entries) {
     if (!e.gradient_of) continue;

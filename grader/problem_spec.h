@@ -50,12 +50,64 @@ struct GradientOf {
       inputs;  // this entry's output -> the forward input it is dL/d of
 };
 
+// A learner function's parameter or a struct's field. `type` is one of kValueTypes or the name of
+// a declared struct.
+struct TypedName {
+  std::string name;
+  std::string type;
+  std::string doc;            // fields only: the comment after the field
+  std::string default_value;  // fields only: the C++ initialiser text ("0.0", "1e-3"), or ""
+};
+
+// One function the learner implements ([functions.<name>], in declaration order).
+struct FunctionSpec {
+  std::string name;
+  std::string doc;      // the comment above the prototype; lines separated by '\n'; may be ""
+  std::string returns;  // a value type or a declared struct
+  std::vector<TypedName> params;
+};
+
+// A result, state or config struct of api.h ([structs.<name>], in declaration order).
+struct StructSpec {
+  std::string name;
+  std::string doc;  // the comment above the struct, or ""
+  std::vector<TypedName> fields;
+};
+
+// The value types of the schema: matrix, vector, labels, scalar, int, bool, matrix_list.
+bool IsValueType(const std::string& type);
+// The C++ type of a value type or a struct name ("matrix" -> "Eigen::MatrixXd").
+std::string CppType(const std::string& type);
+
+// How the adapter turns an entry's named inputs into calls of its function and the results into
+// named outputs (docs/problem-format.md, "Entries and call patterns").
 struct EntrySpec {
   std::string name;
-  std::string signature;  // shown to learners
+  std::string signature;  // shown to learners; derived from the entry's function
   std::vector<InputSpec> inputs;
   std::vector<std::string> outputs;  // names, in display order
   std::optional<GradientOf> gradient_of;
+  std::string pattern;   // call | mode | sequence | sweep | list | custom
+  std::string function;  // the learner function the entry calls
+  // param -> the inputs filling its fields in declaration order (a struct) or its items (a list)
+  std::map<std::string, std::vector<std::string>> pack;
+  std::map<std::string, std::string> constants;  // mode: param -> C++ literal ("true")
+  // output -> path in the result ("grads.W1"); default: the field of the output's name.
+  // sequence: output stem ("m" of m_step1) -> path.
+  std::map<std::string, std::string> from;
+  // sequence
+  int steps = 0;
+  std::map<std::string, std::string> carry;  // param -> result path fed back ("" = the result)
+  std::vector<std::string> per_step;         // params read from inputs <name>1 .. <name><steps>
+  std::string zeros_like;                    // the param whose shape zero-initialised state takes
+  // sweep
+  std::string sweep;  // the int param taking 0 .. until + past
+  std::string until;  // a path to an int ("schedule.total_steps")
+  int past = 0;
+  std::vector<std::string> require_less;  // [a, b]: paths; EntryError "a must be < b" otherwise
+  // list
+  std::string list;   // the matrix_list param; packed from pack[list], outputs by item name
+  std::string items;  // the word in the size error ("gradients")
 };
 
 enum class Visibility { kVisible, kHidden };
@@ -95,6 +147,8 @@ struct ProblemSpec {
   int64_t version = 1;
   std::vector<std::string> skills;
   std::vector<std::string> prerequisites;
+  std::vector<FunctionSpec> functions;  // declaration order
+  std::vector<StructSpec> structs;      // declaration order
   std::vector<EntrySpec> entries;
   std::vector<TestSpec> tests;
   std::vector<MutantSpec> mutants;
@@ -102,8 +156,13 @@ struct ProblemSpec {
   std::filesystem::path dir;  // the problem's folder
 
   const EntrySpec* FindEntry(const std::string& name) const;
+  const FunctionSpec* FindFunction(const std::string& name) const;
+  const StructSpec* FindStruct(const std::string& name) const;
   double MaxScore() const;
 };
+
+// The C++ declaration of `f` as one line: "Eigen::MatrixXd relu_forward(const Eigen::MatrixXd& Z)".
+std::string FunctionSignature(const FunctionSpec& f);
 
 // Reads and validates problems/<id>/problem.toml from `dir`.
 base::StatusOr<ProblemSpec> ReadProblem(const std::filesystem::path& dir);

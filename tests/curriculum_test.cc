@@ -140,8 +140,12 @@ id = "p"
 title = "Forced"
 version = 1
 skills = ["s"]
+[functions.f]
+returns = "matrix"
+params = [{ name = "Z", type = "matrix" }, { name = "y", type = "labels" }]
 [entries.f]
-signature = "Eigen::MatrixXd f(const Eigen::MatrixXd& Z, const Eigen::VectorXi& y)"
+pattern = "call"
+function = "f"
 outputs = ["Y"]
 [entries.f.inputs]
 Z = { shape = ["N", "K"], scale = 3.0 }

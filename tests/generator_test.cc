@@ -84,8 +84,12 @@ id = "p"
 title = "t"
 version = 1
 skills = ["s"]
+[functions.f]
+returns = "matrix"
+params = []
 [entries.f]
-signature = "void f()"
+pattern = "call"
+function = "f"
 outputs = ["Y"]
 [entries.f.inputs]
 X = { shape = ["N", "D"] }

@@ -220,7 +220,10 @@ TEST(DiagnoseTest, EntryWideMutantNamesTestsThatAloneAreAmbiguous) {
   ASSERT_NE(code, nullptr);
   ProblemSpec problem;
   problem.id = "linear_forward";
-  problem.entries.push_back({"linear_forward", "", {}, {"Y"}, std::nullopt});
+  EntrySpec entry;
+  entry.name = "linear_forward";
+  entry.outputs = {"Y"};
+  problem.entries.push_back(entry);
   auto make = [&](const std::string& name, int64_t n, int64_t d, int64_t m) {
     TestSpec t = MakeTest({{"N", n}, {"D", d}, {"M", m}});
     t.name = name;
@@ -291,13 +294,21 @@ id = "p"
 title = "t"
 version = 1
 skills = ["s"]
+[functions.f]
+returns = "matrix"
+params = [{ name = "X", type = "matrix" }]
+[functions.g]
+returns = "matrix"
+params = [{ name = "X", type = "matrix" }, { name = "dY", type = "matrix" }]
 [entries.f]
-signature = "f"
+pattern = "call"
+function = "f"
 outputs = ["Y"]
 [entries.f.inputs]
 X = { shape = ["N", "D"] }
 [entries.g]
-signature = "g"
+pattern = "call"
+function = "g"
 outputs = ["dX"]
 GRADIENT
 [entries.g.inputs]

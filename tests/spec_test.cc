@@ -15,8 +15,12 @@ prerequisites = ["q"]
 cpu_time_ms = 1000
 wall_time_ms = 2000
 memory_mb = 128
+[functions.f]
+returns = "matrix"
+params = [{ name = "X", type = "matrix" }]
 [entries.f]
-signature = "Eigen::MatrixXd f(const Eigen::MatrixXd& X)"
+pattern = "call"
+function = "f"
 outputs = ["Y"]
 [entries.f.inputs]
 X = { shape = ["N", "D"] }

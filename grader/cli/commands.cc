@@ -14,6 +14,7 @@
 #include "grader/curriculum.h"
 #include "grader/data_dir.h"
 #include "grader/generator.h"
+#include "grader/glue.h"
 #include "grader/grade.h"
 #include "grader/learner_name.h"
 #include "grader/pack_loader.h"
@@ -205,6 +206,30 @@ int ProblemsShow(const GlobalOptions& global, const std::string& id, bool json) 
   for (const TestSpec& t : problem->tests) {
     std::printf("  %-22s %-16s %-8s %g point%s\n", t.name.c_str(), t.entry.c_str(),
                 VisibilityName(t.visibility), t.points, t.points == 1 ? "" : "s");
+  }
+  return kExitOk;
+}
+
+int ProblemsStarter(const GlobalOptions& global, const std::string& id,
+                    const std::string& out_dir) {
+  auto problem = FindProblem(global, id);
+  if (!problem.ok()) return Fail(problem.status());
+  if (out_dir.empty()) {
+    std::cout << Starter(*problem);
+    return kExitOk;
+  }
+  std::error_code ec;
+  fs::create_directories(out_dir, ec);
+  if (ec) return InputError("cannot create " + out_dir + ": " + ec.message());
+  for (const auto& [name, text] :
+       {std::pair<std::string, std::string>{"starter.cpp", Starter(*problem)},
+        {"api.h", ApiHeader(*problem)}}) {
+    const fs::path file = fs::path(out_dir) / name;
+    std::ofstream out(file, std::ios::trunc | std::ios::binary);
+    out << text;
+    out.close();
+    if (!out) return InputError("cannot write " + file.string());
+    std::cout << file.string() << "\n";
   }
   return kExitOk;
 }

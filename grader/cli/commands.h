@@ -41,6 +41,9 @@ int Grade(const GlobalOptions& global, const GradeOptions& options);
 int ProblemsList(const GlobalOptions& global, bool json);
 int ProblemsShow(const GlobalOptions& global, const std::string& id, bool json);
 int ProblemsBuild(const GlobalOptions& global);
+// `problems starter ID [--out DIR]`: the starter generated from problem.toml (grader/glue.h);
+// with --out, writes DIR/starter.cpp and DIR/api.h instead of printing the starter.
+int ProblemsStarter(const GlobalOptions& global, const std::string& id, const std::string& out_dir);
 int ProblemsExport(const GlobalOptions& global, const std::string& id, const std::string& out_dir);
 // grader/cli/catalogue_command.cc
 int ProblemsMisconceptions(const GlobalOptions& global, bool markdown);

@@ -59,6 +59,11 @@ int main(int argc, char** argv) {
 
   CLI::App* build = problems->add_subcommand(
       "build", "Compile every problem pack's trusted code into the cache (docs/problem-packs.md)");
+  std::string starter_id, starter_dir;
+  CLI::App* starter = problems->add_subcommand(
+      "starter", "Print the starter generated from problem.toml (--out: write starter.cpp, api.h)");
+  starter->add_option("id", starter_id, "Problem id")->required();
+  starter->add_option("--out", starter_dir, "Write starter.cpp and api.h into this directory");
 
   std::vector<std::string> validate_ids;
   CLI::App* validate = problems->add_subcommand("validate", "Check problems (docs/validation.md)");
@@ -102,6 +107,7 @@ int main(int argc, char** argv) {
   if (batch_cmd->parsed()) return Batch(global, batch);
   if (list->parsed()) return ProblemsList(global, list_json);
   if (show->parsed()) return ProblemsShow(global, show_id, show_json);
+  if (starter->parsed()) return ProblemsStarter(global, starter_id, starter_dir);
   if (exp->parsed()) return ProblemsExport(global, export_id, export_dir);
   if (validate->parsed()) return ProblemsValidate(global, validate_ids);
   if (misconceptions->parsed()) return ProblemsMisconceptions(global, misconceptions_markdown);
