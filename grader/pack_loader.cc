@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "grader/glue.h"
 #include "grader/resources.h"
 #include "grader/secret.h"
 #include "reference/pack.h"
@@ -55,6 +57,11 @@ base::StatusOr<std::string> ReadFile(const fs::path& file) {
   return text.str();
 }
 
+// api.h and adapter.h, generated from problem.toml (grader/glue.h); reference.cc includes them.
+std::vector<std::pair<std::string, std::string>> GeneratedHeaders(const ProblemSpec& problem) {
+  return {{"api.h", ApiHeader(problem)}, {"adapter.h", Adapter(problem)}};
+}
+
 // The pack's own trusted files: its C++ sources and headers (not the learner-side .cpp files).
 std::vector<fs::path> PackFiles(const fs::path& dir) {
   std::vector<fs::path> files;
@@ -87,6 +94,9 @@ base::StatusOr<std::string> PackKey(const ProblemSpec& problem, const fs::path& 
     RETURN_IF_ERROR(add(file.filename().string(), file));
   }
   for (const char* file : kSupportFiles) RETURN_IF_ERROR(add(file, support_root / file));
+  for (const auto& [name, text] : GeneratedHeaders(problem)) {
+    key += "generated " + name + "\n" + std::to_string(text.size()) + "\n" + text;
+  }
   return Sha256Hex(key);
 }
 
@@ -141,13 +151,22 @@ int RunLogged(const std::vector<std::string>& argv, const fs::path& log) {
 }
 
 Status Compile(const ProblemSpec& problem, const fs::path& support_root, const fs::path& out) {
+  // The generated headers go to a directory of their own, searched before the pack's folder.
+  const fs::path generated = out.parent_path() / "generated";
+  std::error_code ec;
+  fs::create_directories(generated, ec);
+  for (const auto& [name, text] : GeneratedHeaders(problem)) {
+    std::ofstream file(generated / name, std::ios::binary);
+    file << text;
+    if (!file.flush()) return Status::Internal("cannot write " + (generated / name).string());
+  }
   std::vector<std::string> argv = {kCompiler};
   for (const std::string& flag : SplitFlags(kFlags)) argv.push_back(flag);
   for (const char* flag : {"-fPIC", "-shared", "-fvisibility=hidden", "-fvisibility-inlines-hidden",
                            "-fdiagnostics-color=never"}) {
     argv.push_back(flag);
   }
-  argv.insert(argv.end(), {"-I" + problem.dir.string(), "-I" + support_root.string(),
+  argv.insert(argv.end(), {"-I" + generated.string(), "-I" + support_root.string(),
                            "-I" + std::string(kEigenInclude), "-o", out.string(),
                            (problem.dir / "reference.cc").string(),
                            (support_root / "harness/eigen_io.cc").string()});
@@ -247,6 +266,18 @@ void SetPackCache(const fs::path& dir) {
 }
 
 Status LoadPack(const ProblemSpec& problem) {
+  // A stale hand-written header would be included by reference.cc (its own folder comes first)
+  // while the learner's program gets the generated one: refuse it rather than grade with two.
+  const bool custom = std::any_of(problem.entries.begin(), problem.entries.end(),
+                                  [](const EntrySpec& e) { return e.pattern == "custom"; });
+  for (const char* header : {"api.h", "adapter.h"}) {
+    if (std::string(header) == "adapter.h" && custom) continue;
+    if (fs::exists(problem.dir / header)) {
+      return Status::InvalidArgument((problem.dir / header).string() +
+                                     ": generated from problem.toml, so a pack must not hold one "
+                                     "(only an entry of pattern \"custom\" brings its adapter.h)");
+    }
+  }
   auto library = BuildOrFind(problem);
   if (!library.ok()) return library.status();
   // Never unloaded: registered code may be called until the process ends.

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "grader/glue.h"
 #include "grader/secret.h"
 
 namespace grader {
@@ -28,13 +29,6 @@ base::Status WriteFile(const fs::path& path, const std::string& data) {
   out << data;
   out.close();
   if (!out) return base::Status::Internal(path.string() + ": cannot be written");
-  return base::Status::Ok();
-}
-
-base::Status CopyFile(const fs::path& from, const fs::path& to) {
-  std::error_code ec;
-  fs::copy_file(from, to, fs::copy_options::overwrite_existing, ec);
-  if (ec) return base::Status::Internal("cannot copy " + from.string() + ": " + ec.message());
   return base::Status::Ok();
 }
 
@@ -85,11 +79,14 @@ constexpr const char* kHarnessSources[] = {
     "harness/eigen_io.cc",
 };
 
-// The problem's own files compiled into the PCH and the runtime object, always from problem.dir.
-constexpr const char* kProblemHeaders[] = {"api.h", "adapter.h"};
+// The problem's own headers compiled into the PCH and the runtime object: generated from its
+// problem.toml (grader/glue.h), the adapter read from problem.dir for a "custom" pattern.
+std::vector<std::pair<std::string, std::string>> ProblemHeaders(const ProblemSpec& problem) {
+  return {{"api.h", ApiHeader(problem)}, {"adapter.h", Adapter(problem)}};
+}
 
-// Every file whose content goes into the PCH or the runtime object.
-std::vector<fs::path> PrebuiltInputs(const fs::path& root, const ProblemSpec& problem) {
+// Every file of ours whose content goes into the PCH or the runtime object (with ProblemHeaders).
+std::vector<fs::path> HarnessInputs(const fs::path& root) {
   std::vector<fs::path> files;
   for (const char* source : kHarnessSources) files.push_back(root / source);
   for (const char* header :
@@ -97,7 +94,6 @@ std::vector<fs::path> PrebuiltInputs(const fs::path& root, const ProblemSpec& pr
         "harness/tensor.h", "harness/eigen_io.h", "base/status.h"}) {
     files.push_back(root / header);
   }
-  for (const char* header : kProblemHeaders) files.push_back(problem.dir / header);
   return files;
 }
 
@@ -144,10 +140,13 @@ ProgramBuilder::ProgramBuilder(ProcessRunner& runner, fs::path source_root, fs::
 
 base::StatusOr<Prebuilt> ProgramBuilder::Prepare(const ProblemSpec& problem) {
   std::string key = toolchain_.Fingerprint() + problem.id + "\n";
-  for (const fs::path& file : PrebuiltInputs(source_root_, problem)) {
+  for (const fs::path& file : HarnessInputs(source_root_)) {
     auto text = ReadFile(file);
     if (!text.ok()) return text.status();
     key += file.filename().string() + "\n" + std::to_string(text->size()) + "\n" + *text;
+  }
+  for (const auto& [name, text] : ProblemHeaders(problem)) {
+    key += name + "\n" + std::to_string(text.size()) + "\n" + text;
   }
   Prebuilt prebuilt;
   prebuilt.key = Sha256Hex(key);
@@ -193,17 +192,17 @@ base::Status ProgramBuilder::BuildPrebuilt(const ProblemSpec& problem, const fs:
     }
     return base::Status::Ok();
   };
-  // The problem's api.h and adapter.h, copied from problem.dir (the files Prepare hashed) to
+  // The problem's api.h and adapter.h (the texts Prepare hashed), written to
   // include/problems/<id>/, which comes before the source root on every include path: the PCH
-  // and the adapter's own `#include "problems/<id>/api.h"` then name one file, so `#pragma once`
-  // holds, whatever folder --problems points at.
+  // and the adapter's own `#include "api.h"` then name one file, so `#pragma once` holds,
+  // whatever folder --problems points at.
   const fs::path include_dir = build_dir / "include";
   const fs::path problem_include = include_dir / "problems" / problem.id;
   std::error_code mkdir_error;
   fs::create_directories(problem_include, mkdir_error);
   if (mkdir_error) return base::Status::Internal("cannot create " + problem_include.string());
-  for (const char* header : kProblemHeaders) {
-    RETURN_IF_ERROR(CopyFile(problem.dir / header, problem_include / header));
+  for (const auto& [name, text] : ProblemHeaders(problem)) {
+    RETURN_IF_ERROR(WriteFile(problem_include / name, text));
   }
   auto compiler = [&] {
     std::vector<std::string> argv = {toolchain_.cxx.string()};

@@ -40,10 +40,7 @@ struct Candidate {
 std::vector<std::string> ProblemSkills(const ProblemSpec& problem) {
   std::set<std::string> skills(problem.skills.begin(), problem.skills.end());
   for (const TestSpec& t : problem.tests) skills.insert(t.skills.begin(), t.skills.end());
-  if (const reference::ProblemCode* code = reference::FindProblemCode(problem.id)) {
-    for (const reference::Mutant& m : code->mutants)
-      skills.insert(m.skills.begin(), m.skills.end());
-  }
+  for (const MutantSpec& m : problem.mutants) skills.insert(m.skills.begin(), m.skills.end());
   return {skills.begin(), skills.end()};
 }
 

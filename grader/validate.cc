@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "grader/glue.h"
+
 namespace grader {
 namespace {
 
@@ -206,7 +208,12 @@ void ValidateProblem(const ProblemSpec& problem, const SkillCatalog& catalog,
     }
     return GradeSubmission(problem, *source, context);
   };
-  if (auto starter = grade(problem.dir / "starter.cpp")) fail(StarterFailures(*starter));
+  // The starter: the folder's own, or the one generated from problem.toml (grader/glue.h).
+  if (fs::exists(problem.dir / "starter.cpp")) {
+    if (auto starter = grade(problem.dir / "starter.cpp")) fail(StarterFailures(*starter));
+  } else {
+    fail(StarterFailures(GradeSubmission(problem, Starter(problem), context)));
+  }
   if (auto solution = grade(problem.dir / "solution.cpp")) {
     fail(SolutionFailures("solution.cpp", *solution));
   }

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "db/store.h"
+#include "grader/glue.h"
 #include "grader/problem_spec.h"
 #include "grader/report.h"
 #include "grader/validate.h"
@@ -68,7 +69,10 @@ std::vector<std::string> ProblemFiles(const std::string& kind) {
     if (!fs::exists(dir.path() / "problem.toml")) continue;
     if (kind.empty()) {
       out.push_back(dir.path().filename().string() + "/solution.cpp");
-      out.push_back(dir.path().filename().string() + "/starter.cpp");
+      // The starter is generated from problem.toml unless the folder keeps its own.
+      if (fs::exists(dir.path() / "starter.cpp")) {
+        out.push_back(dir.path().filename().string() + "/starter.cpp");
+      }
       continue;
     }
     if (!fs::exists(dir.path() / kind)) continue;
@@ -365,7 +369,7 @@ INSTANTIATE_TEST_SUITE_P(
         BadInput{"malformed_problem_toml",
                  [](const fs::path& d) {
                    fs::create_directories(d / "problems/relu");
-                   for (const char* f : {"api.h", "adapter.h", "statement.md"}) {
+                   for (const char* f : {"reference.cc", "statement.md"}) {
                      fs::copy_file(kProblems / "relu" / f, d / "problems/relu" / f);
                    }
                    std::string toml = testing_util::ReadFile(kProblems / "relu/problem.toml");
@@ -501,25 +505,35 @@ TEST(ProblemsDirTest, UnmodifiedCopyGivesFullMarks) {
   EXPECT_EQ(result["score"], result["max_score"]) << r.out;
 }
 
-TEST(ProblemsDirTest, ModifiedCopysApiAndAdapterAreTheOnesCompiled) {
-  // The copy's api.h defines a helper that only the copy's adapter.h calls: the harness reports
-  // twice the learner's total norm, so the (correct) solution loses the points of every test.
-  // The copy's reference.cc includes the same adapter.h, so the change goes into Learner, which
-  // only the learner's program uses, not into Call, which the reference shares.
+TEST(ProblemsDirTest, ModifiedCopysCustomAdapterIsTheOneCompiled) {
+  // The copy declares its entry "custom" and brings its own adapter.h: the generated adapter
+  // with a Learner that reports twice the learner's total norm. The learner's program must be
+  // built with the copy's adapter (so the correct solution loses every test), while the copy's
+  // reference.cc, which includes the same adapter.h, is unchanged: Call does not use Learner.
   TempDir dir;
   const fs::path copy = dir.path() / "problems";
   fs::copy(kProblems, copy, fs::copy_options::recursive);
-  const fs::path api = copy / "clip_grad_norm/api.h";
-  const fs::path adapter = copy / "clip_grad_norm/adapter.h";
-  WriteFile(api,
-            testing_util::ReadFile(api) + "\ninline double CopiedApiScale() { return 2.0; }\n");
-  std::string adapter_text = testing_util::ReadFile(adapter);
+  auto spec = grader::ReadProblem(kProblems / "clip_grad_norm");
+  ASSERT_TRUE(spec.ok()) << spec.status().message();
+  std::string adapter = grader::Adapter(*spec);
   const std::string call = "return ::clip_grad_norm(grads, max_norm);";
-  ASSERT_NE(adapter_text.find(call), std::string::npos);
-  adapter_text.replace(adapter_text.find(call), call.size(),
-                       "ClipResult r = ::clip_grad_norm(grads, max_norm);"
-                       " r.total_norm *= CopiedApiScale(); return r;");
-  WriteFile(adapter, adapter_text);
+  ASSERT_NE(adapter.find(call), std::string::npos) << adapter;
+  adapter.replace(adapter.find(call), call.size(),
+                  "ClipResult r = ::clip_grad_norm(grads, max_norm);"
+                  " r.total_norm *= CopiedScale(); return r;");
+  const std::string ns = "namespace problems::clip_grad_norm {";
+  ASSERT_NE(adapter.find(ns), std::string::npos);
+  adapter.insert(adapter.find(ns), "inline double CopiedScale() { return 2.0; }\n");
+  WriteFile(copy / "clip_grad_norm/adapter.h", adapter);
+  const fs::path toml = copy / "clip_grad_norm/problem.toml";
+  std::string text = testing_util::ReadFile(toml);
+  const std::string list_entry =
+      "pattern = \"list\"\nfunction = \"clip_grad_norm\"\npack = { grads = [\"G1\", \"G2\", "
+      "\"G3\"] }\nlist = \"grads\"\nitems = \"gradients\"\n";
+  ASSERT_NE(text.find(list_entry), std::string::npos);
+  text.replace(text.find(list_entry), list_entry.size(),
+               "pattern = \"custom\"\nfunction = \"clip_grad_norm\"\n");
+  WriteFile(toml, text);
   Grader g;
   CommandResult r = g.Run({"--problems", copy.string(), "grade", "--problem", "clip_grad_norm",
                            "--json", (kProblems / "clip_grad_norm/solution.cpp").string()});
@@ -602,7 +616,7 @@ TEST(HostileInputTest, OverflowingShapeIsAnInputError) {
   // std::stoll on "99999999999999999999" threw out of every command: exit 134.
   TempDir dir;
   fs::create_directories(dir.path() / "problems/relu");
-  for (const char* f : {"api.h", "adapter.h", "statement.md"}) {
+  for (const char* f : {"reference.cc", "statement.md"}) {
     fs::copy_file(kProblems / "relu" / f, dir.path() / "problems/relu" / f);
   }
   std::string toml = testing_util::ReadFile(kProblems / "relu/problem.toml");

@@ -40,7 +40,7 @@ class CoursePack : public ::testing::Test {
     std::string toml =
         Replace(ReadFile(dir_ / "problem.toml"), "id = \"sigmoid\"", "id = \"" + id_ + "\"");
     WriteFile(dir_ / "problem.toml", Replace(toml, "prerequisites = \\[[^\\]]*\\]\n", ""));
-    for (const char* file : {"adapter.h", "reference.cc"}) {
+    for (const char* file : {"reference.cc"}) {
       WriteFile(dir_ / file,
                 Replace(ReadFile(dir_ / file), "problems::sigmoid\\b", "problems::" + id_));
     }
@@ -148,3 +148,38 @@ TEST_F(CoursePack, ListedWithTheCoursesProblems) {
 }
 
 }  // namespace
+
+// `problems new ID --pattern P` scaffolds a working pack from the example of the pattern.
+TEST(ProblemsNew, ScaffoldIsAWorkingPackOfThePattern) {
+  TempDir course;
+  Grader grader;
+  const std::string root = (course.path() / "problems").string();
+  CommandResult made = grader.Run(
+      {"--problems", root, "problems", "new", "course_momentum", "--pattern", "sequence"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const fs::path dir = course.path() / "problems/course_momentum";
+  EXPECT_NE(ReadFile(dir / "problem.toml").find("id = \"course_momentum\""), std::string::npos);
+  EXPECT_NE(ReadFile(dir / "reference.cc").find("namespace problems::course_momentum"),
+            std::string::npos);
+  EXPECT_FALSE(fs::exists(dir / "api.h"));  // generated, never copied
+  CommandResult graded = grader.Run({"--problems", root, "grade", "--problem", "course_momentum",
+                                     "--json", (dir / "solution.cpp").string()});
+  ASSERT_EQ(graded.exit_code, 0) << graded.err << graded.out;
+  const json r = json::parse(graded.out);
+  EXPECT_GT(r["max_score"].get<double>(), 0);
+  EXPECT_EQ(r["score"], r["max_score"]) << graded.out;
+}
+
+TEST(ProblemsNew, RefusesAnUnknownPatternAndAnExistingFolder) {
+  TempDir course;
+  Grader grader;
+  const std::string root = (course.path() / "problems").string();
+  CommandResult bad = grader.Run({"--problems", root, "problems", "new", "x", "--pattern", "zip"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("unknown pattern \"zip\""), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(course.path() / "problems/x"));
+  ASSERT_EQ(grader.Run({"--problems", root, "problems", "new", "x"}).exit_code, 0);
+  CommandResult again = grader.Run({"--problems", root, "problems", "new", "x"});
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.err.find("already exists"), std::string::npos) << again.err;
+}

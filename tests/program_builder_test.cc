@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "grader/glue.h"
+
 namespace grader {
 namespace {
 
@@ -90,16 +92,15 @@ TEST(ProgramBuilderTest, LearnerCompileUsesThePrebuiltFilesInPlace) {
   EXPECT_EQ(st.st_mode & 0755, 0755u);
 }
 
-TEST(ProgramBuilderTest, PrebuildCompilesTheProblemDirsHeadersOnly) {
-  // --problems DIR: the harness must include DIR's api.h and adapter.h, never the source
-  // tree's, and the box must not need the problem directory itself.
+TEST(ProgramBuilderTest, PrebuildCompilesTheHeadersGeneratedFromTheProblemDir) {
+  // --problems DIR: the harness must include the api.h and adapter.h generated from DIR's
+  // problem.toml (grader/glue.h), never the source tree's, and the box must not need the problem
+  // directory itself.
   TempTree tree;
   const fs::path source_root = GRADER_SOURCE_DIR;
   const fs::path copy = tree.path() / "problems/relu";
   fs::create_directories(copy);
-  for (const char* f : {"problem.toml", "api.h", "adapter.h"}) {
-    fs::copy_file(source_root / "problems/relu" / f, copy / f);
-  }
+  fs::copy_file(source_root / "problems/relu/problem.toml", copy / "problem.toml");
   auto problem = LoadProblem(copy);
   ASSERT_TRUE(problem.ok()) << problem.status().message();
   fs::create_directories(tree.path() / "cache");
@@ -117,11 +118,11 @@ TEST(ProgramBuilderTest, PrebuildCompilesTheProblemDirsHeadersOnly) {
     EXPECT_EQ(fs::path(*(include + 1)).filename(), "include");
   }
   const fs::path installed = prebuilt->pch.parent_path() / "include/problems/relu";
-  for (const char* f : {"api.h", "adapter.h"}) {
-    std::ifstream a(installed / f), b(copy / f);
+  for (const auto& [f, generated] :
+       {std::pair{"api.h", ApiHeader(*problem)}, std::pair{"adapter.h", Adapter(*problem)}}) {
+    std::ifstream a(installed / f);
     std::string left((std::istreambuf_iterator<char>(a)), {});
-    std::string right((std::istreambuf_iterator<char>(b)), {});
-    EXPECT_EQ(left, right) << f;
+    EXPECT_EQ(left, generated) << f;
     EXPECT_FALSE(left.empty()) << f;
   }
 }

@@ -44,6 +44,8 @@ int ProblemsBuild(const GlobalOptions& global);
 // `problems starter ID [--out DIR]`: the starter generated from problem.toml (grader/glue.h);
 // with --out, writes DIR/starter.cpp and DIR/api.h instead of printing the starter.
 int ProblemsStarter(const GlobalOptions& global, const std::string& id, const std::string& out_dir);
+// grader/cli/new_command.cc: scaffolds problems/<id>/ from the shipped example of `pattern`.
+int ProblemsNew(const GlobalOptions& global, const std::string& id, const std::string& pattern);
 int ProblemsExport(const GlobalOptions& global, const std::string& id, const std::string& out_dir);
 // grader/cli/catalogue_command.cc
 int ProblemsMisconceptions(const GlobalOptions& global, bool markdown);

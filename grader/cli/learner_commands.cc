@@ -97,6 +97,10 @@ int LearnerShow(const GlobalOptions& global, const std::string& learner, bool js
   const SkillCatalog& catalog = *(*engine)->skills();
   auto history = (*engine)->History(learner);
   if (!history.ok()) return Fail(history.status());
+  // The misconceptions are quoted from the problems' packs, registered when they load.
+  if (auto problems = LoadAllProblems(ProblemsRoot(global)); !problems.ok()) {
+    return Fail(problems.status());
+  }
   if (history->submissions.empty()) {
     return Fail(base::Status::NotFound("learner \"" + learner + "\" has no submissions"));
   }

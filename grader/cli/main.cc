@@ -59,6 +59,12 @@ int main(int argc, char** argv) {
 
   CLI::App* build = problems->add_subcommand(
       "build", "Compile every problem pack's trusted code into the cache (docs/problem-packs.md)");
+  std::string new_id, new_pattern = "call";
+  CLI::App* new_problem = problems->add_subcommand(
+      "new", "Scaffold a problem pack in the problems folder (docs/problem-packs.md)");
+  new_problem->add_option("id", new_id, "Problem id")->required();
+  new_problem->add_option("--pattern", new_pattern,
+                          "Call pattern: call, mode, sequence, sweep or list (default call)");
   std::string starter_id, starter_dir;
   CLI::App* starter = problems->add_subcommand(
       "starter", "Print the starter generated from problem.toml (--out: write starter.cpp, api.h)");
@@ -108,6 +114,7 @@ int main(int argc, char** argv) {
   if (list->parsed()) return ProblemsList(global, list_json);
   if (show->parsed()) return ProblemsShow(global, show_id, show_json);
   if (starter->parsed()) return ProblemsStarter(global, starter_id, starter_dir);
+  if (new_problem->parsed()) return ProblemsNew(global, new_id, new_pattern);
   if (exp->parsed()) return ProblemsExport(global, export_id, export_dir);
   if (validate->parsed()) return ProblemsValidate(global, validate_ids);
   if (misconceptions->parsed()) return ProblemsMisconceptions(global, misconceptions_markdown);
