@@ -158,7 +158,10 @@ TEST(ProblemsNew, ScaffoldIsAWorkingPackOfThePattern) {
       {"--problems", root, "problems", "new", "course_momentum", "--pattern", "sequence"});
   ASSERT_EQ(made.exit_code, 0) << made.err;
   const fs::path dir = course.path() / "problems/course_momentum";
-  EXPECT_NE(ReadFile(dir / "problem.toml").find("id = \"course_momentum\""), std::string::npos);
+  const std::string toml = ReadFile(dir / "problem.toml");
+  EXPECT_NE(toml.find("id = \"course_momentum\""), std::string::npos);
+  EXPECT_NE(toml.find("id = \"velocity_sign_flipped\""), std::string::npos)
+      << "the mutants keep their ids";
   EXPECT_NE(ReadFile(dir / "reference.cc").find("namespace problems::course_momentum"),
             std::string::npos);
   EXPECT_FALSE(fs::exists(dir / "api.h"));  // generated, never copied

@@ -67,12 +67,13 @@ int ProblemsNew(const GlobalOptions& global, const std::string& id, const std::s
   // namespace the engine derives from the id.
   std::string toml = Read(dir / "problem.toml");
   toml = std::regex_replace(toml, std::regex("^id = \"[^\"]*\"", std::regex::multiline),
-                            "id = \"" + id + "\"");
+                            "id = \"" + id + "\"", std::regex_constants::format_first_only);
   toml = std::regex_replace(toml, std::regex("^title = \"", std::regex::multiline),
-                            "title = \"TODO (from " + example->second + "): ");
+                            "title = \"TODO (from " + example->second + "): ",
+                            std::regex_constants::format_first_only);
   toml = std::regex_replace(toml,
                             std::regex("^prerequisites = \\[[^\\]]*\\]\n", std::regex::multiline),
-                            "prerequisites = []\n");
+                            "prerequisites = []\n", std::regex_constants::format_first_only);
   std::string reference = Read(dir / "reference.cc");
   reference = std::regex_replace(reference, std::regex("problems::" + example->second + "\\b"),
                                  "problems::" + id);
