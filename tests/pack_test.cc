@@ -73,7 +73,9 @@ class CoursePack : public ::testing::Test {
     return found;
   }
 
-  const std::string id_ = "course_sigmoid";
+  // One id per test: ctest runs the tests of this suite in parallel, over one pack cache.
+  const std::string id_ =
+      std::string("course_") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
   TempDir course_;
   fs::path dir_;
   Grader grader_;

@@ -68,9 +68,9 @@ int ProblemsNew(const GlobalOptions& global, const std::string& id, const std::s
   std::string toml = Read(dir / "problem.toml");
   toml = std::regex_replace(toml, std::regex("^id = \"[^\"]*\"", std::regex::multiline),
                             "id = \"" + id + "\"", std::regex_constants::format_first_only);
-  toml = std::regex_replace(toml, std::regex("^title = \"", std::regex::multiline),
-                            "title = \"TODO (from " + example->second + "): ",
-                            std::regex_constants::format_first_only);
+  toml = std::regex_replace(
+      toml, std::regex("^title = \"", std::regex::multiline),
+      "title = \"TODO (from " + example->second + "): ", std::regex_constants::format_first_only);
   toml = std::regex_replace(toml,
                             std::regex("^prerequisites = \\[[^\\]]*\\]\n", std::regex::multiline),
                             "prerequisites = []\n", std::regex_constants::format_first_only);
