@@ -140,6 +140,41 @@ TEST(BatchTest, FlatAndFolderLayoutsWithEveryOutput) {
   EXPECT_EQ(Count(g.data_dir(), "SELECT COUNT(*) FROM submissions"), 3);
 }
 
+// JUnit: every learner's test cases under a classname of their own (CI tools key cases by
+// classname and name: a shared classname showed one learner), and a compile error's output inside
+// the test cases, where CI tools display it.
+TEST(BatchTest, JUnitCasesPerLearnerWithCompileOutput) {
+  Grader g;
+  TempDir dir;
+  const fs::path cls = dir.path() / "class";
+  fs::create_directories(cls);
+  WriteFile(cls / "alice.cpp", Solution());
+  WriteFile(cls / "bob.cpp", Buggy());
+  WriteFile(cls / "carol.cpp", "Eigen::MatrixXd linear_forward(int) { return undeclared_name; }\n");
+  const fs::path xml = dir.path() / "g.xml";
+  CommandResult r =
+      g.Run({"batch", "--problem", "linear_forward", "--junit", xml.string(), cls.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  const char* script =
+      "import sys, xml.etree.ElementTree as E\n"
+      "r = E.parse(sys.argv[1]).getroot()\n"
+      "seen = set()\n"
+      "for s in r.findall('testsuite'):\n"
+      "  for c in s.findall('testcase'):\n"
+      "    key = (c.get('classname'), c.get('name'))\n"
+      "    assert key not in seen, key\n"
+      "    seen.add(key)\n"
+      "    assert c.get('classname').startswith(s.get('name') + '.'), key\n"
+      "    e = c.find('error')\n"
+      "    if s.get('name') == 'carol':\n"
+      "      assert e is not None and e.get('type') == 'compile_error', key\n"
+      "      assert 'undeclared_name' in e.text, e.text\n"
+      "print(len(seen))\n";
+  CommandResult py = testing_util::RunCommand({PYTHON3, "-c", script, xml.string()});
+  ASSERT_EQ(py.exit_code, 0) << py.err << ReadFile(xml);
+  EXPECT_EQ(py.out, std::to_string(3 * TestCount()) + "\n");
+}
+
 // File names are learners' text: a Latin-1 name (not UTF-8), escape sequences in a file and a
 // folder name, and a message holding U+FFFF and C0 controls must neither stop the batch nor
 // reach the terminal raw, and every output must stay valid (JSON parses, JUnit is XML 1.0).

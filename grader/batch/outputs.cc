@@ -151,8 +151,11 @@ std::string JUnitXml(const ProblemSpec& problem, const std::vector<GradedEntry>&
     std::string cases;
     for (const TestResult& t : e.result.tests) {
       suite_time += Seconds(t);
+      // One classname per learner: CI tools key a test case by (classname, name), and GitLab keeps
+      // only the first of duplicates, so a shared classname hid every learner but one.
       cases += "    <testcase name=\"" + XmlEscape(t.name) + "\" classname=\"" +
-               XmlEscape(problem.id + "." + t.entry) + "\" time=\"" + Number(Seconds(t)) + "\"";
+               XmlEscape(e.learner + "." + problem.id + "." + t.entry) + "\" time=\"" +
+               Number(Seconds(t)) + "\"";
       if (t.verdict == Verdict::kPassed) {
         cases += "/>\n";
         continue;
@@ -160,8 +163,13 @@ std::string JUnitXml(const ProblemSpec& problem, const std::vector<GradedEntry>&
       const bool failure = IsFailure(t.verdict);
       (failure ? suite_failures : suite_errors) += 1;
       const char* tag = failure ? "failure" : "error";
+      // A compile error: the compiler's output inside the test case, where CI tools show it.
+      const std::string body =
+          t.verdict == Verdict::kCompileError && !e.result.compile_output.empty()
+              ? t.message + "\n" + e.result.compile_output
+              : t.message;
       cases += ">\n      <" + std::string(tag) + " type=\"" + VerdictName(t.verdict) +
-               "\" message=\"" + XmlEscape(t.message) + "\">" + XmlEscape(t.message) + "</" + tag +
+               "\" message=\"" + XmlEscape(t.message) + "\">" + XmlEscape(body) + "</" + tag +
                ">\n    </testcase>\n";
     }
     total += e.result.tests.size();
