@@ -36,11 +36,23 @@ constexpr const char* kCompiler = GRADER_PACK_CXX;
 constexpr const char* kFlags = GRADER_PACK_FLAGS;
 constexpr const char* kEigenInclude = GRADER_PACK_EIGEN_INCLUDE;
 
-// The support code every pack may include: compiled into each pack (eigen_io.cc) or included.
-constexpr const char* kSupportFiles[] = {
-    "harness/tensor.h", "harness/eigen_io.h",         "harness/eigen_io.cc",
-    "reference/pack.h", "reference/mutant_support.h", "reference/ieee_exp.h",
-};
+// The support code a pack may include or is compiled with, relative to the support root: every
+// header of harness/ and reference/ (a pack may include any of them, so any edit must rebuild
+// it), base/status.h, and harness/eigen_io.cc, compiled into each pack: exactly what
+// `cmake --install` ships, so an installed grader finds the packs built with it. Sorted.
+std::vector<std::string> SupportFiles(const fs::path& root) {
+  std::vector<std::string> files = {"base/status.h", "harness/eigen_io.cc"};
+  for (const char* folder : {"harness", "reference"}) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(root / folder, ec)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".h") {
+        files.push_back(std::string(folder) + "/" + entry.path().filename().string());
+      }
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
 
 std::vector<std::string> SplitFlags(const std::string& text) {
   std::vector<std::string> flags;
@@ -93,7 +105,9 @@ base::StatusOr<std::string> PackKey(const ProblemSpec& problem, const fs::path& 
   for (const fs::path& file : PackFiles(problem.dir)) {
     RETURN_IF_ERROR(add(file.filename().string(), file));
   }
-  for (const char* file : kSupportFiles) RETURN_IF_ERROR(add(file, support_root / file));
+  for (const std::string& file : SupportFiles(support_root)) {
+    RETURN_IF_ERROR(add(file, support_root / file));
+  }
   for (const auto& [name, text] : GeneratedHeaders(problem)) {
     key += "generated " + name + "\n" + std::to_string(text.size()) + "\n" + text;
   }
