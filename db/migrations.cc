@@ -11,7 +11,7 @@ namespace {
 
 // The schema, one script per version. Append new migrations at the end; never edit or reorder
 // one that has shipped (databases in the field have already applied it).
-constexpr std::array<const char*, 3> kMigrations = {
+constexpr std::array<const char*, 4> kMigrations = {
     // 1: submissions and their per-test results.
     R"sql(
 CREATE TABLE submissions (
@@ -110,6 +110,47 @@ CREATE TABLE batch_items (
   PRIMARY KEY (run_id, position),
   UNIQUE (run_id, learner)
 );
+)sql",
+    // 4: the service's durable queue and outbox (issue 13, docs/service.md).
+    R"sql(
+CREATE TABLE service_jobs (
+  id INTEGER PRIMARY KEY,
+  webhook_id TEXT NOT NULL UNIQUE,
+  problem_id TEXT NOT NULL,
+  learner TEXT NOT NULL,
+  source TEXT NOT NULL,
+  callback_url TEXT NULL,
+  lti TEXT NULL,
+  metadata TEXT NULL,
+  status TEXT NOT NULL
+    CHECK (status IN ('queued', 'running', 'graded', 'compile_error', 'internal_error')),
+  lease_owner TEXT NULL,
+  lease_expires_ms INTEGER NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  submission_id INTEGER NULL REFERENCES submissions (id),
+  error TEXT NOT NULL DEFAULT '',
+  grading_ms INTEGER NULL,
+  created_at TEXT NOT NULL,
+  finished_at TEXT NULL
+);
+CREATE INDEX service_jobs_by_status ON service_jobs (status, id);
+CREATE TABLE outbox (
+  id INTEGER PRIMARY KEY,
+  job_id INTEGER NOT NULL REFERENCES service_jobs (id),
+  kind TEXT NOT NULL CHECK (kind IN ('callback', 'lti_score')),
+  target TEXT NOT NULL,
+  platform TEXT NULL,
+  payload TEXT NOT NULL,
+  delivery_id TEXT NOT NULL UNIQUE,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'dead')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL,
+  last_error TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  finished_at TEXT NULL,
+  UNIQUE (job_id, kind)
+);
+CREATE INDEX outbox_due ON outbox (status, next_attempt_ms);
 )sql",
 };
 

@@ -119,6 +119,9 @@ struct RecordLinks {
   // Asked last, inside the transaction: true rolls everything back (kInternal "cancelled"),
   // e.g. after a stop killed the processes this result came from.
   std::function<bool()> cancelled;
+  // More rows of the caller's own (e.g. the service's job and outbox rows), written inside the
+  // transaction right after the submission. Throw (any std::exception) to roll everything back.
+  std::function<void(SQLite::Database& database, int64_t submission_id)> in_transaction;
 };
 
 class Store {

@@ -38,6 +38,7 @@ void Store::InsertLinksOrThrow(int64_t submission_id, const RecordLinks& links) 
     insert.bind(2, submission_id);
     insert.exec();
   }
+  if (links.in_transaction) links.in_transaction(*database_, submission_id);
 }
 
 base::StatusOr<std::optional<int64_t>> Store::FindCachedResult(const std::string& cache_key) const {
