@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh build
+scripts/setup-node-tests.sh
 # The end-to-end tests share one harness cache; start each run from a clean one.
 rm -rf build/test-cache
 ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 900
