@@ -66,14 +66,14 @@ std::string DescribeComparison(const std::string& output_name, const Comparison&
                "finite";
       }
       std::snprintf(buffer, sizeof(buffer),
-                    "output '%s' has a non-finite value at (%lld, %lld): got %.17g, expected %.17g",
+                    "output '%s' has a non-finite value at (%lld, %lld): got %.7g, expected %.7g",
                     output_name.c_str(), static_cast<long long>(c.worst_row),
                     static_cast<long long>(c.worst_col), c.got, c.expected);
       return buffer;
     default:
       if (!reveal_values) return "output '" + output_name + "' differs from the expected values";
       std::snprintf(buffer, sizeof(buffer),
-                    "output '%s' differs: worst at (%lld, %lld): got %.17g, expected %.17g "
+                    "output '%s' differs: worst at (%lld, %lld): got %.7g, expected %.7g "
                     "(relative error %.3g)",
                     output_name.c_str(), static_cast<long long>(c.worst_row),
                     static_cast<long long>(c.worst_col), c.got, c.expected, c.max_rel_error);

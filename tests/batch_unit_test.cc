@@ -125,8 +125,8 @@ TEST(OutputsTest, CsvReadsBackWithQuotesAndFormulaGuard) {
   auto rows = ReadCsv(csv);
   ASSERT_EQ(rows.size(), 3u) << csv;
   EXPECT_EQ(rows[0], (std::vector<std::string>{"learner", "score", "max_score", "status", "late",
-                                               "visible, \"quoted\"", "hidden_1"}));
-  EXPECT_EQ(rows[1], (std::vector<std::string>{"Lee, Ann", "3", "3", "graded", "0", "1", "2"}));
+                                               "visible, \"quoted\"", "hidden_1", "feedback"}));
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"Lee, Ann", "3", "3", "graded", "0", "1", "2", ""}));
   EXPECT_EQ(rows[2][0], "'=cmd()");
   EXPECT_EQ(rows[2][1], "0");
 }
@@ -145,6 +145,75 @@ TEST(OutputsTest, GradescopeFieldsFollowTheSpec) {
   EXPECT_EQ(r["tests"][0]["visibility"], "visible");
   EXPECT_EQ(r["tests"][1]["status"], "failed");
   EXPECT_EQ(r["tests"][1]["visibility"], "after_published");
+}
+
+// Two failing tests with one misconception and one with a pattern, and a score that summing
+// made 0.30000000000000004.
+grader::batch::GradedEntry Diagnosed() {
+  grader::batch::GradedEntry e = Entry("ann", 0, 0);
+  grader::Diagnosis transposed;
+  transposed.kind = grader::Diagnosis::Kind::kMisconception;
+  transposed.misconception = "dw_transposed";
+  transposed.skills = {"matmul_backward"};
+  transposed.explanation = "dW is computed as dY^T X instead of X^T dY.";
+  e.result.tests[0].diagnosis = transposed;
+  e.result.tests[1].diagnosis = transposed;
+  e.result.tests[1].verdict = grader::Verdict::kWrongAnswer;
+  grader::TestResult third = e.result.tests[0];
+  third.name = "third";
+  third.diagnosis = grader::Diagnosis{};
+  third.diagnosis->pattern = "sign_flipped";
+  third.diagnosis->detail = "Every value has the opposite sign.";
+  e.result.tests.push_back(third);
+  e.result.score = 0.1 + 0.2;
+  return e;
+}
+
+size_t Count(const std::string& text, const std::string& part) {
+  size_t n = 0;
+  for (size_t at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++n;
+  return n;
+}
+
+TEST(OutputsTest, DiagnosesReachEveryExportOncePerSubmission) {
+  const std::string why = "dW is computed as dY^T X instead of X^T dY.";
+  const nlohmann::json json = grader::batch::BatchJson(TwoTests(), {Diagnosed()}, {});
+  const nlohmann::json& diagnoses = json["results"][0]["diagnoses"];
+  ASSERT_EQ(diagnoses.size(), 2u) << json.dump(2);
+  EXPECT_EQ(diagnoses[0]["id"], "dw_transposed");
+  EXPECT_EQ(diagnoses[0]["explanation"], why);
+  EXPECT_EQ(diagnoses[0]["tests"], nlohmann::json({"visible, \"quoted\"", "hidden_1"}));
+  EXPECT_EQ(diagnoses[1]["kind"], "pattern");
+  EXPECT_EQ(json["results"][0]["score"].dump(), "0.3");  // not 0.30000000000000004
+
+  const auto rows = ReadCsv(grader::batch::CsvGradebook(TwoTests(), {Diagnosed()}));
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1][1], "0.3");
+  EXPECT_EQ(Count(rows[1].back(), why), 1u) << rows[1].back();
+  EXPECT_EQ(Count(rows[1].back(), "Every value has the opposite sign."), 1u);
+
+  const std::string junit = grader::batch::JUnitXml(TwoTests(), {Diagnosed()});
+  EXPECT_EQ(Count(junit, "dW is computed as dY^T X instead of X^T dY."), 1u) << junit;
+  EXPECT_EQ(Count(junit, "Same cause as test &apos;visible, &quot;quoted&quot;&apos;"), 1u)
+      << junit;
+
+  const nlohmann::json gradescope = grader::batch::GradescopeResults(TwoTests(), Diagnosed());
+  EXPECT_EQ(Count(gradescope["output"].get<std::string>(), why), 1u);
+  EXPECT_EQ(Count(gradescope["tests"][0]["output"].get<std::string>(), why), 1u);
+  EXPECT_EQ(Count(gradescope["tests"][1]["output"].get<std::string>(), why), 0u);
+  EXPECT_EQ(gradescope["score"].dump(), "0.3");
+}
+
+TEST(OutputsTest, CompileOutputReachesJsonCsvAndGradescope) {
+  grader::batch::GradedEntry e = Entry("bo", 0, 0);
+  e.result.status = grader::SubmissionStatus::kCompileError;
+  e.result.compile_output = "submission.cpp:3:1: error: expected ';'";
+  EXPECT_EQ(grader::batch::BatchJson(TwoTests(), {e}, {})["results"][0]["compile_output"],
+            e.result.compile_output);
+  const auto rows = ReadCsv(grader::batch::CsvGradebook(TwoTests(), {e}));
+  EXPECT_NE(rows[1].back().find("expected ';'"), std::string::npos);
+  const nlohmann::json gradescope = grader::batch::GradescopeResults(TwoTests(), e);
+  EXPECT_NE(gradescope["output"].get<std::string>().find("expected ';'"), std::string::npos);
 }
 
 TEST(OutputsTest, SafeNamesStayInTheirFolder) {

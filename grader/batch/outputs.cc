@@ -6,12 +6,14 @@
 #include <fstream>
 
 #include "base/utf8.h"
+#include "grader/batch/feedback.h"
 
 namespace grader::batch {
 namespace {
 
-std::string CsvCell(std::string value) {
-  value = base::utf8::EscapeForTerminal(value);  // `grade --format csv` prints to a terminal
+std::string CsvCell(std::string value, bool multiline = false) {
+  // `grade --format csv` prints to a terminal.
+  value = base::utf8::EscapeForTerminal(value, multiline);
   if (!value.empty() &&
       (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@')) {
     value.insert(value.begin(), '\'');
@@ -86,6 +88,23 @@ double Seconds(const TestResult& t) {
   return static_cast<double>(t.wall_time.count()) / 1000.0;
 }
 
+// A failing test's diagnosis, given in full under the first test it explains and referred to
+// under the others, so that a class-scale output does not repeat one explanation per test.
+std::string DiagnosisLine(const std::vector<DiagnosisGroup>& groups, const std::string& test) {
+  for (const DiagnosisGroup& g : groups) {
+    for (const std::string& name : g.tests) {
+      if (name != test) continue;
+      if (name == g.tests.front()) return "Why: " + g.text;
+      return "Same cause as test '" + g.tests.front() + "' (" + g.id + ").";
+    }
+  }
+  return "";
+}
+
+std::string WithLine(const std::string& text, const std::string& line) {
+  return line.empty() ? text : text + "\n" + line;
+}
+
 }  // namespace
 
 std::string CsvGradebook(const ProblemSpec& problem, const std::vector<GradedEntry>& entries) {
@@ -94,7 +113,7 @@ std::string CsvGradebook(const ProblemSpec& problem, const std::vector<GradedEnt
     csv += ',';
     csv += CsvCell(t.name);
   }
-  csv += "\r\n";
+  csv += ",feedback\r\n";
   for (const GradedEntry& e : entries) {
     csv += CsvCell(e.learner) + "," + Number(e.result.score) + "," + Number(e.result.max_score) +
            "," + SubmissionStatusName(e.result.status) + "," + (e.late ? "1" : "0");
@@ -106,6 +125,8 @@ std::string CsvGradebook(const ProblemSpec& problem, const std::vector<GradedEnt
       csv += ',';
       csv += cell;
     }
+    csv += ',';
+    csv += CsvCell(FeedbackText(e.result), /*multiline=*/true);
     csv += "\r\n";
   }
   return csv;
@@ -120,9 +141,17 @@ nlohmann::json BatchJson(const ProblemSpec& problem, const std::vector<GradedEnt
       tests.push_back({{"name", t.name},
                        {"visibility", VisibilityName(t.visibility)},
                        {"verdict", VerdictName(t.verdict)},
-                       {"score", t.score},
-                       {"max_score", t.max_score},
+                       {"score", RoundedScore(t.score)},
+                       {"max_score", RoundedScore(t.max_score)},
                        {"message", Text(t.message)}});
+    }
+    nlohmann::json diagnoses = nlohmann::json::array();
+    for (const DiagnosisGroup& g : GroupDiagnoses(e.result)) {
+      diagnoses.push_back({{"kind", g.kind},
+                           {"id", g.id},
+                           {"explanation", Text(g.text)},
+                           {"skills", g.skills},
+                           {"tests", g.tests}});
     }
     results.push_back({{"learner", Text(e.learner)},
                        {"file", Text(e.file)},
@@ -130,8 +159,10 @@ nlohmann::json BatchJson(const ProblemSpec& problem, const std::vector<GradedEnt
                        {"submission_id", e.submission_id},
                        {"cache_hit", e.cache_hit},
                        {"status", SubmissionStatusName(e.result.status)},
-                       {"score", e.result.score},
-                       {"max_score", e.result.max_score},
+                       {"score", RoundedScore(e.result.score)},
+                       {"max_score", RoundedScore(e.result.max_score)},
+                       {"diagnoses", diagnoses},
+                       {"compile_output", Text(e.result.compile_output)},
                        {"tests", tests}});
   }
   nlohmann::json skipped_json = nlohmann::json::array();
@@ -146,6 +177,7 @@ std::string JUnitXml(const ProblemSpec& problem, const std::vector<GradedEntry>&
   std::string suites;
   size_t total = 0, failures = 0, errors = 0;
   for (const GradedEntry& e : entries) {
+    const std::vector<DiagnosisGroup> groups = GroupDiagnoses(e.result);
     size_t suite_failures = 0, suite_errors = 0;
     double suite_time = 0;
     std::string cases;
@@ -167,7 +199,7 @@ std::string JUnitXml(const ProblemSpec& problem, const std::vector<GradedEntry>&
       const std::string body =
           t.verdict == Verdict::kCompileError && !e.result.compile_output.empty()
               ? t.message + "\n" + e.result.compile_output
-              : t.message;
+              : WithLine(t.message, DiagnosisLine(groups, t.name));
       cases += ">\n      <" + std::string(tag) + " type=\"" + VerdictName(t.verdict) +
                "\" message=\"" + XmlEscape(t.message) + "\">" + XmlEscape(body) + "</" + tag +
                ">\n    </testcase>\n";
@@ -196,26 +228,26 @@ std::string JUnitXml(const ProblemSpec& problem, const std::vector<GradedEntry>&
 
 nlohmann::json GradescopeResults(const ProblemSpec& problem, const GradedEntry& entry) {
   nlohmann::json tests = nlohmann::json::array();
+  const std::vector<DiagnosisGroup> groups = GroupDiagnoses(entry.result);
   double seconds = 0;
   for (const TestResult& t : entry.result.tests) {
     seconds += Seconds(t);
+    const std::string output = std::string(VerdictTitle(t.verdict)) + ": " + t.message;
     tests.push_back(
         {{"name", t.name},
-         {"score", t.score},
-         {"max_score", t.max_score},
+         {"score", RoundedScore(t.score)},
+         {"max_score", RoundedScore(t.max_score)},
          {"status", t.verdict == Verdict::kPassed ? "passed" : "failed"},
-         {"output", std::string(VerdictTitle(t.verdict)) + ": " + Text(t.message)},
+         {"output", Text(WithLine(output, DiagnosisLine(groups, t.name)))},
          {"output_format", "text"},
          {"tags", {t.entry, VerdictName(t.verdict)}},
          {"visibility", t.visibility == Visibility::kHidden ? "after_published" : "visible"}});
   }
-  std::string output = problem.title + ": " + SubmissionStatusName(entry.result.status);
-  if (entry.result.status == SubmissionStatus::kCompileError) {
-    output = "The submission did not compile.\n\n" + Text(entry.result.compile_output);
-  }
-  return {{"score", entry.result.score},
+  const std::string output = WithLine(
+      problem.title + ": " + SubmissionStatusName(entry.result.status), FeedbackText(entry.result));
+  return {{"score", RoundedScore(entry.result.score)},
           {"execution_time", seconds},
-          {"output", output},
+          {"output", Text(output)},
           {"output_format", "text"},
           {"visibility", "visible"},
           {"stdout_visibility", "hidden"},
@@ -224,7 +256,7 @@ nlohmann::json GradescopeResults(const ProblemSpec& problem, const GradedEntry& 
             {"problem", problem.id},
             {"version", problem.version},
             {"submission_id", entry.submission_id},
-            {"max_score", entry.result.max_score},
+            {"max_score", RoundedScore(entry.result.max_score)},
             {"status", SubmissionStatusName(entry.result.status)}}},
           {"tests", tests}};
 }
