@@ -65,6 +65,8 @@ base::StatusOr<CachedGrader> CachedGrader::Create(const ProblemSpec& problem, Gr
   return CachedGrader(problem, std::move(context), use_cache, std::move(key), std::move(skills));
 }
 
+std::string CachedGrader::GradingIdentity() const { return Sha256Hex(fixed_key_); }
+
 std::string CachedGrader::CacheKey(const std::string& source) const {
   std::string key = fixed_key_;
   AppendField(&key, source);

@@ -38,6 +38,9 @@ class CachedGrader {
                                              bool use_cache, SkillCatalog skills = {});
 
   std::string CacheKey(const std::string& source) const;
+  // What a result depends on besides the source (hex SHA-256 of the key's fixed part: problem.toml
+  // text, prebuilt code, toolchain, grader, secret version): a change means results may differ.
+  std::string GradingIdentity() const;
 
   // Grades `source` (or reuses a cached result) and records it for `learner` in one
   // transaction. `add_links`, when given, is called just before recording, to add rows to that

@@ -1,5 +1,7 @@
 #include "grader/engine.h"
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -97,10 +99,16 @@ base::StatusOr<BatchOutcome> Engine::GradeBatch(const ProblemSpec& problem,
     return base::Status::Ok();
   };
   RETURN_IF_ERROR(open_store());
-  auto grader = CachedGrader::Create(problem, context(), settings.use_cache, SkillsOrDefault());
+  auto grader = CachedGrader::Create(problem, context(), settings.use_cache && !settings.regrade,
+                                     SkillsOrDefault());
   if (!grader.ok()) return base::Status::Internal(grader.status().message());
 
-  const std::string key = batch::RunKey(problem, submissions);
+  const std::string nonce =
+      settings.regrade
+          ? std::to_string(std::chrono::system_clock::now().time_since_epoch().count()) + "." +
+                std::to_string(::getpid())
+          : "";
+  const std::string key = batch::RunKey(problem, grader->GradingIdentity(), submissions, nonce);
   auto run_id = batch::OpenRun(*stores[0], key, problem, source, submissions);
   if (!run_id.ok()) return run_id.status();
   auto items = stores[0]->ListBatchItems(*run_id);

@@ -56,6 +56,8 @@ struct EngineOptions {
 struct BatchSettings {
   size_t jobs = 1;  // REQUIRES: >= 1
   bool use_cache = true;
+  // Grade every submission again: a new run, whatever earlier runs graded, and no cached results.
+  bool regrade = false;
   bool stop_on_signals = false;    // see PoolSettings
   Cancellation* cancel = nullptr;  // optional: a caller's own way to stop the batch
   // Before grading: items in the run, items graded by an earlier run, workers.

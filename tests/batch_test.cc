@@ -64,20 +64,11 @@ int64_t Count(const fs::path& data_dir, const std::string& sql) {
   return db.execAndGet(sql).getInt64();
 }
 
-// learner -> score, from a CSV gradebook (cells here carry no quotes or commas).
+// learner -> the cells of their row, from a CSV gradebook.
 std::map<std::string, std::vector<std::string>> CsvRows(const fs::path& path) {
   std::map<std::string, std::vector<std::string>> rows;
-  std::stringstream in(ReadFile(path));
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    std::vector<std::string> cells;
-    std::stringstream cell_in(line);
-    std::string cell;
-    while (std::getline(cell_in, cell, ',')) cells.push_back(cell);
-    rows[cells[0]] = cells;
-  }
+  const auto table = testing_util::ReadCsv(ReadFile(path));
+  for (size_t i = 1; i < table.size(); ++i) rows[table[i][0]] = table[i];
   return rows;
 }
 
@@ -143,6 +134,62 @@ TEST(BatchTest, FlatAndFolderLayoutsWithEveryOutput) {
 // JUnit: every learner's test cases under a classname of their own (CI tools key cases by
 // classname and name: a shared classname showed one learner), and a compile error's output inside
 // the test cases, where CI tools display it.
+// Issue 11 item 3: a result belongs to the problem's content. Points changed in problem.toml
+// without a version bump regrade a finished batch (not "nothing to do" with stale totals), and
+// --regrade grades everything again with no cached result.
+TEST(BatchTest, ChangedSpecRegradesAndRegradeFlagGradesAgain) {
+  Grader g;
+  TempDir dir;
+  const fs::path problems = dir.path() / "problems";
+  fs::create_directories(problems);
+  fs::copy(kProblem, problems / "linear_forward", fs::copy_options::recursive);
+  const fs::path cls = dir.path() / "class";
+  fs::create_directories(cls);
+  WriteFile(cls / "alice.cpp", Variant(Solution(), 31));
+  WriteFile(cls / "bob.cpp", Variant(Buggy(), 32));
+  const fs::path csv = dir.path() / "g.csv";
+  const fs::path json = dir.path() / "g.json";
+  auto batch = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"--problems", problems.string(), "batch",
+                                     "--problem",  "linear_forward",  "--csv",
+                                     csv.string(), "--json",          json.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.push_back(cls.string());
+    return g.Run(args);
+  };
+  const std::string submissions = "SELECT COUNT(*) FROM submissions";
+  ASSERT_EQ(batch({}).exit_code, 0);
+  EXPECT_EQ(Count(g.data_dir(), submissions), 2);
+  EXPECT_EQ(CsvRows(csv)["alice"][2], FullMarks());
+  ASSERT_EQ(batch({}).exit_code, 0);  // the same inputs: the finished run, nothing graded
+  EXPECT_EQ(Count(g.data_dir(), submissions), 2);
+
+  // Every test worth one point more, same version.
+  std::string toml = ReadFile(problems / "linear_forward/problem.toml");
+  int added = 0;
+  for (size_t at = toml.find("\npoints = "); at != std::string::npos;
+       at = toml.find("\npoints = ", at + 1)) {
+    const size_t digit = at + 10;
+    toml[digit] = static_cast<char>(toml[digit] + 1);
+    ++added;
+  }
+  WriteFile(problems / "linear_forward/problem.toml", toml);
+  const CommandResult changed = batch({});
+  ASSERT_EQ(changed.exit_code, 0) << changed.err;
+  EXPECT_EQ(Count(g.data_dir(), submissions), 4);
+  const std::string new_full = std::to_string(std::stoi(FullMarks()) + added);
+  EXPECT_EQ(CsvRows(csv)["alice"][1], new_full);
+  EXPECT_EQ(CsvRows(csv)["alice"][2], new_full);
+  EXPECT_NE(changed.out.find("of " + new_full), std::string::npos) << changed.out;
+
+  const CommandResult regraded = batch({"--regrade"});
+  ASSERT_EQ(regraded.exit_code, 0) << regraded.err;
+  EXPECT_EQ(Count(g.data_dir(), submissions), 6);
+  for (const auto& result : nlohmann::json::parse(ReadFile(json))["results"]) {
+    EXPECT_FALSE(result["cache_hit"].get<bool>()) << result["learner"];
+  }
+}
+
 TEST(BatchTest, JUnitCasesPerLearnerWithCompileOutput) {
   Grader g;
   TempDir dir;

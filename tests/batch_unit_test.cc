@@ -48,36 +48,6 @@ INSTANTIATE_TEST_SUITE_P(
         PathCase{"notes.txt", "", "", false}, PathCase{"a/b/c.cpp", "", "", false},
         PathCase{"__MACOSX/._alice.cpp", "", "", false}, PathCase{".hidden.cpp", "", "", false}));
 
-// A minimal RFC 4180 reader: quoted cells, doubled quotes, CRLF rows.
-std::vector<std::vector<std::string>> ReadCsv(const std::string& text) {
-  std::vector<std::vector<std::string>> rows(1, std::vector<std::string>(1));
-  bool quoted = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        rows.back().back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        rows.back().back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      rows.back().emplace_back();
-    } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
-      ++i;
-      rows.emplace_back(1);
-    } else {
-      rows.back().back() += c;
-    }
-  }
-  if (rows.back().size() == 1 && rows.back()[0].empty()) rows.pop_back();
-  return rows;
-}
-
 grader::ProblemSpec TwoTests() {
   grader::ProblemSpec p;
   p.id = "toy";
@@ -122,7 +92,7 @@ grader::batch::GradedEntry Entry(const std::string& learner, double first, doubl
 TEST(OutputsTest, CsvReadsBackWithQuotesAndFormulaGuard) {
   const std::string csv =
       grader::batch::CsvGradebook(TwoTests(), {Entry("Lee, Ann", 1, 2), Entry("=cmd()", 0, 0)});
-  auto rows = ReadCsv(csv);
+  auto rows = testing_util::ReadCsv(csv);
   ASSERT_EQ(rows.size(), 3u) << csv;
   EXPECT_EQ(rows[0], (std::vector<std::string>{"learner", "score", "max_score", "status", "late",
                                                "visible, \"quoted\"", "hidden_1", "feedback"}));
@@ -186,7 +156,7 @@ TEST(OutputsTest, DiagnosesReachEveryExportOncePerSubmission) {
   EXPECT_EQ(diagnoses[1]["kind"], "pattern");
   EXPECT_EQ(json["results"][0]["score"].dump(), "0.3");  // not 0.30000000000000004
 
-  const auto rows = ReadCsv(grader::batch::CsvGradebook(TwoTests(), {Diagnosed()}));
+  const auto rows = testing_util::ReadCsv(grader::batch::CsvGradebook(TwoTests(), {Diagnosed()}));
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[1][1], "0.3");
   EXPECT_EQ(Count(rows[1].back(), why), 1u) << rows[1].back();
@@ -210,7 +180,7 @@ TEST(OutputsTest, CompileOutputReachesJsonCsvAndGradescope) {
   e.result.compile_output = "submission.cpp:3:1: error: expected ';'";
   EXPECT_EQ(grader::batch::BatchJson(TwoTests(), {e}, {})["results"][0]["compile_output"],
             e.result.compile_output);
-  const auto rows = ReadCsv(grader::batch::CsvGradebook(TwoTests(), {e}));
+  const auto rows = testing_util::ReadCsv(grader::batch::CsvGradebook(TwoTests(), {e}));
   EXPECT_NE(rows[1].back().find("expected ';'"), std::string::npos);
   const nlohmann::json gradescope = grader::batch::GradescopeResults(TwoTests(), e);
   EXPECT_NE(gradescope["output"].get<std::string>().find("expected ';'"), std::string::npos);

@@ -52,4 +52,7 @@ class Grader {
   TempDir data_;
 };
 
+// RFC 4180 rows (quoted cells may hold commas, quotes and newlines; rows end in CRLF).
+std::vector<std::vector<std::string>> ReadCsv(const std::string& text);
+
 }  // namespace testing_util

@@ -4,9 +4,10 @@
 
 namespace grader::batch {
 
-std::string RunKey(const ProblemSpec& problem, const std::vector<Submission>& submissions) {
-  std::string key =
-      "dlgrader batch v1\n" + problem.id + "\n" + std::to_string(problem.version) + "\n";
+std::string RunKey(const ProblemSpec& problem, const std::string& grading_identity,
+                   const std::vector<Submission>& submissions, const std::string& regrade) {
+  std::string key = "dlgrader batch v2\n" + problem.id + "\n" + std::to_string(problem.version) +
+                    "\n" + grading_identity + "\n" + regrade + "\n";
   for (const Submission& s : submissions) {
     key += std::to_string(s.learner.size()) + ":" + s.learner + std::to_string(s.file.size()) +
            ":" + s.file + (s.late ? "L" : "-") + Sha256Hex(s.source) + "\n";

@@ -1,6 +1,9 @@
 // A resumable batch's run (docs/batch.md, "Resuming"). A run is identified by a key hashed
-// from the problem and every discovered submission (learner, file, late, source hash), so the
-// same command on the same inputs finds its run again. Each item is linked to its submission
+// from the problem, what grading depends on (`grading_identity`: the problem's content, its
+// reference code, the toolchain, the grader, the secret's version) and every discovered
+// submission (learner, file, late, source hash), so the same command on the same inputs finds
+// its run again, and a changed problem.toml starts a new run that grades everything again.
+// `regrade` non-empty (a nonce) always starts a new run. Each item is linked to its submission
 // in the transaction that records the submission (db::RecordLinks): an item is either graded
 // and recorded exactly once, or still pending. The SQL is db/'s (db::Store).
 //
@@ -19,7 +22,8 @@ namespace grader::batch {
 
 using RunItem = db::BatchItemRecord;
 
-std::string RunKey(const ProblemSpec& problem, const std::vector<Submission>& submissions);
+std::string RunKey(const ProblemSpec& problem, const std::string& grading_identity,
+                   const std::vector<Submission>& submissions, const std::string& regrade = "");
 
 // Finds the run with `key`, or creates it with one pending item per submission (position =
 // index). Returns the run id.

@@ -134,6 +134,7 @@ int Batch(const GlobalOptions& global, const BatchOptions& options) {
   BatchSettings settings;
   settings.jobs = options.jobs > 0 ? static_cast<size_t>(options.jobs) : cores;
   settings.use_cache = !options.no_cache;
+  settings.regrade = options.regrade;
   settings.stop_on_signals = true;
   std::unique_ptr<Progress> progress;
   settings.on_start = [&](size_t total, size_t already, size_t jobs) {

@@ -17,6 +17,7 @@ struct BatchOptions {
   int jobs = 0;        // 0: the number of cores
   std::string csv, json, junit, gradescope_dir;
   bool no_cache = false;
+  bool regrade = false;  // grade everything again (a new run, no cached results)
 };
 
 int Batch(const GlobalOptions& global, const BatchOptions& options);

@@ -40,6 +40,8 @@ int main(int argc, char** argv) {
   batch_cmd->add_option("--junit", batch.junit, "Write JUnit XML (one testsuite per learner)");
   batch_cmd->add_option("--gradescope", batch.gradescope_dir, "Write DIR/<learner>/results.json");
   batch_cmd->add_flag("--no-cache", batch.no_cache, "Do not reuse cached results");
+  batch_cmd->add_flag("--regrade", batch.regrade,
+                      "Grade every submission again, even those an earlier run graded");
   batch_cmd->add_option("source", batch.source, "Folder or .zip of submissions")->required();
 
   CLI::App* problems = app.add_subcommand("problems", "List, show and export problems");
