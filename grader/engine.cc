@@ -162,8 +162,15 @@ base::StatusOr<BatchOutcome> Engine::GradeBatch(const ProblemSpec& problem,
     if (!item.submission_id) continue;
     auto record = stores[0]->GetSubmission(*item.submission_id);
     if (!record.ok()) return record.status();
-    outcome.entries.push_back({item.learner, item.file, item.late, *item.submission_id,
-                               item.cache_hit, item.elapsed_ms, FromRecord(*record)});
+    batch::GradedEntry entry;
+    entry.learner = item.learner;
+    entry.file = item.file;
+    entry.late = item.late;
+    entry.submission_id = *item.submission_id;
+    entry.cache_hit = item.cache_hit;
+    entry.elapsed_ms = item.elapsed_ms;
+    entry.result = FromRecord(*record);
+    outcome.entries.push_back(std::move(entry));
   }
   if (!outcome.interrupted && outcome.entries.size() == outcome.total) {
     RETURN_IF_ERROR(stores[0]->FinishBatchRun(*run_id));

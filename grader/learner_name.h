@@ -16,4 +16,10 @@ inline constexpr size_t kMaxLearnerNameBytes = 128;
 // kInvalidArgument saying which part of the rule `name` breaks ("learner name must be ...").
 base::Status ValidateLearnerName(const std::string& name);
 
+// The name in Unicode Normalization Form C, so that "Zoë" typed (NFC) and "Zoë" from a macOS
+// file name (NFD: e + combining diaeresis) are one learner. Every way a name enters (the CLI,
+// batch file names, the service) goes through this before ValidateLearnerName. Text that is
+// not valid UTF-8 is returned unchanged (ValidateLearnerName refuses it).
+std::string NormalizeLearnerName(const std::string& name);
+
 }  // namespace grader

@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config g++ clang lld clang-format git
   libeigen3-dev libseccomp-dev libsqlite3-dev libsqlitecpp-dev libssl-dev
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libzip-dev
-  libgtest-dev libgmock-dev libbenchmark-dev python3 libboost1.81-dev libcpp-httplib-dev
+  libgtest-dev libgmock-dev libbenchmark-dev python3 libboost1.81-dev libcpp-httplib-dev libicu-dev
 )
 
 missing=()

@@ -96,7 +96,8 @@ TEST(BatchTest, FlatAndFolderLayoutsWithEveryOutput) {
   EXPECT_NE(r.out.find("Graded 3 of 3"), std::string::npos) << r.out;
 
   auto rows = CsvRows(out / "g.csv");
-  ASSERT_EQ(rows.size(), 3u);
+  ASSERT_EQ(rows.size(), 4u);  // and binary.cpp's learner, skipped with the reason
+  EXPECT_EQ(rows["binary"][3], "skipped");
   EXPECT_EQ(rows["alice"][1], FullMarks());
   EXPECT_EQ(rows["dave"][1], FullMarks());
   EXPECT_EQ(rows["bob"][3], "graded");
@@ -283,10 +284,13 @@ TEST(BatchTest, CanvasArchive) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto rows = CsvRows(csv);
   ASSERT_EQ(rows.size(), 3u);
-  EXPECT_EQ(rows["smithjohn"][1], FullMarks());
-  EXPECT_EQ(rows["smithjohn"][4], "0");
-  EXPECT_EQ(rows["leeann"][4], "1");  // late
-  EXPECT_EQ(rows["garciam"][1], FullMarks());
+  // Keyed by the Canvas user id, the login kept as the name (the last two columns).
+  EXPECT_EQ(rows["canvas:12345"][1], FullMarks());
+  EXPECT_EQ(rows["canvas:12345"][4], "0");
+  EXPECT_EQ(rows["canvas:12345"].end()[-2], "smithjohn");
+  EXPECT_EQ(rows["canvas:12345"].back(), "12345");
+  EXPECT_EQ(rows["canvas:12346"][4], "1");  // late
+  EXPECT_EQ(rows["canvas:12347"][1], FullMarks());
   EXPECT_NE(r.err.find("readme.txt: not a C++ source file"), std::string::npos) << r.err;
 }
 
@@ -310,6 +314,96 @@ TEST(BatchTest, MoodleArchive) {
   EXPECT_EQ(doc["skipped"].size(), 1u);
 }
 
+// A CSV file read by Python's csv module (utf-8-sig: the byte order mark is expected), as rows.
+std::vector<std::vector<std::string>> PythonCsv(const fs::path& path) {
+  const CommandResult py = testing_util::RunCommand(
+      {PYTHON3, "-c",
+       "import csv, json, sys\n"
+       "raw = open(sys.argv[1], 'rb').read()\n"
+       "assert raw.startswith(b'\\xef\\xbb\\xbf'), 'no byte order mark'\n"
+       "rows = list(csv.reader(open(sys.argv[1], encoding='utf-8-sig', newline='')))\n"
+       "print(json.dumps(rows))",
+       path.string()});
+  EXPECT_EQ(py.exit_code, 0) << py.err;
+  if (py.exit_code != 0) return {};
+  return nlohmann::json::parse(py.out).get<std::vector<std::vector<std::string>>>();
+}
+
+// Issue 11 item 2: learners are keyed by the LMS id where the layout has one, names are NFC,
+// skipped learners keep a row with the reason, and the LMS gradebooks import.
+TEST(BatchTest, LmsIdentitiesSurviveIntoEveryGradebook) {
+  Grader g;
+  TempDir dir;
+  const fs::path canvas = dir.path() / "canvas.zip";
+  // Two students whose Canvas login is the same, and one student with two files.
+  ASSERT_TRUE(testing_util::WriteZip(canvas, {{"leeann_201_9001_lf.cpp", Variant(Solution(), 41)},
+                                              {"leeann_202_9002_lf.cpp", Variant(Buggy(), 42)},
+                                              {"kim_203_9003_a.cpp", Variant(Solution(), 43)},
+                                              {"kim_203_9004_b.cpp", Variant(Solution(), 44)}}));
+  const fs::path csv = dir.path() / "g.csv";
+  const fs::path canvas_csv = dir.path() / "canvas.csv";
+  CommandResult r =
+      g.Run({"batch", "--problem", "linear_forward", "--csv", csv.string(), canvas.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = PythonCsv(csv);
+  ASSERT_EQ(rows.size(), 4u);  // header, two Lee Anns, one row for the skipped Kim
+  std::map<std::string, std::vector<std::string>> by_key;
+  for (size_t i = 1; i < rows.size(); ++i) by_key[rows[i][0]] = rows[i];
+  EXPECT_EQ(by_key["canvas:201"][1], FullMarks());
+  EXPECT_LT(std::stod(by_key["canvas:202"][1]), std::stod(FullMarks()));
+  EXPECT_EQ(by_key["canvas:202"].end()[-2], "leeann");
+  EXPECT_EQ(by_key["canvas:203"][3], "skipped");
+  EXPECT_NE(by_key["canvas:203"].end()[-3].find("has 2 submissions"), std::string::npos);
+
+  r = g.Run({"batch", "--problem", "linear_forward", "--csv", canvas_csv.string(), "--csv-format",
+             "canvas", canvas.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto imported = PythonCsv(canvas_csv);
+  ASSERT_EQ(imported.size(), 5u);
+  EXPECT_EQ(imported[0], (std::vector<std::string>{"Student", "ID", "SIS User ID", "SIS Login ID",
+                                                   "Section", "linear_forward"}));
+  EXPECT_EQ(imported[1][0], "Points Possible");
+  EXPECT_EQ(imported[1][5], FullMarks());
+  std::map<std::string, std::string> score_by_id;
+  for (size_t i = 2; i < imported.size(); ++i) score_by_id[imported[i][1]] = imported[i][5];
+  EXPECT_EQ(score_by_id["201"], FullMarks());
+  EXPECT_EQ(score_by_id["203"], "");  // skipped: the LMS keeps what it had
+
+  // Moodle: one person's name in NFC and in NFD (macOS) is one learner; two participants who
+  // share a name are two learners.
+  const std::string nfc = "Zo\xC3\xAB Ng";   // Zoë, precomposed
+  const std::string nfd = "Zoe\xCC\x88 Ng";  // e + combining diaeresis
+  const fs::path moodle = dir.path() / "moodle.zip";
+  ASSERT_TRUE(testing_util::WriteZip(
+      moodle, {{nfd + "_4250_assignsubmission_file_/mine.cpp",
+                Variant(ReadFile(kProblem / "mistakes/weights_transposed.cpp"), 45)},
+               {"Sam Poe_4251_assignsubmission_file_/a.cpp", Variant(Solution(), 46)},
+               {"Sam Poe_4252_assignsubmission_file_/b.cpp", Variant(Solution(), 47)},
+               {"Al Roy_4253_assignsubmission_onlinetext_/onlinetext.cpp", "x"}}));
+  const fs::path worksheet = dir.path() / "moodle.csv";
+  r = g.Run({"batch", "--problem", "linear_forward", "--csv", worksheet.string(), "--csv-format",
+             "moodle", moodle.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto sheet = PythonCsv(worksheet);
+  ASSERT_EQ(sheet.size(), 5u);
+  EXPECT_EQ(sheet[0], (std::vector<std::string>{"Identifier", "Full name", "Grade", "Maximum Grade",
+                                                "Feedback comments"}));
+  std::map<std::string, std::vector<std::string>> by_participant;
+  for (size_t i = 1; i < sheet.size(); ++i) by_participant[sheet[i][0]] = sheet[i];
+  EXPECT_EQ(by_participant["Participant 4250"][1], nfc);
+  EXPECT_NE(by_participant["Participant 4250"][4].find("Why tests failed"), std::string::npos)
+      << by_participant["Participant 4250"][4];
+  EXPECT_EQ(by_participant["Participant 4251"][2], FullMarks());
+  EXPECT_EQ(by_participant["Participant 4252"][2], FullMarks());
+  EXPECT_EQ(by_participant["Participant 4253"][2], "");
+  EXPECT_NE(by_participant["Participant 4253"][4].find("onlinetext"), std::string::npos);
+
+  // The NFD learner is found under the NFC name, as typed.
+  r = g.Run({"learner", "show", "--json", nfc});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["submissions"], 1) << r.out;
+}
+
 TEST(BatchTest, HostileArchiveEntriesAreRefused) {
   Grader g;
   TempDir dir;
@@ -325,7 +419,13 @@ TEST(BatchTest, HostileArchiveEntriesAreRefused) {
   EXPECT_NE(r.err.find("../escape.cpp: unsafe path"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("link.cpp: a symbolic link"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("huge.cpp: too large"), std::string::npos) << r.err;
-  EXPECT_EQ(CsvRows(csv).size(), 1u);
+  // The learners named by refused files get a row with the reason, and no grade.
+  auto rows = CsvRows(csv);
+  EXPECT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows["ok"][1], FullMarks());
+  EXPECT_EQ(rows["link"][3], "skipped");
+  EXPECT_EQ(rows["huge"][3], "skipped");
+  EXPECT_EQ(rows["huge"][1], "");
   EXPECT_FALSE(fs::exists(dir.path().parent_path() / "escape.cpp"));
 }
 

@@ -39,9 +39,9 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         PathCase{"alice.cpp", "alice", "flat", false}, PathCase{"bob.cc", "bob", "flat", false},
         PathCase{"carol/solution.cpp", "carol", "folder", false},
-        PathCase{"smithjohn_12345_67890_linear.cpp", "smithjohn", "canvas", false},
-        PathCase{"smithjohn_late_12345_67890_linear-1.cpp", "smithjohn", "canvas", true},
-        PathCase{"o_brien_LATE_7_8_a_b.cpp", "o_brien", "canvas", true},
+        PathCase{"smithjohn_12345_67890_linear.cpp", "canvas:12345", "canvas", false},
+        PathCase{"smithjohn_late_12345_67890_linear-1.cpp", "canvas:12345", "canvas", true},
+        PathCase{"o_brien_LATE_7_8_a_b.cpp", "canvas:7", "canvas", true},
         PathCase{"Ann Lee_4242_assignsubmission_file_/x.cpp", "Ann Lee", "moodle", false},
         PathCase{"Ann Lee_4242_assignsubmission_file_x.cpp", "Ann Lee", "moodle", false},
         PathCase{"Ann Lee_4242_assignsubmission_onlinetext_/x.cpp", "", "", false},
@@ -95,8 +95,10 @@ TEST(OutputsTest, CsvReadsBackWithQuotesAndFormulaGuard) {
   auto rows = testing_util::ReadCsv(csv);
   ASSERT_EQ(rows.size(), 3u) << csv;
   EXPECT_EQ(rows[0], (std::vector<std::string>{"learner", "score", "max_score", "status", "late",
-                                               "visible, \"quoted\"", "hidden_1", "feedback"}));
-  EXPECT_EQ(rows[1], (std::vector<std::string>{"Lee, Ann", "3", "3", "graded", "0", "1", "2", ""}));
+                                               "visible, \"quoted\"", "hidden_1", "feedback",
+                                               "name", "lms_id"}));
+  EXPECT_EQ(rows[1],
+            (std::vector<std::string>{"Lee, Ann", "3", "3", "graded", "0", "1", "2", "", "", ""}));
   EXPECT_EQ(rows[2][0], "'=cmd()");
   EXPECT_EQ(rows[2][1], "0");
 }
@@ -159,8 +161,9 @@ TEST(OutputsTest, DiagnosesReachEveryExportOncePerSubmission) {
   const auto rows = testing_util::ReadCsv(grader::batch::CsvGradebook(TwoTests(), {Diagnosed()}));
   ASSERT_EQ(rows.size(), 2u);
   EXPECT_EQ(rows[1][1], "0.3");
-  EXPECT_EQ(Count(rows[1].back(), why), 1u) << rows[1].back();
-  EXPECT_EQ(Count(rows[1].back(), "Every value has the opposite sign."), 1u);
+  const std::string& feedback = rows[1].end()[-3];
+  EXPECT_EQ(Count(feedback, why), 1u) << feedback;
+  EXPECT_EQ(Count(feedback, "Every value has the opposite sign."), 1u);
 
   const std::string junit = grader::batch::JUnitXml(TwoTests(), {Diagnosed()});
   EXPECT_EQ(Count(junit, "dW is computed as dY^T X instead of X^T dY."), 1u) << junit;
@@ -181,7 +184,7 @@ TEST(OutputsTest, CompileOutputReachesJsonCsvAndGradescope) {
   EXPECT_EQ(grader::batch::BatchJson(TwoTests(), {e}, {})["results"][0]["compile_output"],
             e.result.compile_output);
   const auto rows = testing_util::ReadCsv(grader::batch::CsvGradebook(TwoTests(), {e}));
-  EXPECT_NE(rows[1].back().find("expected ';'"), std::string::npos);
+  EXPECT_NE(rows[1].end()[-3].find("expected ';'"), std::string::npos);
   const nlohmann::json gradescope = grader::batch::GradescopeResults(TwoTests(), e);
   EXPECT_NE(gradescope["output"].get<std::string>().find("expected ';'"), std::string::npos);
 }

@@ -27,6 +27,17 @@ std::string CsvCell(std::string value, bool multiline = false) {
   return quoted + "\"";
 }
 
+// Appends already-quoted cells joined by commas, and the row's CRLF.
+void AppendCells(std::string* csv, std::initializer_list<std::string> cells) {
+  bool first = true;
+  for (const std::string& cell : cells) {
+    if (!first) csv->push_back(',');
+    first = false;
+    csv->append(cell);
+  }
+  csv->append("\r\n");
+}
+
 std::string Number(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%g", value);
@@ -107,13 +118,14 @@ std::string WithLine(const std::string& text, const std::string& line) {
 
 }  // namespace
 
-std::string CsvGradebook(const ProblemSpec& problem, const std::vector<GradedEntry>& entries) {
+std::string CsvGradebook(const ProblemSpec& problem, const std::vector<GradedEntry>& entries,
+                         const std::vector<SkippedLearner>& skipped) {
   std::string csv = "learner,score,max_score,status,late";
   for (const TestSpec& t : problem.tests) {
     csv += ',';
     csv += CsvCell(t.name);
   }
-  csv += ",feedback\r\n";
+  csv += ",feedback,name,lms_id\r\n";
   for (const GradedEntry& e : entries) {
     csv += CsvCell(e.learner) + "," + Number(e.result.score) + "," + Number(e.result.max_score) +
            "," + SubmissionStatusName(e.result.status) + "," + (e.late ? "1" : "0");
@@ -127,13 +139,59 @@ std::string CsvGradebook(const ProblemSpec& problem, const std::vector<GradedEnt
     }
     csv += ',';
     csv += CsvCell(FeedbackText(e.result), /*multiline=*/true);
-    csv += "\r\n";
+    AppendCells(&csv, {"", CsvCell(e.name), CsvCell(e.lms_id)});
+  }
+  for (const SkippedLearner& l : skipped) {
+    csv += CsvCell(l.learner) + ",,,skipped,";
+    csv += std::string(problem.tests.size(), ',');
+    csv += ',';
+    csv += CsvCell(l.file + ": " + l.reason);
+    AppendCells(&csv, {"", CsvCell(l.name), CsvCell(l.lms_id)});
+  }
+  return csv;
+}
+
+std::string LmsGradebook(LmsFormat format, const ProblemSpec& problem,
+                         const std::vector<GradedEntry>& entries,
+                         const std::vector<SkippedLearner>& skipped,
+                         std::vector<std::string>* left_out) {
+  const bool canvas = format == LmsFormat::kCanvas;
+  std::string csv = canvas ? "Student,ID,SIS User ID,SIS Login ID,Section," + CsvCell(problem.id) +
+                                 "\r\nPoints Possible,,,,," + Number(problem.MaxScore()) + "\r\n"
+                           : "Identifier,Full name,Grade,Maximum Grade,Feedback comments\r\n";
+  // Canvas leaves a grade unchanged when its cell is empty; Moodle's worksheet likewise.
+  auto row = [&](const std::string& name, const std::string& lms_id, const std::string& score,
+                 const std::string& feedback) {
+    if (canvas) {
+      AppendCells(&csv, {CsvCell(name), CsvCell(lms_id), "", "", "", score});
+    } else {
+      AppendCells(&csv, {CsvCell("Participant " + lms_id), CsvCell(name), score,
+                         Number(problem.MaxScore()), CsvCell(feedback, /*multiline=*/true)});
+    }
+  };
+  for (const GradedEntry& e : entries) {
+    if (e.lms_id.empty()) {
+      left_out->push_back(e.learner);
+      continue;
+    }
+    std::string feedback = SubmissionStatusName(e.result.status);
+    const std::string text = FeedbackText(e.result);
+    if (!text.empty()) feedback += "\n" + text;
+    row(e.name, e.lms_id, Number(RoundedScore(e.result.score)), feedback);
+  }
+  for (const SkippedLearner& l : skipped) {
+    if (l.lms_id.empty()) {
+      left_out->push_back(l.learner);
+      continue;
+    }
+    row(l.name, l.lms_id, "", "not graded: " + l.reason);
   }
   return csv;
 }
 
 nlohmann::json BatchJson(const ProblemSpec& problem, const std::vector<GradedEntry>& entries,
-                         const std::vector<std::string>& skipped) {
+                         const std::vector<std::string>& skipped,
+                         const std::vector<SkippedLearner>& skipped_learners) {
   nlohmann::json results = nlohmann::json::array();
   for (const GradedEntry& e : entries) {
     nlohmann::json tests = nlohmann::json::array();
@@ -154,6 +212,8 @@ nlohmann::json BatchJson(const ProblemSpec& problem, const std::vector<GradedEnt
                            {"tests", g.tests}});
     }
     results.push_back({{"learner", Text(e.learner)},
+                       {"name", Text(e.name)},
+                       {"lms_id", e.lms_id},
                        {"file", Text(e.file)},
                        {"late", e.late},
                        {"submission_id", e.submission_id},
@@ -167,10 +227,19 @@ nlohmann::json BatchJson(const ProblemSpec& problem, const std::vector<GradedEnt
   }
   nlohmann::json skipped_json = nlohmann::json::array();
   for (const std::string& line : skipped) skipped_json.push_back(Text(line));
+  nlohmann::json learners_json = nlohmann::json::array();
+  for (const SkippedLearner& l : skipped_learners) {
+    learners_json.push_back({{"learner", Text(l.learner)},
+                             {"name", Text(l.name)},
+                             {"lms_id", l.lms_id},
+                             {"file", Text(l.file)},
+                             {"reason", Text(l.reason)}});
+  }
   return {{"problem", problem.id},
           {"version", problem.version},
           {"results", results},
-          {"skipped", skipped_json}};
+          {"skipped", skipped_json},
+          {"skipped_learners", learners_json}};
 }
 
 std::string JUnitXml(const ProblemSpec& problem, const std::vector<GradedEntry>& entries) {

@@ -9,13 +9,16 @@
 #include <vector>
 
 #include "base/status.h"
+#include "grader/batch/sources.h"
 #include "grader/grade.h"
 #include "grader/problem_spec.h"
 
 namespace grader::batch {
 
 struct GradedEntry {
-  std::string learner;
+  std::string learner;  // the key it is recorded under
+  std::string name;     // display name and LMS id (grader/batch/sources.h); "" for `grade`
+  std::string lms_id;
   std::string file;  // where the submission came from ("" for `grade`)
   bool late = false;
   int64_t submission_id = 0;
@@ -24,12 +27,27 @@ struct GradedEntry {
   GradeResult result;
 };
 
-// RFC 4180: header `learner,score,max_score,status,late,<test names>`, CRLF line ends. A cell
+// RFC 4180: header `learner,score,max_score,status,late,<test names>,feedback,name,lms_id`, CRLF
+// line ends; a skipped learner's row has status "skipped" and the reason as feedback. A cell
 // that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with '.
-std::string CsvGradebook(const ProblemSpec& problem, const std::vector<GradedEntry>& entries);
+std::string CsvGradebook(const ProblemSpec& problem, const std::vector<GradedEntry>& entries,
+                         const std::vector<SkippedLearner>& skipped = {});
+
+// The gradebook in a form an LMS imports (docs/batch.md, "LMS gradebooks"):
+// Canvas: `Student,ID,SIS User ID,SIS Login ID,Section,<problem id>` with a Points Possible row,
+// keyed by the Canvas user id; Moodle's grading worksheet: `Identifier,Full name,Grade,Maximum
+// Grade,Feedback comments` with "Participant <id>". Learners without an LMS id are left out and
+// named in `left_out`. (`batch --csv` writes every format after a UTF-8 byte order mark:
+// spreadsheets and both LMSs read it, and without it Excel shows "JosÃ©".)
+enum class LmsFormat { kCanvas, kMoodle };
+std::string LmsGradebook(LmsFormat format, const ProblemSpec& problem,
+                         const std::vector<GradedEntry>& entries,
+                         const std::vector<SkippedLearner>& skipped,
+                         std::vector<std::string>* left_out);
 
 nlohmann::json BatchJson(const ProblemSpec& problem, const std::vector<GradedEntry>& entries,
-                         const std::vector<std::string>& skipped);
+                         const std::vector<std::string>& skipped,
+                         const std::vector<SkippedLearner>& skipped_learners = {});
 
 std::string JUnitXml(const ProblemSpec& problem, const std::vector<GradedEntry>& entries);
 

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string_view>
 
@@ -66,28 +67,31 @@ bool StartsWithNoCase(std::string_view text, std::string_view prefix) {
 // Hand-written matchers instead of std::regex, whose recursion overflowed the stack on a
 // 26,000-character entry name. Each states the pattern it implements.
 
-// "_<digits>_<digits>_<at least one character>"
-bool IsCanvasTail(std::string_view tail) {
+// "_<digits>_<digits>_<at least one character>"; the first digits are the Canvas user id.
+bool IsCanvasTail(std::string_view tail, std::string* user_id) {
   if (tail.empty() || tail[0] != '_') return false;
   const size_t second = tail.find('_', 1);
   if (second == std::string_view::npos || !AllDigits(tail.substr(1, second - 1))) return false;
   const size_t third = tail.find('_', second + 1);
-  return third != std::string_view::npos &&
-         AllDigits(tail.substr(second + 1, third - second - 1)) && third + 1 < tail.size();
+  const bool fits = third != std::string_view::npos &&
+                    AllDigits(tail.substr(second + 1, third - second - 1)) &&
+                    third + 1 < tail.size();
+  if (fits) *user_id = std::string(tail.substr(1, second - 1));
+  return fits;
 }
 
 // Canvas: login[_late]_userid_submissionid_filename, the shortest login that fits, "_late" in
 // any case.
-bool MatchCanvas(std::string_view name, std::string* login, bool* late) {
+bool MatchCanvas(std::string_view name, std::string* login, std::string* user_id, bool* late) {
   for (size_t end = 1; end < name.size(); ++end) {
     if (name[end] != '_') continue;
     const std::string_view rest = name.substr(end);
-    if (StartsWithNoCase(rest, "_late") && IsCanvasTail(rest.substr(5))) {
+    if (StartsWithNoCase(rest, "_late") && IsCanvasTail(rest.substr(5), user_id)) {
       *login = std::string(name.substr(0, end));
       *late = true;
       return true;
     }
-    if (IsCanvasTail(rest)) {
+    if (IsCanvasTail(rest, user_id)) {
       *login = std::string(name.substr(0, end));
       *late = false;
       return true;
@@ -98,8 +102,8 @@ bool MatchCanvas(std::string_view name, std::string* login, bool* late) {
 
 // Moodle: <learner>_<digits>_assignsubmission_<rest>, the longest learner that fits; `rest` is
 // what follows the marker. The digits run back to the '_' before them.
-bool MatchMoodle(std::string_view name, std::string* learner, std::string_view* rest,
-                 const std::function<bool(std::string_view)>& rest_fits) {
+bool MatchMoodle(std::string_view name, std::string* learner, std::string* participant,
+                 std::string_view* rest, const std::function<bool(std::string_view)>& rest_fits) {
   constexpr std::string_view kMarker = "_assignsubmission_";
   for (size_t at = name.rfind(kMarker); at != std::string_view::npos && at > 0;
        at = name.rfind(kMarker, at - 1)) {
@@ -109,6 +113,7 @@ bool MatchMoodle(std::string_view name, std::string* learner, std::string_view* 
     const std::string_view tail = name.substr(at + kMarker.size());
     if (!rest_fits(tail)) continue;
     *learner = std::string(name.substr(0, underscore));
+    *participant = std::string(name.substr(underscore + 1, at - underscore - 1));
     *rest = tail;
     return true;
   }
@@ -139,37 +144,67 @@ Discovery Assemble(std::vector<RawFile> files) {
   std::sort(files.begin(), files.end(),
             [](const RawFile& a, const RawFile& b) { return a.path < b.path; });
   Discovery discovery;
+  std::vector<SkippedLearner> skipped_learners;
+  // Every skipped file is listed; one that named a valid learner also gives that learner a row.
+  auto skip = [&](const std::string& file, const Identity& id, const std::string& reason) {
+    discovery.skipped.push_back(file + ": " + reason);
+    if (!id.learner.empty() && ValidateLearnerName(id.learner).ok()) {
+      skipped_learners.push_back({id.learner, id.name, id.lms_id, file, reason});
+    }
+  };
   std::map<std::string, std::vector<Submission>> by_learner;
   for (RawFile& f : files) {
+    const Identity id = IdentifyPath(f.path);
     if (!f.skip_reason.empty()) {
-      discovery.skipped.push_back(Shown(f.path) + ": " + f.skip_reason);
+      skip(Shown(f.path), id, f.skip_reason);
       continue;
     }
-    Identity id = IdentifyPath(f.path);
     if (!id.skip_reason.empty()) {
-      discovery.skipped.push_back(Shown(f.path) + ": " + Shown(id.skip_reason));
+      skip(Shown(f.path), id, Shown(id.skip_reason));
       continue;
     }
     if (base::Status s = ValidateSource(f.data); !s.ok()) {
-      discovery.skipped.push_back(Shown(f.path) + ": " + s.message());
+      skip(Shown(f.path), id, s.message());
       continue;
     }
-    // A name that is not UTF-8 (a folder named in Latin-1) is graded under its sanitised form.
-    const std::string learner = Shown(id.learner);
-    by_learner[learner].push_back({learner, Shown(f.path), id.layout, id.late, std::move(f.data)});
+    by_learner[id.learner].push_back(
+        {id.learner, id.name, id.lms_id, Shown(f.path), id.layout, id.late, std::move(f.data)});
   }
   for (auto& [learner, list] : by_learner) {
     if (list.size() == 1) {
       discovery.submissions.push_back(std::move(list[0]));
       continue;
     }
+    // Moodle participants who share a full name are different people: each keeps a submission.
+    std::set<std::string> participants;
     for (const Submission& s : list) {
-      discovery.skipped.push_back(s.file + ": learner '" + learner + "' has " +
-                                  std::to_string(list.size()) + " submissions; grade one");
+      if (s.layout == "moodle") participants.insert(s.lms_id);
+    }
+    if (participants.size() == list.size()) {
+      for (Submission& s : list) {
+        s.learner = s.name + " (participant " + s.lms_id + ")";
+        discovery.submissions.push_back(std::move(s));
+      }
+      continue;
+    }
+    for (const Submission& s : list) {
+      const std::string reason = "learner '" + learner + "' has " + std::to_string(list.size()) +
+                                 " submissions; grade one";
+      discovery.skipped.push_back(s.file + ": " + reason);
+      skipped_learners.push_back({learner, s.name, s.lms_id, s.file, reason});
     }
   }
   std::sort(discovery.submissions.begin(), discovery.submissions.end(),
             [](const Submission& a, const Submission& b) { return a.file < b.file; });
+  // One row per skipped learner who has nothing graded (a stray readme beside a graded file
+  // is listed, but gives no row).
+  std::set<std::string> graded;
+  for (const Submission& s : discovery.submissions) graded.insert(s.learner);
+  std::set<std::string> rowed;
+  for (SkippedLearner& l : skipped_learners) {
+    if (graded.count(l.learner) || !rowed.insert(l.learner).second) continue;
+    discovery.skipped_learners.push_back(std::move(l));
+  }
   return discovery;
 }
 
@@ -362,7 +397,7 @@ Identity IdentifyPath(const std::string& relative_path) {
       return tail.size() >= 2 && tail.back() == '_' &&
              AllWordCharacters(tail.substr(0, tail.size() - 1));
     };
-    if (MatchMoodle(parts[0], &id.learner, &rest, folder_fits)) {
+    if (MatchMoodle(parts[0], &id.learner, &id.lms_id, &rest, folder_fits)) {
       id.layout = "moodle";
       const std::string plugin(rest.substr(0, rest.size() - 1));
       if (plugin != "file") id.skip_reason = "a Moodle '" + plugin + "' submission, not a file";
@@ -370,18 +405,21 @@ Identity IdentifyPath(const std::string& relative_path) {
       id.layout = "folder";
       id.learner = parts[0];
     }
-  } else if (MatchMoodle(name, &id.learner, &rest, [](std::string_view tail) {
+  } else if (MatchMoodle(name, &id.learner, &id.lms_id, &rest, [](std::string_view tail) {
                return tail.size() > 5 && tail.starts_with("file_");
              })) {
     // Moodle file: <learner>_<digits>_assignsubmission_file_<filename>
     id.layout = "moodle";
-  } else if (MatchCanvas(name, &id.learner, &id.late)) {
+  } else if (MatchCanvas(name, &id.learner, &id.lms_id, &id.late)) {
     id.layout = "canvas";
   } else {
     id.layout = "flat";
     id.learner = Stem(name);
   }
-  if (id.skip_reason.empty()) id.skip_reason = LearnerProblem(base::utf8::Sanitise(id.learner));
+  id.name = NormalizeLearnerName(base::utf8::Sanitise(id.learner));
+  id.learner = id.layout == "canvas" ? "canvas:" + id.lms_id : id.name;
+  if (id.skip_reason.empty()) id.skip_reason = LearnerProblem(id.name);
+  if (id.skip_reason.empty()) id.skip_reason = LearnerProblem(id.learner);
   return id;
 }
 

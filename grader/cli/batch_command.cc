@@ -58,15 +58,39 @@ class Progress {
   Clock::time_point last_line_ = Clock::now();
 };
 
+// The byte order mark before a CSV file's text: spreadsheets (Excel) read UTF-8 only with it.
+constexpr const char* kUtf8Bom = "\xEF\xBB\xBF";
+
+std::string CsvFile(const BatchOptions& options, const ProblemSpec& problem,
+                    const std::vector<batch::GradedEntry>& entries,
+                    const batch::Discovery& discovery) {
+  if (options.csv_format == "grader") {
+    return kUtf8Bom + batch::CsvGradebook(problem, entries, discovery.skipped_learners);
+  }
+  const auto format =
+      options.csv_format == "canvas" ? batch::LmsFormat::kCanvas : batch::LmsFormat::kMoodle;
+  std::vector<std::string> left_out;
+  std::string csv =
+      batch::LmsGradebook(format, problem, entries, discovery.skipped_learners, &left_out);
+  for (const std::string& learner : left_out) {
+    std::cerr << "grader: " << options.csv << ": left out '" << learner << "': no "
+              << options.csv_format << " id in its file name\n";
+  }
+  return kUtf8Bom + csv;
+}
+
 base::Status WriteOutputs(const BatchOptions& options, const ProblemSpec& problem,
                           const std::vector<batch::GradedEntry>& entries,
-                          const std::vector<std::string>& skipped) {
+                          const batch::Discovery& discovery) {
   if (!options.csv.empty()) {
-    RETURN_IF_ERROR(batch::WriteFileAtomically(options.csv, batch::CsvGradebook(problem, entries)));
+    RETURN_IF_ERROR(
+        batch::WriteFileAtomically(options.csv, CsvFile(options, problem, entries, discovery)));
   }
   if (!options.json.empty()) {
     RETURN_IF_ERROR(batch::WriteFileAtomically(
-        options.json, batch::BatchJson(problem, entries, skipped).dump(2) + "\n"));
+        options.json,
+        batch::BatchJson(problem, entries, discovery.skipped, discovery.skipped_learners).dump(2) +
+            "\n"));
   }
   if (!options.junit.empty()) {
     RETURN_IF_ERROR(batch::WriteFileAtomically(options.junit, batch::JUnitXml(problem, entries)));
@@ -116,6 +140,11 @@ std::string FormatOne(const ProblemSpec& problem, const std::string& format,
 
 int Batch(const GlobalOptions& global, const BatchOptions& options) {
   if (options.jobs < 0 || options.jobs > 256) return InputError("--jobs must be 1 to 256");
+  if (options.csv_format != "grader" && options.csv_format != "canvas" &&
+      options.csv_format != "moodle") {
+    return InputError("--csv-format must be grader, canvas or moodle, not '" + options.csv_format +
+                      "'");
+  }
   if (base::Status s = CheckOutputPaths(options); !s.ok()) return Fail(s);
   auto problem = FindProblem(global, options.problem);
   if (!problem.ok()) return Fail(problem.status());
@@ -153,8 +182,17 @@ int Batch(const GlobalOptions& global, const BatchOptions& options) {
   } else if (progress) {
     progress->Show(run->entries.size() - (run->total - progress->total()), true);
   }
-  const std::vector<batch::GradedEntry>& entries = run->entries;
-  if (base::Status s = WriteOutputs(options, *problem, entries, discovery->skipped); !s.ok()) {
+  // Display names and LMS ids come from the files (the database keeps the learner's key).
+  std::vector<batch::GradedEntry> entries = run->entries;
+  std::map<std::string, const batch::Submission*> by_learner;
+  for (const batch::Submission& s : discovery->submissions) by_learner[s.learner] = &s;
+  for (batch::GradedEntry& e : entries) {
+    if (auto it = by_learner.find(e.learner); it != by_learner.end()) {
+      e.name = it->second->name;
+      e.lms_id = it->second->lms_id;
+    }
+  }
+  if (base::Status s = WriteOutputs(options, *problem, entries, *discovery); !s.ok()) {
     return Fail(s);
   }
   std::cout << batch::Summary(*problem, entries, run->total, discovery->skipped.size());

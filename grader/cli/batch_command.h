@@ -16,6 +16,7 @@ struct BatchOptions {
   std::string source;  // folder or .zip
   int jobs = 0;        // 0: the number of cores
   std::string csv, json, junit, gradescope_dir;
+  std::string csv_format = "grader";  // grader | canvas | moodle (docs/batch.md)
   bool no_cache = false;
   bool regrade = false;  // grade everything again (a new run, no cached results)
 };

@@ -114,9 +114,13 @@ int Grade(const GlobalOptions& global, const GradeOptions& options) {
   } else if (options.format == "text") {
     std::cout << ResultText(*problem, info, result);
   } else {
-    std::cout << FormatOne(*problem, options.format,
-                           {options.learner, options.file, false, graded->submission_id,
-                            graded->cache_hit, 0, result});
+    batch::GradedEntry entry;
+    entry.learner = options.learner;
+    entry.file = options.file;
+    entry.submission_id = graded->submission_id;
+    entry.cache_hit = graded->cache_hit;
+    entry.result = result;
+    std::cout << FormatOne(*problem, options.format, entry);
   }
   if (result.status == SubmissionStatus::kInternalError) {
     return InternalError(result.internal_error);

@@ -6,6 +6,7 @@
 #include "grader/cli/commands.h"
 #include "grader/cli/learner_commands.h"
 #include "grader/data_dir.h"
+#include "grader/learner_name.h"
 #include "grader/pack_loader.h"
 
 int main(int argc, char** argv) {
@@ -36,6 +37,9 @@ int main(int argc, char** argv) {
   batch_cmd->add_option("--problem", batch.problem, "Problem id")->required();
   batch_cmd->add_option("--jobs", batch.jobs, "Parallel workers (default: number of cores)");
   batch_cmd->add_option("--csv", batch.csv, "Write a CSV gradebook");
+  batch_cmd->add_option(
+      "--csv-format", batch.csv_format,
+      "grader (default), canvas (gradebook import) or moodle (grading worksheet)");
   batch_cmd->add_option("--json", batch.json, "Write all results as JSON");
   batch_cmd->add_option("--junit", batch.junit, "Write JUnit XML (one testsuite per learner)");
   batch_cmd->add_option("--gradescope", batch.gradescope_dir, "Write DIR/<learner>/results.json");
@@ -106,6 +110,11 @@ int main(int argc, char** argv) {
     std::cerr << "grader: " << e.what() << "\n";
     return kExitInputError;
   }
+
+  // One learner whatever the Unicode form the name was typed in (grader/learner_name.h).
+  grade.learner = grader::NormalizeLearnerName(grade.learner);
+  show_learner = grader::NormalizeLearnerName(show_learner);
+  recommend_learner = grader::NormalizeLearnerName(recommend_learner);
 
   // Packs compiled on a cache miss go to the data directory's cache (grader/pack_loader.h).
   grader::SetPackCache(grader::ResolveCacheDir(grader::ResolveDataDir(global.data_dir)) / "packs");
