@@ -19,7 +19,7 @@ namespace outbox_test {
 namespace {
 
 // Forks and execs argv with stdout on a pipe; returns {pid, read end}.
-std::pair<pid_t, int> Spawn(const std::vector<std::string>& argv) {
+std::pair<pid_t, int> Spawn(const std::vector<std::string>& argv, bool with_stderr = false) {
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) return {-1, -1};
   std::vector<char*> args;
@@ -28,6 +28,7 @@ std::pair<pid_t, int> Spawn(const std::vector<std::string>& argv) {
   const pid_t pid = fork();
   if (pid == 0) {
     dup2(pipe_fds[1], STDOUT_FILENO);
+    if (with_stderr) dup2(pipe_fds[1], STDERR_FILENO);
     execvp(args[0], args.data());
     _exit(127);
   }
@@ -146,8 +147,8 @@ std::filesystem::path TempDataDir::WriteSecretFile(const std::string& name,
   return path;
 }
 
-Output RunCommand(const std::vector<std::string>& argv) {
-  auto [pid, out] = Spawn(argv);
+Output RunCommand(const std::vector<std::string>& argv, bool with_stderr) {
+  auto [pid, out] = Spawn(argv, with_stderr);
   Output output;
   char buffer[4096];
   for (ssize_t n; (n = read(out, buffer, sizeof buffer)) > 0;) {

@@ -53,12 +53,13 @@ class TempDataDir {
   int64_t next_job_ = 1;
 };
 
-// Runs argv (no shell) and returns {exit code, stdout}; stderr goes to the test's stderr.
+// Runs argv (no shell) and returns {exit code, stdout}; stderr goes to the test's stderr, or
+// into `out` too with `with_stderr`.
 struct Output {
   int exit_code = -1;
   std::string out;
 };
-Output RunCommand(const std::vector<std::string>& argv);
+Output RunCommand(const std::vector<std::string>& argv, bool with_stderr = false);
 
 // Waits (up to `timeout_ms`) until the row is no longer pending; returns it.
 db::OutboxRow WaitFinished(TempDataDir& dir, int64_t id, int timeout_ms = 15000);
