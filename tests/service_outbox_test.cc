@@ -3,7 +3,9 @@
 // functions and the operator's commands (`grader outbox ...`).
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "service/delivery_policy.h"
@@ -162,6 +164,34 @@ TEST(OutboxCallbackTest, ADisallowedHostIsADeadLetterWithoutARequest) {
   EXPECT_EQ(row.attempts, 1);
   EXPECT_EQ(row.last_error, "callback_allow_hosts: host '127.0.0.1' is not allowed");
   EXPECT_EQ(receiver->Get("/deliveries")["attempts"].size(), 0u);
+}
+
+// A class's burst (300 results at once): each callback delivered exactly once, with its own id.
+TEST(OutboxCallbackTest, ABurstIsDeliveredOnceEach) {
+  TempDataDir dir;
+  auto receiver = Receiver({{"fail", 30}});  // the first 10% fail once: retries interleave
+  ASSERT_TRUE(receiver);
+  constexpr int kRows = 300;
+  std::vector<int64_t> ids;
+  for (int i = 0; i < kRows; ++i)
+    ids.push_back(dir.AddRow("callback", receiver->Url("/"), kPayload));
+  const auto start = std::chrono::steady_clock::now();
+  auto dispatcher = service::OutboxDispatcher::Start(FastConfig(), {dir.database_path()});
+  ASSERT_TRUE(dispatcher.ok());
+  for (int64_t id : ids) EXPECT_EQ(WaitFinished(dir, id, 60000).status, "delivered");
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  (*dispatcher)->Stop();
+  const nlohmann::json seen = receiver->Get("/deliveries");
+  ASSERT_EQ(seen["deliveries"].size(), static_cast<size_t>(kRows));
+  std::set<std::string> webhook_ids;
+  for (const nlohmann::json& delivery : seen["deliveries"]) {
+    webhook_ids.insert(delivery["webhookId"].get<std::string>());
+  }
+  EXPECT_EQ(webhook_ids.size(), static_cast<size_t>(kRows));
+  EXPECT_EQ(seen["attempts"].size(), static_cast<size_t>(kRows + 30));
+  std::cout << "[ burst ] " << kRows << " callbacks (30 retried) in " << seconds
+            << " s: " << kRows / seconds << " deliveries/s\n";
 }
 
 TEST(OutboxCallbackTest, StopIsPromptWhenIdle) {
