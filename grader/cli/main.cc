@@ -5,6 +5,7 @@
 #include "grader/cli/batch_command.h"
 #include "grader/cli/commands.h"
 #include "grader/cli/learner_commands.h"
+#include "grader/cli/outbox_command.h"
 #include "grader/data_dir.h"
 #include "grader/learner_name.h"
 #include "grader/pack_loader.h"
@@ -103,6 +104,26 @@ int main(int argc, char** argv) {
   recommend->add_option("--limit", recommend_limit, "At most this many (default 3)");
   recommend->add_flag("--json", recommend_json, "Print JSON");
 
+  // The service's outbox and LTI keys (docs/service-outbox.md).
+  CLI::App* outbox = app.add_subcommand("outbox", "Callbacks and LTI scores of `grader serve`");
+  outbox->require_subcommand(1);
+  bool outbox_dead = false, outbox_json = false, outbox_until_idle = false;
+  int64_t outbox_id = 0;
+  std::string outbox_config, lti_config;
+  CLI::App* outbox_list = outbox->add_subcommand("list", "List the outbox's rows");
+  outbox_list->add_flag("--dead", outbox_dead, "Only the dead letters");
+  outbox_list->add_flag("--json", outbox_json, "Print JSON");
+  CLI::App* outbox_retry = outbox->add_subcommand("retry", "Make a dead row pending again");
+  outbox_retry->add_option("id", outbox_id, "Outbox row id")->required();
+  CLI::App* outbox_deliver =
+      outbox->add_subcommand("deliver", "Deliver pending rows in the foreground");
+  outbox_deliver->add_option("--config", outbox_config, "The service's TOML file")->required();
+  outbox_deliver->add_flag("--until-idle", outbox_until_idle, "Exit once no row is pending");
+  CLI::App* lti = app.add_subcommand("lti", "LTI 1.3 keys of `grader serve`");
+  lti->require_subcommand(1);
+  CLI::App* lti_jwks = lti->add_subcommand("jwks", "Print the JWKS of the configured keys");
+  lti_jwks->add_option("--config", lti_config, "The service's TOML file")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -132,6 +153,10 @@ int main(int argc, char** argv) {
   if (learner_show->parsed()) return LearnerShow(global, show_learner, learner_json);
   if (recommend->parsed())
     return RecommendFor(global, recommend_learner, recommend_json, recommend_limit);
+  if (outbox_list->parsed()) return OutboxList(global, outbox_dead, outbox_json);
+  if (outbox_retry->parsed()) return OutboxRetry(global, outbox_id);
+  if (outbox_deliver->parsed()) return OutboxDeliver(global, outbox_config, outbox_until_idle);
+  if (lti_jwks->parsed()) return LtiJwks(lti_config);
   std::cerr << "grader: no command\n";
   return kExitInputError;
 }
