@@ -192,6 +192,18 @@ TEST(OutputsTest, CompileOutputReachesJsonCsvAndGradescope) {
 TEST(OutputsTest, SafeNamesStayInTheirFolder) {
   EXPECT_EQ(grader::batch::SafeName("../etc/passwd"), "_.._etc_passwd");
   EXPECT_EQ(grader::batch::SafeName("Ann Lee"), "Ann_Lee");
+  // Non-ASCII names keep their letters (issue 11: "Zoë" became "Zo__").
+  EXPECT_EQ(grader::batch::SafeName("Zo\xC3\xAB \xE6\x9D\x8E"), "Zo\xC3\xAB_\xE6\x9D\x8E");
+  // Right-to-left override, a C1 control and invalid UTF-8 do not.
+  EXPECT_EQ(grader::batch::SafeName("a\xE2\x80\xAE" "b\xC2\x9B\xFF"), "a_b__");
+}
+
+TEST(OutputsTest, GradescopeRefusalIsAValidZero) {
+  const nlohmann::json r = grader::batch::GradescopeRefusal(TwoTests(), "ann", "not UTF-8");
+  EXPECT_EQ(r["score"], 0.0);
+  EXPECT_NE(r["output"].get<std::string>().find("not UTF-8"), std::string::npos);
+  EXPECT_TRUE(r["tests"].is_array());
+  EXPECT_EQ(r["extra_data"]["max_score"], 3.0);
 }
 
 // --- archive limits: names and sizes are bounded before anything grows with them --------------

@@ -353,13 +353,45 @@ base::Status WriteFileAtomically(const std::filesystem::path& path, const std::s
 
 std::string SafeName(const std::string& learner) {
   std::string out;
-  for (char c : learner) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '-' || c == '_';
-    out += ok ? c : '_';
+  size_t pos = 0;
+  char32_t c = 0;
+  while (pos < learner.size()) {
+    if (!base::utf8::DecodeNext(learner, &pos, &c)) {
+      out += '_';
+      continue;
+    }
+    const bool ascii_ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+    // Letters of every script stay (Zoë, 李); C1 controls, bidirectional controls and the
+    // replacement character do not.
+    const bool bidi = (c >= 0x200E && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
+                      (c >= 0x2066 && c <= 0x2069);
+    const bool other_ok = c >= 0xA0 && !bidi && c != base::utf8::kReplacement;
+    if (ascii_ok || other_ok) {
+      base::utf8::Append(c, &out);
+    } else {
+      out += '_';
+    }
   }
   if (out.empty() || out[0] == '.') out = "_" + out;
   return out;
+}
+
+nlohmann::json GradescopeRefusal(const ProblemSpec& problem, const std::string& learner,
+                                 const std::string& reason) {
+  return {{"score", 0.0},
+          {"execution_time", 0},
+          {"output", Text(problem.title + ": not graded\n" + reason)},
+          {"output_format", "text"},
+          {"visibility", "visible"},
+          {"stdout_visibility", "hidden"},
+          {"extra_data",
+           {{"learner", Text(learner)},
+            {"problem", problem.id},
+            {"version", problem.version},
+            {"max_score", RoundedScore(problem.MaxScore())},
+            {"status", "refused"}}},
+          {"tests", nlohmann::json::array()}};
 }
 
 }  // namespace grader::batch

@@ -58,7 +58,15 @@ nlohmann::json GradescopeResults(const ProblemSpec& problem, const GradedEntry& 
 // Writes `text` to `path` atomically (a temporary file beside it, then rename).
 base::Status WriteFileAtomically(const std::filesystem::path& path, const std::string& text);
 
-// A file-system-safe folder name for a learner (letters, digits, '.', '-', '_').
+// A file-system-safe folder name for a learner: ASCII letters, digits, '.', '-', '_' and every
+// non-ASCII character but controls and bidirectional overrides ("Zoë" stays "Zoë"); anything
+// else, invalid UTF-8 included, becomes '_', and a leading '.' gets a '_' before it.
 std::string SafeName(const std::string& learner);
+
+// Gradescope's results.json for a submission that could not be graded (no file, refused by the
+// source rules, not UTF-8): a 0 with the reason, so Gradescope shows the learner why instead of
+// reporting a broken autograder.
+nlohmann::json GradescopeRefusal(const ProblemSpec& problem, const std::string& learner,
+                                 const std::string& reason);
 
 }  // namespace grader::batch

@@ -101,6 +101,13 @@ int Grade(const GlobalOptions& global, const GradeOptions& options) {
   auto problem = FindProblem(global, options.problem);
   if (!problem.ok()) return Fail(problem.status());
   auto source = ReadSubmission(options.file);
+  if (!source.ok() && options.format == "gradescope") {
+    // Gradescope needs a results.json whatever happens: the learner sees a 0 and the reason.
+    std::cout
+        << batch::GradescopeRefusal(*problem, options.learner, source.status().message()).dump(2)
+        << "\n";
+    return kExitOk;
+  }
   if (!source.ok()) return Fail(source.status());
   // The whole data directory is checked here, before anything is compiled.
   auto engine = OpenEngine(global);

@@ -47,6 +47,8 @@ int ProblemsStarter(const GlobalOptions& global, const std::string& id, const st
 // grader/cli/new_command.cc: scaffolds problems/<id>/ from the shipped example of `pattern`.
 int ProblemsNew(const GlobalOptions& global, const std::string& id, const std::string& pattern);
 int ProblemsExport(const GlobalOptions& global, const std::string& id, const std::string& out_dir);
+// grader/cli/gradescope_kit.cc: an autograder zip for Gradescope (docs/gradescope.md).
+int GradescopeKit(const GlobalOptions& global, const std::string& id, const std::string& out);
 // grader/cli/catalogue_command.cc
 int ProblemsMisconceptions(const GlobalOptions& global, bool markdown);
 

@@ -87,6 +87,12 @@ int main(int argc, char** argv) {
       "misconceptions", "The misconception catalogue (docs/misconceptions.md)");
   misconceptions->add_flag("--markdown", misconceptions_markdown, "Print docs/misconceptions.md");
 
+  std::string kit_problem, kit_out;
+  CLI::App* kit = app.add_subcommand(
+      "gradescope-kit", "Write a Gradescope autograder zip for one problem (docs/gradescope.md)");
+  kit->add_option("--problem", kit_problem, "Problem id")->required();
+  kit->add_option("--out", kit_out, "The .zip to write")->required();
+
   std::string show_learner;
   bool learner_json = false;
   CLI::App* learner = app.add_subcommand("learner", "A learner's mastery and history");
@@ -141,6 +147,7 @@ int main(int argc, char** argv) {
   grader::SetPackCache(grader::ResolveCacheDir(grader::ResolveDataDir(global.data_dir)) / "packs");
 
   if (grade_cmd->parsed()) return Grade(global, grade);
+  if (kit->parsed()) return GradescopeKit(global, kit_problem, kit_out);
   if (build->parsed()) return ProblemsBuild(global);
   if (batch_cmd->parsed()) return Batch(global, batch);
   if (list->parsed()) return ProblemsList(global, list_json);
