@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "grader/glue.h"
+#include "grader/link_errors.h"
 #include "grader/secret.h"
 
 namespace grader {
@@ -287,7 +288,9 @@ base::StatusOr<BuiltProgram> ProgramBuilder::Build(const ProblemSpec& problem,
   std::string output = outcome.stdout_data + outcome.stderr_data;
   std::string failure = DescribeFailure(outcome);
   if (!failure.empty()) output = failure + "\n" + output;
-  built.compiler_output = Truncate(std::move(output));
+  // A learner-caused link error reads as a sentence, not as lines about runtime.o.
+  const std::string explained = ExplainLinkErrors(output);
+  built.compiler_output = explained.empty() ? Truncate(std::move(output)) : explained;
   built.compiled = outcome.status == sandbox::Status::kOk && outcome.exit_code == 0 &&
                    fs::is_regular_file(fs::symlink_status(work_dir / "program"));
   if (built.compiled) built.binary = work_dir / "program";

@@ -282,7 +282,12 @@ TEST(DiagnosisCliTest, ThreeWrongThenRightGivesMasteryAndRecommendations) {
 
 TEST(DiagnosisCliTest, NewLearnerGetsEntryPointsAndUnknownLearnerShowFails) {
   Grader g;
-  CommandResult r = g.Run({"recommend", "--learner", "newcomer", "--json"});
+  // Without --new, an unknown name is most likely a typo: exit 2, not an empty success.
+  CommandResult unknown = g.Run({"recommend", "--learner", "newcomer", "--json"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("has no submissions"), std::string::npos) << unknown.err;
+  EXPECT_TRUE(unknown.out.empty()) << unknown.out;
+  CommandResult r = g.Run({"recommend", "--learner", "newcomer", "--new", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json recs = json::parse(r.out)["recommendations"];
   ASSERT_EQ(recs.size(), 1u);

@@ -11,6 +11,7 @@
 
 #include "grader/batch/outputs.h"
 #include "grader/cli/batch_command.h"
+#include "grader/cli/suggest.h"
 #include "grader/curriculum.h"
 #include "grader/data_dir.h"
 #include "grader/generator.h"
@@ -37,9 +38,18 @@ base::StatusOr<ProblemSpec> FindProblem(const GlobalOptions& global, const std::
   bool plausible = !id.empty() && id.find('/') == std::string::npos && id != "." && id != "..";
   if (!plausible || !fs::exists(root / id / "problem.toml")) {
     std::string known;
+    std::vector<std::string> ids;
     auto all = LoadAllProblems(root);
     if (all.ok()) {
-      for (const ProblemSpec& p : *all) known += (known.empty() ? "" : ", ") + p.id;
+      for (const ProblemSpec& p : *all) {
+        known += (known.empty() ? "" : ", ") + p.id;
+        ids.push_back(p.id);
+      }
+    }
+    const std::string guess = ClosestMatch(id, ids);
+    if (!guess.empty()) {
+      return base::Status::NotFound("unknown problem \"" + id + "\"; did you mean \"" + guess +
+                                    "\"?");
     }
     return base::Status::NotFound("unknown problem \"" + id + "\" (known: " + known + ")");
   }

@@ -190,7 +190,8 @@ int LearnerShow(const GlobalOptions& global, const std::string& learner, bool js
   return kExitOk;
 }
 
-int RecommendFor(const GlobalOptions& global, const std::string& learner, bool json, int limit) {
+int RecommendFor(const GlobalOptions& global, const std::string& learner, bool json, int limit,
+                 bool newcomer) {
   if (base::Status s = ValidateLearnerName(learner); !s.ok()) return Fail(s);
   if (limit < 1 || limit > 100) {
     return Fail(base::Status::InvalidArgument("--limit must be in 1..100"));
@@ -199,6 +200,14 @@ int RecommendFor(const GlobalOptions& global, const std::string& learner, bool j
   if (!problems.ok()) return Fail(problems.status());
   auto engine = OpenEngine(global, /*needs_secret=*/false);
   if (!engine.ok()) return Fail(engine.status());
+  // An unknown learner is a typo more often than a newcomer: say so instead of a generic list.
+  auto history = (*engine)->History(learner);
+  if (!history.ok()) return Fail(history.status());
+  if (history->submissions.empty() && !newcomer) {
+    return Fail(base::Status::NotFound("learner \"" + learner +
+                                       "\" has no submissions (a new learner? add --new for the "
+                                       "problems to start with)"));
+  }
   auto found = (*engine)->RecommendFor(*problems, learner, static_cast<size_t>(limit));
   if (!found.ok()) return Fail(found.status());
   const std::vector<Recommendation>& recs = *found;

@@ -11,6 +11,9 @@ namespace grader::cli {
 
 int ProblemsValidate(const GlobalOptions& global, const std::vector<std::string>& ids);
 int LearnerShow(const GlobalOptions& global, const std::string& learner, bool json);
-int RecommendFor(const GlobalOptions& global, const std::string& learner, bool json, int limit);
+// A learner without submissions is refused (exit 2: usually a typo) unless `newcomer`, which
+// asks for a new learner's starting points.
+int RecommendFor(const GlobalOptions& global, const std::string& learner, bool json, int limit,
+                 bool newcomer = false);
 
 }  // namespace grader::cli

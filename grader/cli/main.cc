@@ -1,19 +1,50 @@
 // grader: the command-line interface. Parses arguments and dispatches to commands.h.
+#include <signal.h>
+
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 
 #include "grader/cli/batch_command.h"
 #include "grader/cli/commands.h"
 #include "grader/cli/learner_commands.h"
 #include "grader/cli/outbox_command.h"
+#include "grader/cli/suggest.h"
 #include "grader/data_dir.h"
 #include "grader/learner_name.h"
 #include "grader/pack_loader.h"
 
+namespace {
+
+// A closed stdout or stderr (`grader batch ... | head`) must not kill the grader before it
+// writes its output files: writes to the pipe fail with EPIPE instead. A handler rather than
+// SIG_IGN, because an ignored signal stays ignored in the programs the grader starts.
+void IgnoreBrokenPipe(int) {}
+
+// The first word that is not an option (nor a global option's value): the command.
+std::string FirstCommandWord(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--data-dir" || arg == "--problems") {
+      ++i;
+      continue;
+    }
+    if (!arg.starts_with("-")) return arg;
+  }
+  return "";
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace grader::cli;
+  struct sigaction broken_pipe {};
+  broken_pipe.sa_handler = IgnoreBrokenPipe;
+  sigaction(SIGPIPE, &broken_pipe, nullptr);
+
   CLI::App app{"Grades C++/Eigen deep-learning exercises against reference implementations."};
   app.require_subcommand(1);
+  app.set_version_flag("--version", "grader " GRADER_VERSION);
   GlobalOptions global;
   app.add_option("--data-dir", global.data_dir,
                  "Data directory (database, secret key); default $GRADER_DATA or "
@@ -109,6 +140,9 @@ int main(int argc, char** argv) {
   recommend->add_option("--learner", recommend_learner, "Learner name")->required();
   recommend->add_option("--limit", recommend_limit, "At most this many (default 3)");
   recommend->add_flag("--json", recommend_json, "Print JSON");
+  bool recommend_new = false;
+  recommend->add_flag("--new", recommend_new,
+                      "The learner is new (no submissions yet): the problems to start with");
 
   // The service's outbox and LTI keys (docs/service-outbox.md).
   CLI::App* outbox = app.add_subcommand("outbox", "Callbacks and LTI scores of `grader serve`");
@@ -130,10 +164,22 @@ int main(int argc, char** argv) {
   CLI::App* lti_jwks = lti->add_subcommand("jwks", "Print the JWKS of the configured keys");
   lti_jwks->add_option("--config", lti_config, "The service's TOML file")->required();
 
+  if (argc == 1) {  // `grader` alone: what it can do
+    std::cout << app.help();
+    return kExitInputError;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
+    std::vector<std::string> commands;
+    for (const CLI::App* command : app.get_subcommands({})) commands.push_back(command->get_name());
+    const std::string word = FirstCommandWord(argc, argv);
+    if (!word.empty() && std::find(commands.begin(), commands.end(), word) == commands.end()) {
+      std::cerr << "grader: unknown command \"" << word << "\"" << DidYouMean(word, commands)
+                << "; run grader --help for the list\n";
+      return kExitInputError;
+    }
     std::cerr << "grader: " << e.what() << "\n";
     return kExitInputError;
   }
@@ -159,7 +205,7 @@ int main(int argc, char** argv) {
   if (misconceptions->parsed()) return ProblemsMisconceptions(global, misconceptions_markdown);
   if (learner_show->parsed()) return LearnerShow(global, show_learner, learner_json);
   if (recommend->parsed())
-    return RecommendFor(global, recommend_learner, recommend_json, recommend_limit);
+    return RecommendFor(global, recommend_learner, recommend_json, recommend_limit, recommend_new);
   if (outbox_list->parsed()) return OutboxList(global, outbox_dead, outbox_json);
   if (outbox_retry->parsed()) return OutboxRetry(global, outbox_id);
   if (outbox_deliver->parsed()) return OutboxDeliver(global, outbox_config, outbox_until_idle);
