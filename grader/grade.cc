@@ -41,21 +41,33 @@ std::string AfterMarker(const std::string& text, const char* marker) {
   return base::utf8::EscapeForTerminal(base::utf8::TruncateAtBoundary(line, kMaxBytes));
 }
 
-// Why the program did not hand back a valid frame: a verdict and a message. For hidden tests
-// the message never repeats anything the program printed.
-void ClassifyFailedRun(const sandbox::Outcome& outcome, bool hidden, TestResult* result) {
+// "2 s", "0.5 s": a limit as the learner reads it.
+std::string Seconds(std::chrono::milliseconds ms) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%g s", static_cast<double>(ms.count()) / 1000.0);
+  return text;
+}
+
+std::string Mebibytes(int64_t bytes) { return std::to_string(bytes >> 20) + " MiB"; }
+
+// Why the program did not hand back a valid frame: a verdict and a message that names the limit
+// it hit (the problem's, the same for every test). For hidden tests the message never repeats
+// anything the program printed.
+void ClassifyFailedRun(const sandbox::Outcome& outcome, const ProblemLimits& limits, bool hidden,
+                       TestResult* result) {
   switch (outcome.status) {
     case sandbox::Status::kCpuTime:
       result->verdict = Verdict::kTimeLimit;
-      result->message = "CPU time limit exceeded";
+      result->message = "CPU time limit exceeded (" + Seconds(limits.cpu_time) + " per test)";
       return;
     case sandbox::Status::kWallTime:
       result->verdict = Verdict::kTimeLimit;
-      result->message = "wall-clock time limit exceeded";
+      result->message =
+          "wall-clock time limit exceeded (" + Seconds(limits.wall_time) + " per test)";
       return;
     case sandbox::Status::kMemory:
       result->verdict = Verdict::kMemoryLimit;
-      result->message = "memory limit exceeded";
+      result->message = "memory limit exceeded (" + Mebibytes(limits.memory_bytes) + ")";
       return;
     case sandbox::Status::kOutput:
       result->verdict = Verdict::kOutputLimit;
@@ -87,7 +99,8 @@ void ClassifyFailedRun(const sandbox::Outcome& outcome, bool hidden, TestResult*
   } else if (outcome.exit_code == harness::kExitOutOfMemory &&
              err.find(GRADER_OUT_OF_MEMORY_MARKER) != std::string::npos) {
     result->verdict = Verdict::kMemoryLimit;
-    result->message = "memory limit exceeded (an allocation failed)";
+    result->message = "memory limit exceeded (an allocation failed; the limit is " +
+                      Mebibytes(limits.memory_bytes) + ")";
   } else if (outcome.exit_code == harness::kExitException &&
              err.find(GRADER_EXCEPTION_MARKER) != std::string::npos) {
     result->message = "your code threw an exception";
@@ -138,7 +151,7 @@ void RunTest(const ProblemSpec& problem, const TestSpec& test, const std::string
     result->peak_memory_bytes = outcome.peak_memory_bytes;
   }
   if (outcome.status != sandbox::Status::kOk || outcome.exit_code != 0) {
-    ClassifyFailedRun(outcome, hidden, result);
+    ClassifyFailedRun(outcome, problem.limits, hidden, result);
     const bool eigen_check =
         result->verdict == Verdict::kRuntimeError && outcome.exit_code == harness::kExitEigenAssert;
     evidence->index_out_of_range =
