@@ -21,7 +21,7 @@ std::string BarChartSvg(const std::vector<int64_t>& counts,
   const int64_t peak = std::max<int64_t>(1, *std::max_element(counts.begin(), counts.end()));
   const double width = static_cast<double>(counts.size()) * (bar + gap) + gap;
   std::string svg =
-      "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"" +
+      "<svg class=\"chart\" role=\"img\" width=\"" +
       Num(width) + "\" height=\"" + Num(top + height + bottom) + "\" viewBox=\"0 0 " + Num(width) +
       " " + Num(top + height + bottom) + "\"><title>" + escaped_title + "</title>";
   for (size_t i = 0; i < counts.size(); ++i) {
@@ -46,7 +46,7 @@ std::string AttemptsSvg(const std::vector<double>& fractions,
   const double width =
       left + step * static_cast<double>(std::max<size_t>(fractions.size(), 1)) + 10;
   std::string svg =
-      "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"" +
+      "<svg class=\"chart\" role=\"img\" width=\"" +
       Num(width) + "\" height=\"" + Num(top + height + bottom) + "\"><title>" + escaped_title +
       "</title>";
   svg += "<line x1=\"" + Num(left) + "\" y1=\"" + Num(top) + "\" x2=\"" + Num(left) + "\" y2=\"" +

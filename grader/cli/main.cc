@@ -5,6 +5,7 @@
 #include "grader/cli/batch_command.h"
 #include "grader/cli/commands.h"
 #include "grader/cli/learner_commands.h"
+#include "grader/cli/report_command.h"
 #include "grader/data_dir.h"
 #include "grader/pack_loader.h"
 
@@ -97,6 +98,20 @@ int main(int argc, char** argv) {
   recommend->add_option("--limit", recommend_limit, "At most this many (default 3)");
   recommend->add_flag("--json", recommend_json, "Print JSON");
 
+  ReportOptions report;
+  CLI::App* report_cmd = app.add_subcommand(
+      "report", "Write the instructor's report: HTML pages, or its data as JSON or CSV");
+  report_cmd->add_option("--out", report.out,
+                         "html: directory (a file with --learner); csv: directory; json: file");
+  report_cmd->add_option("--format", report.format, "html (default), json or csv");
+  report_cmd->add_option("--problem", report.problems, "Only this problem (repeatable)");
+  report_cmd->add_option("--batch-run", report.batch_run, "Only the submissions of batch run N");
+  report_cmd->add_option("--since", report.since, "Only submissions made on or after DATE");
+  report_cmd->add_option("--learners", report.learners_file, "Only the learners named in FILE");
+  report_cmd->add_option("--learner", report.learner, "One learner's page alone");
+  report_cmd->add_option("--similarity-threshold", report.similarity_threshold,
+                         "Pairs at least this similar are clustered (default 0.8)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -119,6 +134,7 @@ int main(int argc, char** argv) {
   if (validate->parsed()) return ProblemsValidate(global, validate_ids);
   if (misconceptions->parsed()) return ProblemsMisconceptions(global, misconceptions_markdown);
   if (learner_show->parsed()) return LearnerShow(global, show_learner, learner_json);
+  if (report_cmd->parsed()) return Report(global, report);
   if (recommend->parsed())
     return RecommendFor(global, recommend_learner, recommend_json, recommend_limit);
   std::cerr << "grader: no command\n";
