@@ -144,7 +144,7 @@ std::string IndexHtml(const ClassReport& r) {
       "href=\"#skills\">Skills</a> · <a href=\"#similarity\">Similarity</a> · <a "
       "href=\"#learners\">Learners</a></nav>\n<p class=\"totals\">" +
       std::to_string(r.learners.size()) + " learners, " + std::to_string(r.problems.size()) +
-      " problems, " + std::to_string(submissions) + " submissions.</p>\n";
+      (r.problems.size() == 1 ? " problem, " : " problems, ") + std::to_string(submissions) + " submissions.</p>\n";
   out += "<h2 id=\"problems\">Problems</h2>\n";
   for (const ProblemSummary& p : r.problems) out += ProblemSection(p);
   out += SkillsSection(r) + SimilaritySection(r);
