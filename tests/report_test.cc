@@ -1,12 +1,13 @@
 // reports/: similarity (tokenizer, winnowing, starter exclusion), escaping, and the report's
 // tables over a small in-memory class (tests/report_browser_test.py checks a real one).
+#include "reports/report.h"
+
 #include <gtest/gtest.h>
 
 #include "db/store.h"
 #include "reports/escape.h"
 #include "reports/export.h"
 #include "reports/html.h"
-#include "reports/report.h"
 #include "reports/similarity.h"
 
 namespace reports {
@@ -50,8 +51,8 @@ Eigen::MatrixXd relu_forward(const Eigen::MatrixXd& Z) {
 
 TEST(SimilarityTest, TokensAbstractNamesAndLiterals) {
   EXPECT_EQ(Tokenize("int x = 42; // c\nfoo(\"s\", 'c', 1.5e-3);"),
-            (std::vector<std::string>{"int", "I", "=", "L", ";", "I", "(", "L", ",", "L", ",",
-                                      "L", ")", ";"}));
+            (std::vector<std::string>{"int", "I", "=", "L", ";", "I", "(", "L", ",", "L", ",", "L",
+                                      ")", ";"}));
   EXPECT_EQ(NormaliseSource("int  x=1; /* a */\n// b\nreturn x;"), "int x=1;return x;");
 }
 
@@ -64,8 +65,8 @@ TEST(SimilarityTest, RenamedCopyIsFullySimilarUnrelatedIsNot) {
 
 TEST(SimilarityTest, ClustersIdenticalAndRenamedNeverStarterOnly) {
   const std::vector<SimilarityInput> inputs = {
-      {"ann", kLoop},       {"bob", kLoopRenamed}, {"cat", std::string(kLoop) + "\n// x\n"},
-      {"dan", kUnrelated},  {"eve", kStarter},     {"fay", std::string("// hi\n") + kStarter}};
+      {"ann", kLoop},      {"bob", kLoopRenamed}, {"cat", std::string(kLoop) + "\n// x\n"},
+      {"dan", kUnrelated}, {"eve", kStarter},     {"fay", std::string("// hi\n") + kStarter}};
   const auto clusters = FindClusters("relu", inputs, kStarter, 0.8);
   ASSERT_EQ(clusters.size(), 1u);
   EXPECT_EQ(clusters[0].learners, (std::vector<std::string>{"ann", "bob", "cat"}));
