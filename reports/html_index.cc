@@ -12,6 +12,10 @@ namespace {
 using internal::Fixed;
 using internal::Rate;
 
+// A large cluster (many learners converging on the model solution) lists its most similar
+// pairs; the CSV and JSON carry every pair.
+constexpr size_t kPairsShown = 100;
+
 std::string LearnerLink(const std::string& learner) {
   return "<a class=\"learner\" href=\"" + EscapeHtml(LearnerFileName(learner)) + "\">" +
          EscapeHtml(learner) + "</a>";
@@ -123,12 +127,17 @@ std::string SimilaritySection(const ClassReport& r) {
     out += "<h4>" + EscapeHtml(c.problem_id) + ": " + std::to_string(c.learners.size()) +
            " learners</h4><table class=\"cluster\"><tr><th>learner</th><th>learner</th>"
            "<th>similarity</th><th>identical</th></tr>\n";
-    for (const SimilarityPair& p : c.pairs) {
+    for (size_t i = 0; i < c.pairs.size() && i < kPairsShown; ++i) {
+      const SimilarityPair& p = c.pairs[i];
       out += "<tr class=\"pair\"><td>" + LearnerLink(p.a) + "</td><td>" + LearnerLink(p.b) +
              "</td><td class=\"num\">" + Fixed(p.similarity, 2) + "</td><td>" +
              (p.identical ? "yes" : "no") + "</td></tr>\n";
     }
     out += "</table>\n";
+    if (c.pairs.size() > kPairsShown) {
+      out += "<p>… and " + std::to_string(c.pairs.size() - kPairsShown) +
+             " more pairs (<code>report --format csv</code>: similarity.csv lists them all).</p>\n";
+    }
   }
   return out;
 }
@@ -144,7 +153,8 @@ std::string IndexHtml(const ClassReport& r) {
       "href=\"#skills\">Skills</a> · <a href=\"#similarity\">Similarity</a> · <a "
       "href=\"#learners\">Learners</a></nav>\n<p class=\"totals\">" +
       std::to_string(r.learners.size()) + " learners, " + std::to_string(r.problems.size()) +
-      (r.problems.size() == 1 ? " problem, " : " problems, ") + std::to_string(submissions) + " submissions.</p>\n";
+      (r.problems.size() == 1 ? " problem, " : " problems, ") + std::to_string(submissions) +
+      " submissions.</p>\n";
   out += "<h2 id=\"problems\">Problems</h2>\n";
   for (const ProblemSummary& p : r.problems) out += ProblemSection(p);
   out += SkillsSection(r) + SimilaritySection(r);

@@ -56,21 +56,24 @@ void AddSkills(ClassReport* report, const std::vector<db::LearnerMastery>& rows,
   report->weakest = std::move(weak);
 }
 
-// The learner's current recommendations, from the whole history (not only the filtered rows).
-base::StatusOr<std::vector<grader::Recommendation>> RecommendationsFor(
-    db::Store& store, const std::string& learner, const std::vector<grader::ProblemSpec>& problems,
-    const grader::SkillCatalog& catalog) {
+// A learner's history as grader::Recommend reads it, from the class rows (oldest first).
+grader::LearnerHistory HistoryOf(const std::vector<const db::SubmissionRecord*>& submissions,
+                                 std::vector<db::MasteryRecord> mastery) {
   grader::LearnerHistory history;
-  auto submissions = store.ListSubmissions(learner, 100000);
-  if (!submissions.ok()) return submissions.status();
-  auto mastery = store.GetMastery(learner);
-  if (!mastery.ok()) return mastery.status();
-  auto misconceptions = store.ListMisconceptions(learner, 100);
-  if (!misconceptions.ok()) return misconceptions.status();
-  history.submissions = std::move(*submissions);
-  history.mastery = std::move(*mastery);
-  history.misconceptions = std::move(*misconceptions);
-  return grader::Recommend(problems, catalog, history, 3);
+  history.mastery = std::move(mastery);
+  for (auto it = submissions.rbegin(); it != submissions.rend(); ++it) {
+    const db::SubmissionRecord& s = **it;
+    db::SubmissionRecord without_tests = s;
+    without_tests.tests.clear();
+    without_tests.source.clear();
+    history.submissions.push_back(std::move(without_tests));
+    for (const db::TestResultRecord& t : s.tests) {
+      if (!t.diagnosis || t.diagnosis->misconception.empty()) continue;
+      history.misconceptions.push_back({s.id, s.problem_id, t.name, t.diagnosis->misconception,
+                                        t.diagnosis->skills, s.created_at});
+    }
+  }
+  return history;
 }
 
 }  // namespace
@@ -104,6 +107,20 @@ base::StatusOr<ClassReport> BuildReport(db::Store& store,
   auto mastery = db::ReadClassMastery(store, options.filter.learners);
   if (!mastery.ok()) return mastery.status();
   AddSkills(&report, *mastery, problems, catalog);
+  // The whole history of the selected learners, for the recommendations: the rows already
+  // read when the filter selects by learner only, else one more read.
+  const db::ClassFilter& f = options.filter;
+  std::vector<db::SubmissionRecord> unfiltered;
+  std::map<std::string, std::vector<const db::SubmissionRecord*>> history_of = by_learner;
+  if (!report.learners.empty() && (!f.problems.empty() || f.batch_run || !f.since.empty())) {
+    db::ClassFilter learners_only;
+    learners_only.learners = report.learners;
+    auto all = db::ReadClassSubmissions(store, learners_only, /*with_source=*/false);
+    if (!all.ok()) return all.status();
+    unfiltered = std::move(*all);
+    history_of.clear();
+    for (const db::SubmissionRecord& s : unfiltered) history_of[s.learner].push_back(&s);
+  }
   std::map<std::string, std::vector<db::MasteryRecord>> mastery_of;
   for (const db::LearnerMastery& row : *mastery) mastery_of[row.learner].push_back(row.mastery);
 
@@ -117,9 +134,9 @@ base::StatusOr<ClassReport> BuildReport(db::Store& store,
           internal::LearnerProblemReport(id, FindSpec(problems, id), it->second));
     }
     if (auto it = mastery_of.find(learner); it != mastery_of.end()) page.mastery = it->second;
-    auto recs = RecommendationsFor(store, learner, problems, catalog);
-    if (!recs.ok()) return recs.status();
-    page.recommendations = std::move(*recs);
+    // Recommendations follow the whole history, whatever the filter selected.
+    page.recommendations =
+        grader::Recommend(problems, catalog, HistoryOf(history_of[learner], page.mastery), 3);
     report.learner_reports.push_back(std::move(page));
   }
   return report;

@@ -133,16 +133,10 @@ std::vector<uint64_t> Fingerprints(const std::vector<std::string>& tokens) {
   return out;
 }
 
-double Similarity(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b,
-                  const std::vector<uint64_t>& excluded) {
-  auto without = [&](const std::vector<uint64_t>& v) {
-    std::vector<uint64_t> kept;
-    std::set_difference(v.begin(), v.end(), excluded.begin(), excluded.end(),
-                        std::back_inserter(kept));
-    return kept;
-  };
-  const std::vector<uint64_t> x = without(a), y = without(b);
-  if (x.empty() || y.empty()) return 0;
+namespace {
+
+// |x ∩ y| / |x ∪ y| of two sorted, distinct, non-empty sets, without allocating.
+double Jaccard(const std::vector<uint64_t>& x, const std::vector<uint64_t>& y) {
   size_t common = 0;
   for (size_t i = 0, j = 0; i < x.size() && j < y.size();) {
     if (x[i] == y[j]) {
@@ -154,6 +148,21 @@ double Similarity(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b
     }
   }
   return static_cast<double>(common) / static_cast<double>(x.size() + y.size() - common);
+}
+
+}  // namespace
+
+double Similarity(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b,
+                  const std::vector<uint64_t>& excluded) {
+  auto without = [&](const std::vector<uint64_t>& v) {
+    std::vector<uint64_t> kept;
+    std::set_difference(v.begin(), v.end(), excluded.begin(), excluded.end(),
+                        std::back_inserter(kept));
+    return kept;
+  };
+  const std::vector<uint64_t> x = without(a), y = without(b);
+  if (x.empty() || y.empty()) return 0;
+  return Jaccard(x, y);
 }
 
 std::vector<SimilarityCluster> FindClusters(const std::string& problem_id,
@@ -183,7 +192,12 @@ std::vector<SimilarityCluster> FindClusters(const std::string& problem_id,
     for (size_t j = i + 1; j < n; ++j) {
       if (prints[j].empty()) continue;
       const bool identical = normalised[i] == normalised[j] && normalised[i] != normalised_starter;
-      const double s = identical ? 1.0 : Similarity(prints[i], prints[j], {});
+      // Jaccard <= min/max of the sizes: most pairs are ruled out without a merge.
+      const size_t small = std::min(prints[i].size(), prints[j].size());
+      const size_t large = std::max(prints[i].size(), prints[j].size());
+      if (!identical && static_cast<double>(small) < threshold * static_cast<double>(large))
+        continue;
+      const double s = identical ? 1.0 : Jaccard(prints[i], prints[j]);
       if (s < threshold) continue;
       SimilarityPair pair{inputs[i].learner, inputs[j].learner, s, identical};
       if (pair.b < pair.a) std::swap(pair.a, pair.b);

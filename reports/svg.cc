@@ -20,10 +20,9 @@ std::string BarChartSvg(const std::vector<int64_t>& counts,
   const double bar = 34, gap = 6, height = 120, top = 16, bottom = 20;
   const int64_t peak = std::max<int64_t>(1, *std::max_element(counts.begin(), counts.end()));
   const double width = static_cast<double>(counts.size()) * (bar + gap) + gap;
-  std::string svg =
-      "<svg class=\"chart\" role=\"img\" width=\"" +
-      Num(width) + "\" height=\"" + Num(top + height + bottom) + "\" viewBox=\"0 0 " + Num(width) +
-      " " + Num(top + height + bottom) + "\"><title>" + escaped_title + "</title>";
+  std::string svg = "<svg class=\"chart\" role=\"img\" width=\"" + Num(width) + "\" height=\"" +
+                    Num(top + height + bottom) + "\" viewBox=\"0 0 " + Num(width) + " " +
+                    Num(top + height + bottom) + "\"><title>" + escaped_title + "</title>";
   for (size_t i = 0; i < counts.size(); ++i) {
     const double h = height * static_cast<double>(counts[i]) / static_cast<double>(peak);
     const double x = gap + static_cast<double>(i) * (bar + gap);
@@ -45,10 +44,8 @@ std::string AttemptsSvg(const std::vector<double>& fractions,
   const double step = 36, left = 34, top = 10, height = 80, bottom = 18;
   const double width =
       left + step * static_cast<double>(std::max<size_t>(fractions.size(), 1)) + 10;
-  std::string svg =
-      "<svg class=\"chart\" role=\"img\" width=\"" +
-      Num(width) + "\" height=\"" + Num(top + height + bottom) + "\"><title>" + escaped_title +
-      "</title>";
+  std::string svg = "<svg class=\"chart\" role=\"img\" width=\"" + Num(width) + "\" height=\"" +
+                    Num(top + height + bottom) + "\"><title>" + escaped_title + "</title>";
   svg += "<line x1=\"" + Num(left) + "\" y1=\"" + Num(top) + "\" x2=\"" + Num(left) + "\" y2=\"" +
          Num(top + height) + "\" stroke=\"#000\"/><line x1=\"" + Num(left) + "\" y1=\"" +
          Num(top + height) + "\" x2=\"" + Num(width - 5) + "\" y2=\"" + Num(top + height) +
