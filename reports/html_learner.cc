@@ -24,6 +24,14 @@ std::string VerdictTable(const std::string& css_class, const std::vector<TestVer
   return out + "</table>\n";
 }
 
+// 1-based position of the best attempt among the learner's attempts of the problem.
+size_t BestIndex(const LearnerProblem& p) {
+  for (size_t i = 0; i < p.attempts.size(); ++i) {
+    if (p.attempts[i].submission_id == p.best_submission_id) return i + 1;
+  }
+  return 0;
+}
+
 std::string ProblemSection(const LearnerProblem& p) {
   const std::string id = EscapeHtml(p.problem_id);
   std::string out = "<section class=\"problem\" id=\"problem-" + id + "\"><h3>" + id + "</h3>\n";
@@ -48,8 +56,12 @@ std::string ProblemSection(const LearnerProblem& p) {
   out += "<h4>Latest attempt</h4>\n" + VerdictTable("latest", p.latest);
   if (!p.compile_output.empty())
     out += "<p>Compiler output:</p><pre>" + EscapeHtml(p.compile_output) + "</pre>\n";
-  out += "<h4>Best attempt (" + std::to_string(p.best_submission_id) + ")</h4>\n" +
-         VerdictTable("best", p.best);
+  if (p.best_submission_id == p.attempts.back().submission_id) {
+    out += "<p>The latest attempt is the best.</p>\n";
+  } else {
+    out += "<h4>Best attempt (attempt " + std::to_string(BestIndex(p)) + ")</h4>\n" +
+           VerdictTable("best", p.best);
+  }
   if (!p.diagnoses.empty()) {
     out += "<h4>What went wrong in the latest attempt</h4><ul class=\"diagnoses\">\n";
     for (const Diagnosis& d : p.diagnoses) {

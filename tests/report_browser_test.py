@@ -215,7 +215,7 @@ def check_screenshots(ctx):
     html_dir = ctx.html()
     screens = ctx.build / "report-screens"
     screens.mkdir(exist_ok=True)
-    learner_page = sorted(html_dir.glob("learner-learner10-*.html"))[0]
+    learner_page = sorted(html_dir.glob("learner-scriptalert1script-*.html"))[0]
     for page, png in [(html_dir / "index.html", screens / "index.png"),
                       (learner_page, screens / "learner.png")]:
         png.unlink(missing_ok=True)
