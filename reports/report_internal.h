@@ -11,7 +11,7 @@
 
 namespace reports::internal {
 
-// A submission's submissions grouped: problem -> learner -> attempts, oldest first.
+// The class's submissions grouped: problem -> learner -> attempts, oldest first.
 using Attempts = std::vector<const db::SubmissionRecord*>;
 using ByProblem = std::map<std::string, std::map<std::string, Attempts>>;
 
