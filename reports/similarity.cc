@@ -6,6 +6,7 @@
 #include <numeric>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 
 namespace reports {
 namespace {
@@ -186,18 +187,27 @@ std::vector<SimilarityCluster> FindClusters(const std::string& problem_id,
     while (parent[x] != x) x = parent[x] = parent[parent[x]];
     return x;
   };
+  // Shared fingerprints counted through an inverted index, so that a pair costs nothing unless
+  // the two have a fingerprint in common: |A ∩ B| = common[j] while visiting i.
+  std::unordered_map<uint64_t, std::vector<size_t>> postings;
+  for (size_t i = 0; i < n; ++i) {
+    for (uint64_t f : prints[i]) postings[f].push_back(i);
+  }
+  std::vector<size_t> common(n);
   std::vector<std::pair<size_t, SimilarityPair>> pairs;  // (component of a, pair)
   for (size_t i = 0; i < n; ++i) {
     if (prints[i].empty()) continue;  // nothing beyond the starter
+    std::fill(common.begin(), common.end(), 0);
+    for (uint64_t f : prints[i]) {
+      for (size_t j : postings[f]) common[j] += j > i ? 1 : 0;
+    }
     for (size_t j = i + 1; j < n; ++j) {
-      if (prints[j].empty()) continue;
+      if (common[j] == 0) continue;
       const bool identical = normalised[i] == normalised[j] && normalised[i] != normalised_starter;
-      // Jaccard <= min/max of the sizes: most pairs are ruled out without a merge.
-      const size_t small = std::min(prints[i].size(), prints[j].size());
-      const size_t large = std::max(prints[i].size(), prints[j].size());
-      if (!identical && static_cast<double>(small) < threshold * static_cast<double>(large))
-        continue;
-      const double s = identical ? 1.0 : Jaccard(prints[i], prints[j]);
+      const double s =
+          identical ? 1.0
+                    : static_cast<double>(common[j]) /
+                          static_cast<double>(prints[i].size() + prints[j].size() - common[j]);
       if (s < threshold) continue;
       SimilarityPair pair{inputs[i].learner, inputs[j].learner, s, identical};
       if (pair.b < pair.a) std::swap(pair.a, pair.b);
