@@ -9,6 +9,7 @@
 #include "grader/cli/commands.h"
 #include "grader/cli/learner_commands.h"
 #include "grader/cli/outbox_command.h"
+#include "grader/cli/report_command.h"
 #include "grader/cli/suggest.h"
 #include "grader/data_dir.h"
 #include "grader/learner_name.h"
@@ -164,6 +165,20 @@ int main(int argc, char** argv) {
   CLI::App* lti_jwks = lti->add_subcommand("jwks", "Print the JWKS of the configured keys");
   lti_jwks->add_option("--config", lti_config, "The service's TOML file")->required();
 
+  ReportOptions report;
+  CLI::App* report_cmd = app.add_subcommand(
+      "report", "Write the instructor's report: HTML pages, or its data as JSON or CSV");
+  report_cmd->add_option("--out", report.out,
+                         "html: directory (a file with --learner); csv: directory; json: file");
+  report_cmd->add_option("--format", report.format, "html (default), json or csv");
+  report_cmd->add_option("--problem", report.problems, "Only this problem (repeatable)");
+  report_cmd->add_option("--batch-run", report.batch_run, "Only the submissions of batch run N");
+  report_cmd->add_option("--since", report.since, "Only submissions made on or after DATE");
+  report_cmd->add_option("--learners", report.learners_file, "Only the learners named in FILE");
+  report_cmd->add_option("--learner", report.learner, "One learner's page alone");
+  report_cmd->add_option("--similarity-threshold", report.similarity_threshold,
+                         "Pairs at least this similar are clustered (default 0.8)");
+
   if (argc == 1) {  // `grader` alone: what it can do
     std::cout << app.help();
     return kExitInputError;
@@ -204,6 +219,7 @@ int main(int argc, char** argv) {
   if (validate->parsed()) return ProblemsValidate(global, validate_ids);
   if (misconceptions->parsed()) return ProblemsMisconceptions(global, misconceptions_markdown);
   if (learner_show->parsed()) return LearnerShow(global, show_learner, learner_json);
+  if (report_cmd->parsed()) return Report(global, report);
   if (recommend->parsed())
     return RecommendFor(global, recommend_learner, recommend_json, recommend_limit, recommend_new);
   if (outbox_list->parsed()) return OutboxList(global, outbox_dead, outbox_json);
