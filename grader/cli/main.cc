@@ -5,6 +5,7 @@
 #include "grader/cli/batch_command.h"
 #include "grader/cli/commands.h"
 #include "grader/cli/learner_commands.h"
+#include "grader/cli/serve_command.h"
 #include "grader/data_dir.h"
 #include "grader/pack_loader.h"
 
@@ -97,6 +98,17 @@ int main(int argc, char** argv) {
   recommend->add_option("--limit", recommend_limit, "At most this many (default 3)");
   recommend->add_flag("--json", recommend_json, "Print JSON");
 
+  std::string serve_config;
+  CLI::App* serve = app.add_subcommand("serve", "Run the HTTP service (docs/service.md)");
+  serve->add_option("--config", serve_config, "The service's TOML configuration")->required();
+  // Started by serve only: one grading worker process (hidden from --help).
+  std::string worker_config, worker_id, worker_public_url;
+  CLI::App* worker = app.add_subcommand("worker", "");
+  worker->group("");
+  worker->add_option("--config", worker_config)->required();
+  worker->add_option("--worker-id", worker_id)->required();
+  worker->add_option("--public-url", worker_public_url);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -121,6 +133,8 @@ int main(int argc, char** argv) {
   if (learner_show->parsed()) return LearnerShow(global, show_learner, learner_json);
   if (recommend->parsed())
     return RecommendFor(global, recommend_learner, recommend_json, recommend_limit);
+  if (serve->parsed()) return Serve(global, serve_config);
+  if (worker->parsed()) return Worker(global, worker_config, worker_id, worker_public_url);
   std::cerr << "grader: no command\n";
   return kExitInputError;
 }
