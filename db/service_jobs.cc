@@ -200,7 +200,10 @@ base::StatusOr<std::optional<JobRecord>> LeaseJob(Store& store, const std::strin
       const int64_t id = expired.getColumn(0).getInt64();
       if (!pick || id < *pick) pick = id;
     }
-    if (!pick) return std::optional<JobRecord>();
+    if (!pick) {
+      transaction.commit();  // the jobs given up above stay given up
+      return std::optional<JobRecord>();
+    }
     SQLite::Statement lease(database,
                             "UPDATE service_jobs SET status = 'running', lease_owner = ?, "
                             "lease_expires_ms = ?, attempts = attempts + 1 WHERE id = ?");

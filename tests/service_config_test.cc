@@ -55,6 +55,7 @@ TEST_F(ServiceConfigTest, MinimalFileGetsTheDefaults) {
 
 TEST_F(ServiceConfigTest, ReadsEveryKeyAndResolvesRelativePaths) {
   Write("callback.secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n");
+  fs::create_directories(dir_ / "keys");
   Write("keys/lti.pem", "-----BEGIN PRIVATE KEY-----\n...\n");
   auto config = Load(std::string(kMinimal) +
                      "listen = \"0.0.0.0:0\"\nworkers = 3\ncallback_secret_file = "

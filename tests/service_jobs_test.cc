@@ -33,7 +33,11 @@ SubmissionRecord Graded(double score) {
 
 class ServiceJobsTest : public ::testing::Test {
  protected:
-  void SetUp() override { store_ = std::move(*Store::Open(":memory:")); }
+  void SetUp() override {
+    auto store = Store::Open(":memory:");
+    ASSERT_TRUE(store.ok());
+    store_ = std::move(*store);
+  }
   int64_t Count(const std::string& sql) {
     SQLite::Statement q(store_->database(), sql);
     q.executeStep();
