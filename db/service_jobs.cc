@@ -1,6 +1,8 @@
 #include "db/service_jobs.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+#include <time.h>
 
 #include <stdexcept>
 
@@ -49,8 +51,8 @@ JobRecord ReadJob(SQLite::Statement& q) {
 }
 
 std::optional<JobRecord> GetJobOrThrow(SQLite::Database& database, int64_t id) {
-  SQLite::Statement q(database, std::string("SELECT ") + kJobColumns +
-                                    " FROM service_jobs WHERE id = ?");
+  SQLite::Statement q(database,
+                      std::string("SELECT ") + kJobColumns + " FROM service_jobs WHERE id = ?");
   q.bind(1, id);
   if (!q.executeStep()) return std::nullopt;
   return ReadJob(q);
@@ -108,9 +110,25 @@ void FinishRowOrThrow(SQLite::Database& database, const JobFinish& finish,
   }
 }
 
+// sqlite3_busy_handler callback: `count` is how many times it was called for this lock.
+int ShortBusyWait(void*, int count) {
+  constexpr int kMaxWaits = 10000;  // x 0.5 ms = 5 s, the store's busy timeout
+  if (count >= kMaxWaits) return 0;
+  struct timespec pause {
+    0, 500000
+  };
+  nanosleep(&pause, nullptr);
+  return 1;
+}
+
 }  // namespace
 
-base::StatusOr<std::vector<EnqueueResult>> EnqueueJobs(Store& store, const std::vector<NewJob>& jobs,
+void UseShortBusyWaits(Store& store) {
+  sqlite3_busy_handler(store.database().getHandle(), ShortBusyWait, nullptr);
+}
+
+base::StatusOr<std::vector<EnqueueResult>> EnqueueJobs(Store& store,
+                                                       const std::vector<NewJob>& jobs,
                                                        int64_t max_queue) {
   std::vector<EnqueueResult> results;
   try {
@@ -180,10 +198,11 @@ base::StatusOr<std::optional<JobRecord>> LeaseJob(Store& store, const std::strin
     const std::string due =
         "(status = 'queued' OR (status = 'running' AND lease_expires_ms < :now))";
     SQLite::Statement exhausted(
-        database, "UPDATE service_jobs SET status = 'internal_error', error = 'worker died ' || "
-                  "attempts || ' times', lease_owner = NULL, lease_expires_ms = NULL, "
-                  "finished_at = " +
-                      std::string(kNow) + " WHERE attempts >= :max AND " + due);
+        database,
+        "UPDATE service_jobs SET status = 'internal_error', error = 'worker died ' || "
+        "attempts || ' times', lease_owner = NULL, lease_expires_ms = NULL, "
+        "finished_at = " +
+            std::string(kNow) + " WHERE attempts >= :max AND " + due);
     exhausted.bind(":max", max_attempts);
     exhausted.bind(":now", now_ms);
     exhausted.exec();
@@ -280,7 +299,8 @@ void FinishJobOrThrow(SQLite::Database& database, const JobFinish& finish, int64
   const FinishedSubmission done{q.getColumn(0).getString(), q.getColumn(1).getDouble(),
                                 q.getColumn(2).getDouble()};
   FinishRowOrThrow(database, finish, done.status, submission_id, "");
-  if (finish.outbox) InsertOutboxOrThrow(database, finish.job_id, finish.outbox(done), finish.now_ms);
+  if (finish.outbox)
+    InsertOutboxOrThrow(database, finish.job_id, finish.outbox(done), finish.now_ms);
 }
 
 base::Status FinishJobWithError(Store& store, const JobFinish& finish, const std::string& error,
@@ -290,8 +310,8 @@ base::Status FinishJobWithError(Store& store, const JobFinish& finish, const std
     SQLite::Transaction transaction(database, SQLite::TransactionBehavior::IMMEDIATE);
     FinishRowOrThrow(database, finish, "internal_error", std::nullopt, error);
     if (finish.outbox) {
-      InsertOutboxOrThrow(database, finish.job_id,
-                          finish.outbox({"internal_error", 0, max_score}), finish.now_ms);
+      InsertOutboxOrThrow(database, finish.job_id, finish.outbox({"internal_error", 0, max_score}),
+                          finish.now_ms);
     }
     transaction.commit();
   } catch (const std::runtime_error& e) {

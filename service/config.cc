@@ -1,11 +1,11 @@
 #include "service/config.h"
 
 #include <sys/stat.h>
+#include <toml++/toml.h>
 
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "service/webhook_signature.h"
 
@@ -15,12 +15,23 @@ namespace {
 namespace fs = std::filesystem;
 
 // Every key the file may hold: anything else is a typo, refused rather than ignored.
-const std::set<std::string> kTopKeys = {
-    "listen",           "workers",          "webhook_secret_file",  "callback_secret_file",
-    "api_token_file",   "callback_allow_hosts", "max_body_bytes",   "max_queue",
-    "public_url",       "lease_seconds",    "max_attempts",         "shutdown_grace_seconds",
-    "delivery_max_attempts", "delivery_initial_backoff_ms", "delivery_max_backoff_ms",
-    "delivery_timeout_ms",   "lti"};
+const std::set<std::string> kTopKeys = {"listen",
+                                        "workers",
+                                        "webhook_secret_file",
+                                        "callback_secret_file",
+                                        "api_token_file",
+                                        "callback_allow_hosts",
+                                        "max_body_bytes",
+                                        "max_queue",
+                                        "public_url",
+                                        "lease_seconds",
+                                        "max_attempts",
+                                        "shutdown_grace_seconds",
+                                        "delivery_max_attempts",
+                                        "delivery_initial_backoff_ms",
+                                        "delivery_max_backoff_ms",
+                                        "delivery_timeout_ms",
+                                        "lti"};
 const std::set<std::string> kLtiKeys = {"issuer", "client_id", "token_url", "key_file", "key_id"};
 
 class Loader {
@@ -112,8 +123,8 @@ base::Status ParseListen(const Loader& loader, const std::string& listen, Servic
     host = host.substr(1, host.size() - 2);
   }
   const std::string port = listen.substr(colon + 1);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoi(port) > 65535) {
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535) {
     return loader.Error("listen", "port must be 0..65535");
   }
   config->listen_host = host;
@@ -170,7 +181,8 @@ base::StatusOr<ServiceConfig> LoadServiceConfig(const std::filesystem::path& pat
   RETURN_IF_ERROR(loader.String(root, "listen", &listen, false));
   RETURN_IF_ERROR(ParseListen(loader, listen, &config));
   RETURN_IF_ERROR(loader.String(root, "public_url", &config.public_url, false));
-  while (!config.public_url.empty() && config.public_url.back() == '/') config.public_url.pop_back();
+  while (!config.public_url.empty() && config.public_url.back() == '/')
+    config.public_url.pop_back();
   RETURN_IF_ERROR(loader.Integer(root, "workers", &config.workers, 1, 64));
   RETURN_IF_ERROR(loader.Integer(root, "max_body_bytes", &config.max_body_bytes, 1024, 64 << 20));
   RETURN_IF_ERROR(loader.Integer(root, "max_queue", &config.max_queue, 1, 100000000));

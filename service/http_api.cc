@@ -15,7 +15,8 @@
 namespace service {
 namespace {
 
-constexpr int kThreads = 16;
+// Enough handlers for large group commits: a handler waits for its commit (about an fsync).
+constexpr int kThreads = 64;
 constexpr const char* kRetryAfterSeconds = "5";
 
 void Json(httplib::Response& res, int status, const nlohmann::json& body) {
@@ -48,6 +49,9 @@ HttpApi::~HttpApi() { Stop(); }
 base::StatusOr<int> HttpApi::Start(const std::string& host, int port) {
   server_ = std::make_unique<httplib::Server>();
   server_->new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
+  // Without it, Nagle's algorithm holds the response body until the client's delayed ACK
+  // (about 40 ms per request on loopback).
+  server_->set_tcp_nodelay(true);
   server_->set_payload_max_length(static_cast<size_t>(deps_.config->max_body_bytes));
   Route();
   int bound = port;
@@ -85,15 +89,15 @@ std::string HttpApi::DependenciesProblem() {
 void HttpApi::Route() {
   httplib::Server& s = *server_;
   // Every error answer is JSON, including httplib's own (413, 404 of an unknown path).
-  s.set_error_handler(httplib::Server::HandlerWithResponse(
-      [](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    const std::string message = res.status == 413   ? "body: larger than max_body_bytes"
-                                : res.status == 404 ? "not found"
-                                                    : "HTTP " + std::to_string(res.status);
-    JsonError(res, res.status, message);
-    return httplib::Server::HandlerResponse::Handled;
-  }));
+  s.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+        const std::string message = res.status == 413   ? "body: larger than max_body_bytes"
+                                    : res.status == 404 ? "not found"
+                                                        : "HTTP " + std::to_string(res.status);
+        JsonError(res, res.status, message);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
   s.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
     deps_.metrics->CountRequest(RouteLabel(req.method, req.path), res.status);
   });
@@ -108,7 +112,8 @@ void HttpApi::Route() {
     const std::string status_base = deps_.public_url + "/v1/submissions/";
     auto duplicate = [&](int64_t id) {
       Json(res, 200,
-           {{"submission_id", id}, {"status_url", status_base + std::to_string(id)},
+           {{"submission_id", id},
+            {"status_url", status_base + std::to_string(id)},
             {"duplicate", true}});
     };
     if (auto invalid = CheckJobContent(*deps_.config, problem_ids_, parsed.job)) {
@@ -142,7 +147,7 @@ void HttpApi::Route() {
   });
 
   s.Get(R"(/v1/submissions/(\d{1,18}))", [this](const httplib::Request& req,
-                                                 httplib::Response& res) {
+                                                httplib::Response& res) {
     if (!BearerOk(req, deps_.config->api_token)) return JsonError(res, 401, "bad bearer token");
     const int64_t id = std::stoll(req.matches[1]);
     std::lock_guard<std::mutex> lock(reader_mutex_);
@@ -155,9 +160,8 @@ void HttpApi::Route() {
     if ((*job)->submission_id && problem != by_id_.end()) {
       auto record = deps_.reader->GetSubmission(*(*job)->submission_id);
       if (!record.ok()) return JsonError(res, 500, record.status().message());
-      body["result"] = grader::ResultJson(*problem->second,
-                                          {*(*job)->submission_id, record->learner},
-                                          grader::FromRecord(*record));
+      body["result"] = grader::ResultJson(
+          *problem->second, {*(*job)->submission_id, record->learner}, grader::FromRecord(*record));
     }
     Json(res, 200, body);
   });

@@ -49,9 +49,9 @@ std::string IsoTimestampWithOffset() {
   std::tm utc{};
   gmtime_r(&seconds, &utc);
   char text[64];
-  std::snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d.%03d+00:00",
-                utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
-                utc.tm_sec, static_cast<int>(ms % 1000));
+  std::snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d.%03d+00:00", utc.tm_year + 1900,
+                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
+                static_cast<int>(ms % 1000));
   return text;
 }
 
@@ -69,8 +69,8 @@ std::vector<db::OutboxRow> OutboxRowsFor(const db::JobRecord& job,
         {"score", done.score},
         {"max_score", done.max_score},
         {"result_url", public_url + "/v1/submissions/" + std::to_string(job.id)}};
-    rows.push_back({"callback", *job.request.callback_url, std::nullopt, body.dump(),
-                    NewDeliveryId()});
+    rows.push_back(
+        {"callback", *job.request.callback_url, std::nullopt, body.dump(), NewDeliveryId()});
   }
   if (job.request.lti) {
     // Validated at intake: an object with string platform, lineitem and user_id.
@@ -83,8 +83,8 @@ std::vector<db::OutboxRow> OutboxRowsFor(const db::JobRecord& job,
                                     {"gradingProgress", "FullyGraded"},
                                     {"timestamp", IsoTimestampWithOffset()},
                                     {"comment", Comment(done)}};
-      rows.push_back({"lti_score", lti.value("lineitem", ""),
-                      lti.value("platform", std::string()), score.dump(), NewDeliveryId()});
+      rows.push_back({"lti_score", lti.value("lineitem", ""), lti.value("platform", std::string()),
+                      score.dump(), NewDeliveryId()});
     }
   }
   return rows;

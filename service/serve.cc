@@ -54,6 +54,7 @@ int RunServe(const ServeOptions& options) {
   if (!reset.ok()) return CannotStart(reset.status());
   if (*reset > 0) std::cerr << "grader serve: " << *reset << " interrupted job(s) queued again\n";
 
+  db::UseShortBusyWaits(**writer);
   Metrics metrics;
   GroupCommitter committer(std::move(*writer), config->max_queue);
   std::unique_ptr<Supervisor> supervisor;
@@ -71,15 +72,15 @@ int RunServe(const ServeOptions& options) {
   HttpApi api(deps);
   auto port = api.Start(config->listen_host, config->listen_port);
   if (!port.ok()) return CannotStart(port.status());
-  std::cout << "listening on http://" << UrlHost(config->listen_host) << ":" << *port
-            << std::endl;
+  std::cout << "listening on http://" << UrlHost(config->listen_host) << ":" << *port << std::endl;
 
   std::vector<std::vector<std::string>> worker_args;
   for (int n = 1; n <= config->workers; ++n) {
     std::vector<std::string> args = options.global_args;
-    for (const std::string& a : {std::string("worker"), std::string("--config"),
-                                 config->path.string(), std::string("--worker-id"),
-                                 std::to_string(n), std::string("--public-url"), api.public_url()}) {
+    for (const std::string& a :
+         {std::string("worker"), std::string("--config"), config->path.string(),
+          std::string("--worker-id"), std::to_string(n), std::string("--public-url"),
+          api.public_url()}) {
       args.push_back(a);
     }
     worker_args.push_back(std::move(args));

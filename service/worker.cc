@@ -92,8 +92,8 @@ int RunWorker(const WorkerOptions& options) {
     Log(who, store.status().message());
     return 2;
   }
-  const std::string owner = options.worker_id + ":" + std::to_string(::getpid()) + ":" +
-                            NewDeliveryId().substr(4, 12);
+  const std::string owner =
+      options.worker_id + ":" + std::to_string(::getpid()) + ":" + NewDeliveryId().substr(4, 12);
   const int64_t lease_ms = int64_t{options.config.lease_seconds} * 1000;
 
   while (!g_stop.load()) {

@@ -166,7 +166,7 @@ TEST_F(ServiceJobsTest, ReleaseAndResetPutJobsBackInTheQueue) {
   EXPECT_TRUE(*ReleaseLease(*store_, a.id, "w1"));
   auto released = **GetJob(*store_, a.id);
   EXPECT_EQ(released.status, "queued");
-  EXPECT_EQ(released.attempts, 0);  // a graceful hand-back is not a death
+  EXPECT_EQ(released.attempts, 0);      // a graceful hand-back is not a death
   EXPECT_EQ(*ResetLeases(*store_), 1);  // b, its worker gone with the old service
   auto reset = **GetJob(*store_, b.id);
   EXPECT_EQ(reset.status, "queued");
@@ -182,8 +182,7 @@ TEST_F(ServiceJobsTest, ErrorFinishHasNoSubmissionAndChecksTheLease) {
   JobFinish finish;
   finish.job_id = a.id;
   finish.owner = "w2";
-  EXPECT_EQ(FinishJobWithError(*store_, finish, "boom", 10).code(),
-            base::StatusCode::kUnavailable);
+  EXPECT_EQ(FinishJobWithError(*store_, finish, "boom", 10).code(), base::StatusCode::kUnavailable);
   finish.owner = "w1";
   finish.outbox = [](const FinishedSubmission& done) {
     EXPECT_EQ(done.status, "internal_error");

@@ -33,8 +33,8 @@ int Serve(const GlobalOptions& global, const std::string& config_path) {
   options.program = fs::read_symlink("/proc/self/exe", ec);
   if (ec) return InternalError("cannot find the grader program: " + ec.message());
   // The workers see the same data directory and problems, whatever the serve's working folder.
-  options.global_args = {"--data-dir", fs::absolute(options.engine.data_dir).string(),
-                         "--problems", fs::absolute(options.problems_dir).string()};
+  options.global_args = {"--data-dir", fs::absolute(options.engine.data_dir).string(), "--problems",
+                         fs::absolute(options.problems_dir).string()};
   // The outbox dispatcher (service/outbox.h) is added to options.hooks here at merge.
   return service::RunServe(options);
 }
