@@ -191,48 +191,57 @@ base::StatusOr<std::optional<JobRecord>> GetJob(Store& store, int64_t id) {
 
 base::StatusOr<std::optional<JobRecord>> LeaseJob(Store& store, const std::string& owner,
                                                   int64_t lease_ms, int64_t max_attempts,
-                                                  int64_t now_ms) {
+                                                  int64_t now_ms, const GiveUpOutbox& give_up) {
   try {
     SQLite::Database& database = store.database();
     SQLite::Transaction transaction(database, SQLite::TransactionBehavior::IMMEDIATE);
-    const std::string due =
-        "(status = 'queued' OR (status = 'running' AND lease_expires_ms < :now))";
-    SQLite::Statement exhausted(
-        database,
-        "UPDATE service_jobs SET status = 'internal_error', error = 'worker died ' || "
-        "attempts || ' times', lease_owner = NULL, lease_expires_ms = NULL, "
-        "finished_at = " +
-            std::string(kNow) + " WHERE attempts >= :max AND " + due);
-    exhausted.bind(":max", max_attempts);
-    exhausted.bind(":now", now_ms);
-    exhausted.exec();
     // Two indexed lookups rather than one OR: the oldest queued job, and the oldest expired one.
-    std::optional<int64_t> pick;
-    SQLite::Statement queued(
-        database, "SELECT id FROM service_jobs WHERE status = 'queued' ORDER BY id LIMIT 1");
-    if (queued.executeStep()) pick = queued.getColumn(0).getInt64();
+    SQLite::Statement queued(database,
+                             "SELECT id, attempts FROM service_jobs WHERE status = 'queued' "
+                             "ORDER BY id LIMIT 1");
     SQLite::Statement expired(database,
-                              "SELECT id FROM service_jobs WHERE status = 'running' AND "
-                              "lease_expires_ms < ? ORDER BY id LIMIT 1");
-    expired.bind(1, now_ms);
-    if (expired.executeStep()) {
-      const int64_t id = expired.getColumn(0).getInt64();
-      if (!pick || id < *pick) pick = id;
+                              "SELECT id, attempts FROM service_jobs WHERE status = 'running' "
+                              "AND lease_expires_ms < ? ORDER BY id LIMIT 1");
+    for (;;) {
+      std::optional<std::pair<int64_t, int64_t>> pick;  // id, attempts
+      queued.reset();
+      if (queued.executeStep())
+        pick = {queued.getColumn(0).getInt64(), queued.getColumn(1).getInt64()};
+      expired.reset();
+      expired.bind(1, now_ms);
+      if (expired.executeStep()) {
+        const int64_t id = expired.getColumn(0).getInt64();
+        if (!pick || id < pick->first) pick = {id, expired.getColumn(1).getInt64()};
+      }
+      if (!pick) {
+        transaction.commit();  // the jobs given up below stay given up
+        return std::optional<JobRecord>();
+      }
+      if (pick->second >= max_attempts) {
+        SQLite::Statement abandon(
+            database, std::string("UPDATE service_jobs SET status = 'internal_error', error = "
+                                  "'worker died ' || attempts || ' times', lease_owner = NULL, "
+                                  "lease_expires_ms = NULL, finished_at = ") +
+                          kNow + " WHERE id = ?");
+        abandon.bind(1, pick->first);
+        abandon.exec();
+        if (give_up) {
+          InsertOutboxOrThrow(database, pick->first, give_up(*GetJobOrThrow(database, pick->first)),
+                              now_ms);
+        }
+        continue;
+      }
+      SQLite::Statement lease(database,
+                              "UPDATE service_jobs SET status = 'running', lease_owner = ?, "
+                              "lease_expires_ms = ?, attempts = attempts + 1 WHERE id = ?");
+      lease.bind(1, owner);
+      lease.bind(2, now_ms + lease_ms);
+      lease.bind(3, pick->first);
+      lease.exec();
+      auto job = GetJobOrThrow(database, pick->first);
+      transaction.commit();
+      return job;
     }
-    if (!pick) {
-      transaction.commit();  // the jobs given up above stay given up
-      return std::optional<JobRecord>();
-    }
-    SQLite::Statement lease(database,
-                            "UPDATE service_jobs SET status = 'running', lease_owner = ?, "
-                            "lease_expires_ms = ?, attempts = attempts + 1 WHERE id = ?");
-    lease.bind(1, owner);
-    lease.bind(2, now_ms + lease_ms);
-    lease.bind(3, *pick);
-    lease.exec();
-    auto job = GetJobOrThrow(database, *pick);
-    transaction.commit();
-    return job;
   } catch (const std::exception& e) {
     return base::Status::Internal(std::string("leasing a job: ") + e.what());
   }

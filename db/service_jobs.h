@@ -68,12 +68,26 @@ base::StatusOr<std::optional<int64_t>> FindJobByWebhookId(Store& store,
                                                           const std::string& webhook_id);
 base::StatusOr<std::optional<JobRecord>> GetJob(Store& store, int64_t id);
 
-// In one immediate transaction: first, jobs that are due again (queued, or running with an
-// expired lease) but were already leased max_attempts times become internal_error; then the
-// oldest due job is leased to `owner` until now + lease_ms, its attempts + 1. nullopt: none due.
+// One outbox row (migration 4; format in docs/service.md and service/job_outbox.h).
+struct OutboxRow {
+  std::string kind;  // callback | lti_score
+  std::string target;
+  std::optional<std::string> platform;
+  std::string payload;
+  std::string delivery_id;
+};
+
+// The outbox rows of a job given up (its workers died max_attempts times).
+using GiveUpOutbox = std::function<std::vector<OutboxRow>(const JobRecord& job)>;
+
+// In one immediate transaction: the oldest due job (queued, or running with an expired lease)
+// is leased to `owner` until now + lease_ms, its attempts + 1. A due job already leased
+// max_attempts times is given up instead (internal_error, "worker died N times", with the
+// rows of `give_up`, if given) and the next one is tried. nullopt: none due.
 base::StatusOr<std::optional<JobRecord>> LeaseJob(Store& store, const std::string& owner,
                                                   int64_t lease_ms, int64_t max_attempts,
-                                                  int64_t now_ms);
+                                                  int64_t now_ms,
+                                                  const GiveUpOutbox& give_up = nullptr);
 // Extends the lease; false when `owner` no longer holds it (taken over, or finished).
 base::StatusOr<bool> RenewLease(Store& store, int64_t job_id, const std::string& owner,
                                 int64_t lease_ms, int64_t now_ms);
@@ -86,15 +100,6 @@ base::StatusOr<int64_t> ResetLeases(Store& store);
 
 // Jobs by status (every status present; zero counts included).
 base::StatusOr<std::map<std::string, int64_t>> CountByStatus(Store& store);
-
-// One outbox row (migration 4; format in docs/service.md and service/job_outbox.h).
-struct OutboxRow {
-  std::string kind;  // callback | lti_score
-  std::string target;
-  std::optional<std::string> platform;
-  std::string payload;
-  std::string delivery_id;
-};
 
 // The finished submission's summary, read inside the transaction to build the outbox rows.
 struct FinishedSubmission {

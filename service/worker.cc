@@ -97,7 +97,14 @@ int RunWorker(const WorkerOptions& options) {
   const int64_t lease_ms = int64_t{options.config.lease_seconds} * 1000;
 
   while (!g_stop.load()) {
-    auto job = db::LeaseJob(**store, owner, lease_ms, options.config.max_attempts, UnixMillis());
+    // A job given up (its workers died max_attempts times) still gets its callback.
+    auto give_up = [&](const db::JobRecord& dead) {
+      const auto problem = by_id.find(dead.request.problem_id);
+      const double max_score = problem == by_id.end() ? 0 : problem->second->MaxScore();
+      return OutboxRowsFor(dead, {"internal_error", 0, max_score}, options.public_url);
+    };
+    auto job =
+        db::LeaseJob(**store, owner, lease_ms, options.config.max_attempts, UnixMillis(), give_up);
     if (!job.ok()) {
       Log(who, job.status().message());
       std::this_thread::sleep_for(kIdlePoll * 4);

@@ -150,8 +150,17 @@ TEST_F(ServiceJobsTest, JobLeasedMaxAttemptsTimesBecomesInternalError) {
   ASSERT_TRUE(EnqueueJobs(*store_, {Job("a")}, 10).ok());
   ASSERT_TRUE(*LeaseJob(*store_, "w1", 100, 2, 0));
   ASSERT_TRUE(*LeaseJob(*store_, "w2", 100, 2, 200));
-  auto none = LeaseJob(*store_, "w3", 100, 2, 400);  // died twice: given up
+  int outbox_calls = 0;
+  auto give_up = [&](const JobRecord& dead) {
+    ++outbox_calls;
+    EXPECT_EQ(dead.status, "internal_error");
+    return std::vector<OutboxRow>{
+        {"callback", "http://127.0.0.1/cb", std::nullopt, "{}", "msg_dead"}};
+  };
+  auto none = LeaseJob(*store_, "w3", 100, 2, 400, give_up);  // died twice: given up
   ASSERT_TRUE(none.ok());
+  EXPECT_EQ(outbox_calls, 1);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM outbox WHERE delivery_id = 'msg_dead'"), 1);
   EXPECT_FALSE(*none);
   auto job = **GetJob(*store_, 1);
   EXPECT_EQ(job.status, "internal_error");
