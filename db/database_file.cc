@@ -8,9 +8,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
-#include <mutex>
-#include <set>
 
 namespace db {
 namespace {
@@ -36,23 +35,23 @@ std::string OctalMode(mode_t mode) {
   return text;
 }
 
-// Files whose header this process has read. Reading it again would be harmful: closing any
-// descriptor of a file drops every POSIX lock this process holds on it, including the SHARED
-// locks of its open SQLite connections; another process could then believe itself the last
-// connection, checkpoint and delete the WAL under us, and commits of ours would be lost
-// (https://www.sqlite.org/howtocorrupt.html, 2.2). The first check happens before this process
-// opens any connection to the file; later ones skip the read.
-std::mutex g_read_mutex;
-std::set<std::string> g_headers_read;
-
-bool HeaderAlreadyRead(const std::string& path) {
-  std::lock_guard<std::mutex> lock(g_read_mutex);
-  return g_headers_read.count(path) > 0;
-}
-
-void RememberHeaderRead(const std::string& path) {
-  std::lock_guard<std::mutex> lock(g_read_mutex);
-  g_headers_read.insert(path);
+// True when a descriptor of this process refers to `file` (an open SQLite connection). Then the
+// header must not be read: closing any descriptor of a file drops every POSIX lock this process
+// holds on it, including the SHARED locks of its open connections; another process could then
+// believe itself the last connection, checkpoint and delete the WAL under us, and our later
+// commits would be lost (https://www.sqlite.org/howtocorrupt.html, 2.2). The file was checked
+// when that connection was opened.
+bool OpenInThisProcess(const struct stat& file) {
+  std::error_code ec;
+  std::filesystem::directory_iterator it("/proc/self/fd", ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    struct stat st {};
+    if (::stat(it->path().c_str(), &st) == 0 && st.st_dev == file.st_dev &&
+        st.st_ino == file.st_ino) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -61,10 +60,7 @@ base::Status CheckDatabaseFile(const std::string& path) {
   if (path.empty() || path == ":memory:") return base::Status::Ok();
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) {
-      RememberHeaderRead(path);  // the connection about to be opened creates it
-      return base::Status::Ok();
-    }
+    if (errno == ENOENT) return base::Status::Ok();
     return base::Status::InvalidArgument("database " + path + ": " + std::strerror(errno));
   }
   if (!S_ISREG(st.st_mode)) {
@@ -77,11 +73,7 @@ base::Status CheckDatabaseFile(const std::string& path) {
         "database " + path + " is read-only (mode " + OctalMode(st.st_mode) +
         "): the grader records every result; make it " + "writable or use another --data-dir");
   }
-  if (st.st_size == 0) {
-    RememberHeaderRead(path);
-    return base::Status::Ok();
-  }
-  if (HeaderAlreadyRead(path)) return base::Status::Ok();
+  if (st.st_size == 0 || OpenInThisProcess(st)) return base::Status::Ok();
   std::array<unsigned char, kHeaderBytes> header{};
   std::ifstream in(path, std::ios::binary);
   in.read(reinterpret_cast<char*>(header.data()), header.size());
@@ -105,7 +97,6 @@ base::Status CheckDatabaseFile(const std::string& path) {
                                          std::to_string(expected) + " bytes, the file has " +
                                          std::to_string(st.st_size) + "; restore it from a backup");
   }
-  RememberHeaderRead(path);
   return base::Status::Ok();
 }
 
