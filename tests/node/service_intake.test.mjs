@@ -248,6 +248,16 @@ test('kill -9 of the workers mid-grade: the job is graded exactly once', async (
   const pids = workerPids();
   assert.equal(pids.length, 2);
   for (const pid of pids) process.kill(pid, 'SIGKILL');
+  // Not ready while the supervisor waits to restart them (1 s backoff).
+  let ready = null;
+  for (let i = 0; i < 20; ++i) {
+    const res = await fetch(service.base + '/readyz');
+    ready = { status: res.status, json: await res.json() };
+    if (res.status === 503) break;
+    await sleep(50);
+  }
+  assert.equal(ready.status, 503);
+  assert.match(ready.json.reason, /^worker \d is restarting$/);
   const done = await waitFinished(id);
   assert.equal(done.status, 'graded');
   assert.equal(done.result.score, done.result.max_score);
@@ -278,10 +288,22 @@ test('kill -9 of the service with jobs queued: after a restart each is graded on
   }
 });
 
-test('SIGTERM stops the service with exit code 0', async () => {
+test('SIGTERM: intake answers 503, the running job finishes, exit code 0', async () => {
+  const r = await submit({ source: unique(solution), learner: 'term' });
+  assert.equal(r.status, 202);
+  for (;;) {  // until a worker holds it
+    const { json } = await getJson(`/v1/submissions/${r.json.submission_id}`);
+    if (json.status === 'running') break;
+    await sleep(20);
+  }
   service.child.kill('SIGTERM');
+  await sleep(200);
+  const refused = await submit({ source: solution, learner: 'late' });
+  assert.equal(refused.status, 503);
+  assert.equal(refused.headers.get('retry-after'), '5');
   const { code, signal } = await service.exited;
   assert.equal(signal, null);
   assert.equal(code, 0, service.stderr());
   assert.equal(workerPids().length, 0);
+  assert.equal(attempts('term'), 1);  // finished within the grace period, recorded once
 });
