@@ -1,5 +1,6 @@
 #include "service/intake.h"
 
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "grader/grade.h"
@@ -35,7 +36,10 @@ std::pair<std::string, std::string> SchemeAndHost(const std::string& url) {
 ParsedIntake ParseIntake(const ServiceConfig& config, const IntakeRequest& request,
                          std::chrono::system_clock::time_point now) {
   ParsedIntake parsed;
-  const std::string type = request.content_type.substr(0, request.content_type.find(';'));
+  // Media types are case-insensitive; parameters (charset) are allowed.
+  std::string type = request.content_type.substr(0, request.content_type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (type != "application/json") {
     parsed.error = Error(415, "Content-Type must be application/json");
     return parsed;
