@@ -68,11 +68,12 @@ GradeContext Engine::context() const {
 SkillCatalog Engine::SkillsOrDefault() const { return skills_.ok() ? *skills_ : SkillCatalog(); }
 
 base::StatusOr<GradeOutcome> Engine::Grade(const ProblemSpec& problem, const std::string& learner,
-                                           const std::string& source, bool use_cache) {
+                                           const std::string& source, bool use_cache,
+                                           const CachedGrader::AddLinks& add_links) {
   if (!skills_.ok()) return skills_.status();
   auto grader = CachedGrader::Create(problem, context(), use_cache, SkillsOrDefault());
   if (!grader.ok()) return base::Status::Internal(grader.status().message());
-  auto graded = grader->GradeAndRecord(*store_, learner, source);
+  auto graded = grader->GradeAndRecord(*store_, learner, source, add_links);
   if (!graded.ok()) {
     return base::Status::Internal("recording the result failed: " + graded.status().message());
   }

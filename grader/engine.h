@@ -92,8 +92,11 @@ class Engine {
   // transaction. A compile error or a sandbox failure is a result (status compile_error /
   // internal_error, recorded); an error Status means nothing was recorded.
   // REQUIRES: options.needs_secret; ValidateLearnerName(learner) and ValidateSource(source) ok.
+  // `add_links` (optional) adds rows of the caller's to the recording transaction (the
+  // service's job and outbox rows: CachedGrader::AddLinks).
   base::StatusOr<GradeOutcome> Grade(const ProblemSpec& problem, const std::string& learner,
-                                     const std::string& source, bool use_cache);
+                                     const std::string& source, bool use_cache,
+                                     const CachedGrader::AddLinks& add_links = nullptr);
 
   // Grades every submission of a run, identified by the problem and the submissions; items
   // graded by an earlier, stopped run of the same inputs are not graded again. `source` names

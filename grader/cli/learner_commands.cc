@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "grader/learner_json.h"
 #include "grader/learner_name.h"
 #include "grader/recommend.h"
 #include "grader/skills.h"
@@ -124,36 +125,7 @@ int LearnerShow(const GlobalOptions& global, const std::string& learner, bool js
     if (seen.insert({m.submission_id, m.misconception}).second) recent.push_back(&m);
   }
   if (json) {
-    nlohmann::json out = {{"learner", learner},
-                          {"submissions", history->submissions.size()},
-                          {"mastery_threshold", catalog.mastery_threshold},
-                          {"min_observations", catalog.min_observations}};
-    out["skills"] = nlohmann::json::array();
-    for (const db::MasteryRecord& m : history->mastery) {
-      out["skills"].push_back({{"skill", m.skill},
-                               {"description", catalog.Description(m.skill)},
-                               {"p_mastery", m.p_mastery},
-                               {"observations", m.observations},
-                               {"correct", m.correct},
-                               {"mastered", catalog.Mastered(m.p_mastery, m.observations)}});
-    }
-    out["problems"] = nlohmann::json::array();
-    for (const auto& [id, a] : attempts) {
-      out["problems"].push_back({{"problem", id},
-                                 {"attempts", a.count},
-                                 {"best_score", a.best},
-                                 {"max_score", a.max},
-                                 {"solved", a.max > 0 && a.best >= a.max}});
-    }
-    out["recent_misconceptions"] = nlohmann::json::array();
-    for (const db::MisconceptionRecord* m : recent) {
-      out["recent_misconceptions"].push_back({{"submission_id", m->submission_id},
-                                              {"problem", m->problem_id},
-                                              {"misconception", m->misconception},
-                                              {"skills", m->skills},
-                                              {"created_at", m->created_at}});
-    }
-    std::cout << out.dump(2) << "\n";
+    std::cout << LearnerJson(learner, *history, catalog).dump(2) << "\n";
     return kExitOk;
   }
   std::cout << "Learner " << learner << " · " << history->submissions.size() << " submission"
@@ -212,17 +184,7 @@ int RecommendFor(const GlobalOptions& global, const std::string& learner, bool j
   if (!found.ok()) return Fail(found.status());
   const std::vector<Recommendation>& recs = *found;
   if (json) {
-    nlohmann::json out = {{"learner", learner}, {"recommendations", nlohmann::json::array()}};
-    for (const Recommendation& r : recs) {
-      out["recommendations"].push_back(
-          {{"problem", r.problem_id},
-           {"title", r.title},
-           {"kind", r.kind},
-           {"skill", r.skill.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.skill)},
-           {"mastery", r.skill.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.mastery)},
-           {"reason", r.reason}});
-    }
-    std::cout << out.dump(2) << "\n";
+    std::cout << RecommendationsJson(learner, recs).dump(2) << "\n";
     return kExitOk;
   }
   std::cout << "Next for " << learner << ":\n";

@@ -10,6 +10,7 @@
 #include "grader/cli/learner_commands.h"
 #include "grader/cli/outbox_command.h"
 #include "grader/cli/report_command.h"
+#include "grader/cli/serve_command.h"
 #include "grader/cli/suggest.h"
 #include "grader/data_dir.h"
 #include "grader/learner_name.h"
@@ -179,6 +180,17 @@ int main(int argc, char** argv) {
   report_cmd->add_option("--similarity-threshold", report.similarity_threshold,
                          "Pairs at least this similar are clustered (default 0.8)");
 
+  std::string serve_config;
+  CLI::App* serve = app.add_subcommand("serve", "Run the HTTP service (docs/service.md)");
+  serve->add_option("--config", serve_config, "The service's TOML configuration")->required();
+  // Started by serve only: one grading worker process (hidden from --help).
+  std::string worker_config, worker_id, worker_public_url;
+  CLI::App* worker = app.add_subcommand("worker", "");
+  worker->group("");
+  worker->add_option("--config", worker_config)->required();
+  worker->add_option("--worker-id", worker_id)->required();
+  worker->add_option("--public-url", worker_public_url);
+
   if (argc == 1) {  // `grader` alone: what it can do
     std::cout << app.help();
     return kExitInputError;
@@ -226,6 +238,8 @@ int main(int argc, char** argv) {
   if (outbox_retry->parsed()) return OutboxRetry(global, outbox_id);
   if (outbox_deliver->parsed()) return OutboxDeliver(global, outbox_config, outbox_until_idle);
   if (lti_jwks->parsed()) return LtiJwks(lti_config);
+  if (serve->parsed()) return Serve(global, serve_config);
+  if (worker->parsed()) return Worker(global, worker_config, worker_id, worker_public_url);
   std::cerr << "grader: no command\n";
   return kExitInputError;
 }
