@@ -195,7 +195,9 @@ TEST(OutputsTest, SafeNamesStayInTheirFolder) {
   // Non-ASCII names keep their letters (issue 11: "Zoë" became "Zo__").
   EXPECT_EQ(grader::batch::SafeName("Zo\xC3\xAB \xE6\x9D\x8E"), "Zo\xC3\xAB_\xE6\x9D\x8E");
   // Right-to-left override, a C1 control and invalid UTF-8 do not.
-  EXPECT_EQ(grader::batch::SafeName("a\xE2\x80\xAE" "b\xC2\x9B\xFF"), "a_b__");
+  EXPECT_EQ(grader::batch::SafeName("a\xE2\x80\xAE"
+                                    "b\xC2\x9B\xFF"),
+            "a_b__");
 }
 
 TEST(OutputsTest, GradescopeRefusalIsAValidZero) {
