@@ -183,7 +183,7 @@ base::StatusOr<ServiceConfig> LoadServiceConfig(const std::filesystem::path& pat
   RETURN_IF_ERROR(loader.String(root, "public_url", &config.public_url, false));
   while (!config.public_url.empty() && config.public_url.back() == '/')
     config.public_url.pop_back();
-  RETURN_IF_ERROR(loader.Integer(root, "workers", &config.workers, 1, 64));
+  RETURN_IF_ERROR(loader.Integer(root, "workers", &config.workers, 0, 64));
   RETURN_IF_ERROR(loader.Integer(root, "max_body_bytes", &config.max_body_bytes, 1024, 64 << 20));
   RETURN_IF_ERROR(loader.Integer(root, "max_queue", &config.max_queue, 1, 100000000));
   RETURN_IF_ERROR(loader.Integer(root, "lease_seconds", &config.lease_seconds, 1, 86400));

@@ -130,7 +130,9 @@ TEST_F(ServiceConfigTest, RefusesSecretFilesMissingEmptyOrReadableByOthers) {
 TEST_F(ServiceConfigTest, RefusesBadValues) {
   EXPECT_FALSE(Load(std::string(kMinimal) + "listen = \"8080\"\n").ok());
   EXPECT_FALSE(Load(std::string(kMinimal) + "listen = \"127.0.0.1:99999\"\n").ok());
-  EXPECT_FALSE(Load(std::string(kMinimal) + "workers = 0\n").ok());
+  EXPECT_FALSE(Load(std::string(kMinimal) + "workers = -1\n").ok());
+  EXPECT_FALSE(Load(std::string(kMinimal) + "workers = 65\n").ok());
+  EXPECT_TRUE(Load(std::string(kMinimal) + "workers = 0\n").ok());  // queue only
   EXPECT_FALSE(Load(std::string(kMinimal) + "workers = \"2\"\n").ok());
   EXPECT_FALSE(Load(std::string(kMinimal) + "callback_allow_hosts = \"x\"\n").ok());
   Write("intake.secret", "not-a-secret\n");
