@@ -67,20 +67,12 @@ std::optional<int64_t> FindByWebhookIdOrThrow(SQLite::Database& database, const 
 
 void InsertOutboxOrThrow(SQLite::Database& database, int64_t job_id,
                          const std::vector<OutboxRow>& rows, int64_t now_ms) {
-  for (const OutboxRow& row : rows) {
-    SQLite::Statement insert(
-        database, std::string("INSERT INTO outbox (job_id, kind, target, platform, payload, "
-                              "delivery_id, status, attempts, next_attempt_ms, created_at) "
-                              "VALUES (?, ?, ?, ?, ?, ?, 'pending', 0, ?, ") +
-                      kNow + ")");
-    insert.bind(1, job_id);
-    insert.bind(2, row.kind);
-    insert.bind(3, row.target);
-    BindOptional(insert, 4, row.platform);
-    insert.bind(5, row.payload);
-    insert.bind(6, row.delivery_id);
-    insert.bind(7, now_ms);
-    insert.exec();
+  for (OutboxRow row : rows) {
+    row.job_id = job_id;
+    row.status = "pending";
+    row.attempts = 0;
+    row.next_attempt_ms = now_ms;
+    InsertOutboxRowOrThrow(database, row);
   }
 }
 

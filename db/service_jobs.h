@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "db/outbox.h"
 #include "db/store.h"
 
 namespace db {
@@ -68,15 +69,8 @@ base::StatusOr<std::optional<int64_t>> FindJobByWebhookId(Store& store,
                                                           const std::string& webhook_id);
 base::StatusOr<std::optional<JobRecord>> GetJob(Store& store, int64_t id);
 
-// One outbox row (migration 4; format in docs/service.md and service/job_outbox.h).
-struct OutboxRow {
-  std::string kind;  // callback | lti_score
-  std::string target;
-  std::optional<std::string> platform;
-  std::string payload;
-  std::string delivery_id;
-};
-
+// Outbox rows are db/outbox.h's OutboxRow (format in docs/service.md, service/job_outbox.h): a
+// job's rows are written with its final state; their job_id and due time are set then.
 // The outbox rows of a job given up (its workers died max_attempts times).
 using GiveUpOutbox = std::function<std::vector<OutboxRow>(const JobRecord& job)>;
 

@@ -69,8 +69,12 @@ std::vector<db::OutboxRow> OutboxRowsFor(const db::JobRecord& job,
         {"score", done.score},
         {"max_score", done.max_score},
         {"result_url", public_url + "/v1/submissions/" + std::to_string(job.id)}};
-    rows.push_back(
-        {"callback", *job.request.callback_url, std::nullopt, body.dump(), NewDeliveryId()});
+    db::OutboxRow row;
+    row.kind = "callback";
+    row.target = *job.request.callback_url;
+    row.payload = body.dump();
+    row.delivery_id = NewDeliveryId();
+    rows.push_back(std::move(row));
   }
   if (job.request.lti) {
     // Validated at intake: an object with string platform, lineitem and user_id.
@@ -83,8 +87,13 @@ std::vector<db::OutboxRow> OutboxRowsFor(const db::JobRecord& job,
                                     {"gradingProgress", "FullyGraded"},
                                     {"timestamp", IsoTimestampWithOffset()},
                                     {"comment", Comment(done)}};
-      rows.push_back({"lti_score", lti.value("lineitem", ""), lti.value("platform", std::string()),
-                      score.dump(), NewDeliveryId()});
+      db::OutboxRow row;
+      row.kind = "lti_score";
+      row.target = lti.value("lineitem", "");
+      row.platform = lti.value("platform", std::string());
+      row.payload = score.dump();
+      row.delivery_id = NewDeliveryId();
+      rows.push_back(std::move(row));
     }
   }
   return rows;

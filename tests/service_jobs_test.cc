@@ -31,6 +31,16 @@ SubmissionRecord Graded(double score) {
   return s;
 }
 
+// A callback row as the worker writes it (job id and due time are set by the store).
+OutboxRow CallbackRow(const std::string& payload, const std::string& delivery_id) {
+  OutboxRow row;
+  row.kind = "callback";
+  row.target = "http://127.0.0.1/cb";
+  row.payload = payload;
+  row.delivery_id = delivery_id;
+  return row;
+}
+
 class ServiceJobsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -51,9 +61,8 @@ class ServiceJobsTest : public ::testing::Test {
     finish.grading_ms = 1234;
     finish.now_ms = 99;
     finish.outbox = [](const FinishedSubmission& done) {
-      return std::vector<OutboxRow>{{"callback", "http://127.0.0.1/cb", std::nullopt,
-                                     "{\"score\":" + std::to_string(done.score) + "}",
-                                     "msg_" + std::to_string(done.score)}};
+      return std::vector<OutboxRow>{CallbackRow("{\"score\":" + std::to_string(done.score) + "}",
+                                                "msg_" + std::to_string(done.score))};
     };
     RecordLinks links;
     links.in_transaction = [&](SQLite::Database& database, int64_t submission_id) {
@@ -154,8 +163,7 @@ TEST_F(ServiceJobsTest, JobLeasedMaxAttemptsTimesBecomesInternalError) {
   auto give_up = [&](const JobRecord& dead) {
     ++outbox_calls;
     EXPECT_EQ(dead.status, "internal_error");
-    return std::vector<OutboxRow>{
-        {"callback", "http://127.0.0.1/cb", std::nullopt, "{}", "msg_dead"}};
+    return std::vector<OutboxRow>{CallbackRow("{}", "msg_dead")};
   };
   auto none = LeaseJob(*store_, "w3", 100, 2, 400, give_up);  // died twice: given up
   ASSERT_TRUE(none.ok());

@@ -3,7 +3,7 @@
 //
 //   node callback_receiver.mjs '{"secret":"whsec_...","fail":2,"failStatus":500}'
 //
-// Prints {"port":N} on its first line once it listens on 127.0.0.1. Every POST is an attempt:
+// Prints {"port":N} on its first line once it listens on 127.0.0.1 (on `port` if given). Every POST is an attempt:
 // the first `fail` ones are answered `failStatus` (after verification, so that they are real
 // attempts); a POST with a bad signature is answered 401; the others are accepted (200) and
 // recorded. `alwaysStatus` answers every request with that status instead. GET /deliveries
@@ -63,7 +63,8 @@ const server = http.createServer((request, response) => {
   });
 });
 
-server.listen(0, '127.0.0.1', () => {
+server.listen(options.port ?? 0, '127.0.0.1', () => {
   process.stdout.write(JSON.stringify({ port: server.address().port }) + '\n');
 });
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+// Exit at once: keep-alive connections must not hold the port.
+process.on('SIGTERM', () => process.exit(0));

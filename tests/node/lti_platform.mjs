@@ -9,7 +9,8 @@
 // iat, a jti never seen before, header kid and typ JWT) and issues a bearer token that lives
 // `expiresIn` seconds. POST /lineitems/<id>/scores checks the token, the content type and the
 // score's fields and records it. POST /control {"fail401Once":true} answers the next score
-// 401 (and revokes its token). GET /scores returns {"scores", "tokenRequests", "tokensIssued"}.
+// 401 (and revokes its token); {"jwksUrl": URL} sets where the tool's keys are fetched.
+// GET /scores returns {"scores", "tokenRequests", "tokensIssued"}.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -83,7 +84,9 @@ const server = http.createServer((request, response) => {
       return reply(response, 200, { scores, tokenRequests, tokensIssued });
     }
     if (request.method === 'POST' && url.pathname === '/control') {
-      fail401Once = JSON.parse(body).fail401Once === true;
+      const control = JSON.parse(body);
+      if ('fail401Once' in control) fail401Once = control.fail401Once === true;
+      if (control.jwksUrl) options.jwksUrl = control.jwksUrl;  // once the tool listens
       return reply(response, 200, {});
     }
     if (request.method === 'POST' && url.pathname === '/token') {
