@@ -36,6 +36,18 @@ const std::map<std::pair<std::string, std::string>, std::string> kTodaysSignatur
     {{"adamw_step", "adamw_sequence"},
      "AdamWStepResult adamw_step(const Eigen::MatrixXd& w, const Eigen::MatrixXd& g, const "
      "AdamWState& state, const AdamWConfig& config)"},
+    {{"attention", "attention_forward"},
+     "Eigen::MatrixXd attention_forward(const Eigen::MatrixXd& Q, const Eigen::MatrixXd& K, const "
+     "Eigen::MatrixXd& V, bool causal)"},
+    {{"attention", "attention_forward_causal"},
+     "Eigen::MatrixXd attention_forward(const Eigen::MatrixXd& Q, const Eigen::MatrixXd& K, const "
+     "Eigen::MatrixXd& V, bool causal)"},
+    {{"attention", "attention_backward"},
+     "AttentionGrads attention_backward(const Eigen::MatrixXd& Q, const Eigen::MatrixXd& K, const "
+     "Eigen::MatrixXd& V, const Eigen::MatrixXd& dO, bool causal)"},
+    {{"attention", "attention_backward_causal"},
+     "AttentionGrads attention_backward(const Eigen::MatrixXd& Q, const Eigen::MatrixXd& K, const "
+     "Eigen::MatrixXd& V, const Eigen::MatrixXd& dO, bool causal)"},
     {{"batchnorm", "batchnorm_train"},
      "BatchNormTrainResult batchnorm_train(const Eigen::MatrixXd& X, const Eigen::VectorXd& gamma, "
      "const Eigen::VectorXd& beta, const Eigen::VectorXd& running_mean, const Eigen::VectorXd& "
@@ -61,6 +73,11 @@ const std::map<std::pair<std::string, std::string>, std::string> kTodaysSignatur
      "Eigen::MatrixXd dropout_backward(const Eigen::MatrixXd& dY, const Eigen::MatrixXd& U, double "
      "p)"},
     {{"gelu", "gelu_forward"}, "Eigen::MatrixXd gelu_forward(const Eigen::MatrixXd& X)"},
+    {{"embedding", "embedding_forward"},
+     "Eigen::MatrixXd embedding_forward(const Eigen::MatrixXd& W, const Eigen::VectorXi& ids)"},
+    {{"embedding", "embedding_backward"},
+     "Eigen::MatrixXd embedding_backward(const Eigen::MatrixXd& W, const Eigen::VectorXi& ids, "
+     "const Eigen::MatrixXd& dE)"},
     {{"gelu", "gelu_backward"},
      "Eigen::MatrixXd gelu_backward(const Eigen::MatrixXd& X, const Eigen::MatrixXd& dY)"},
     {{"l2_regularization", "l2_regularization"},
@@ -79,6 +96,18 @@ const std::map<std::pair<std::string, std::string>, std::string> kTodaysSignatur
      "Eigen::MatrixXd linear_forward(const Eigen::MatrixXd& X, const Eigen::MatrixXd& W, const "
      "Eigen::VectorXd& b)"},
     {{"lr_schedule", "lr_schedule"}, "double lr_at(int step, const LrSchedule& schedule)"},
+    {{"masked_token_loss", "masked_token_loss"},
+     "MaskedTokenLossResult masked_token_loss(const Eigen::MatrixXd& Z, const Eigen::VectorXi& y, "
+     "const Eigen::VectorXd& mask)"},
+    {{"maxpool2d", "maxpool2d_forward"},
+     "Eigen::MatrixXd maxpool2d_forward(const Eigen::MatrixXd& X, int C, int H, int W, int k, int "
+     "stride)"},
+    {{"maxpool2d", "maxpool2d_backward"},
+     "Eigen::MatrixXd maxpool2d_backward(const Eigen::MatrixXd& X, const Eigen::MatrixXd& dY, int "
+     "C, int H, int W, int k, int stride)"},
+    {{"maxpool2d", "maxpool2d_backward_ties"},
+     "Eigen::MatrixXd maxpool2d_backward(const Eigen::MatrixXd& X, const Eigen::MatrixXd& dY, int "
+     "C, int H, int W, int k, int stride)"},
     {{"momentum_step", "momentum_sequence"},
      "MomentumStepResult momentum_step(const Eigen::MatrixXd& w, const Eigen::MatrixXd& g, const "
      "MomentumState& state, double lr, double mu)"},
@@ -146,7 +175,7 @@ TEST(GlueTest, DerivedSignaturesEqualTodaysStrings) {
       ++entries;
     }
   }
-  EXPECT_EQ(problems->size(), 21u);
+  EXPECT_EQ(problems->size(), 25u);
   EXPECT_EQ(entries, kTodaysSignatures.size());
 }
 

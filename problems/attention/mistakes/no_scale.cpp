@@ -1,0 +1,45 @@
+// Forgets the 1/√D: the scores are Q Kᵀ (in the forward pass and in the gradients).
+#include <Eigen/Dense>
+#include <cmath>
+
+// The attention weights A = softmax(Q Kᵀ / √D) row-wise; with causal, A[i, j] = 0 for j > i.
+static Eigen::MatrixXd attention_weights(const Eigen::MatrixXd& Q, const Eigen::MatrixXd& K,
+                                         bool causal) {
+  const Eigen::Index T = Q.rows();
+  const Eigen::MatrixXd S = Q * K.transpose();
+  Eigen::MatrixXd A = Eigen::MatrixXd::Zero(T, T);
+  for (Eigen::Index i = 0; i < T; ++i) {
+    const Eigen::Index n = causal ? i + 1 : T;  // keys 0..n-1 are visible to query i
+    const double m = S.row(i).head(n).maxCoeff();
+    double sum = 0.0;
+    for (Eigen::Index j = 0; j < n; ++j) {
+      A(i, j) = std::exp(S(i, j) - m);
+      sum += A(i, j);
+    }
+    A.row(i) /= sum;
+  }
+  return A;
+}
+
+Eigen::MatrixXd attention_forward(const Eigen::MatrixXd& Q, const Eigen::MatrixXd& K,
+                                  const Eigen::MatrixXd& V, bool causal) {
+  return attention_weights(Q, K, causal) * V;
+}
+
+AttentionGrads attention_backward(const Eigen::MatrixXd& Q, const Eigen::MatrixXd& K,
+                                  const Eigen::MatrixXd& V, const Eigen::MatrixXd& dO,
+                                  bool causal) {
+  const double scale = 1.0;
+  const Eigen::MatrixXd A = attention_weights(Q, K, causal);
+  const Eigen::MatrixXd dA = dO * V.transpose();
+  Eigen::MatrixXd dS(A.rows(), A.cols());
+  for (Eigen::Index i = 0; i < A.rows(); ++i) {
+    const double dot = A.row(i).dot(dA.row(i));
+    dS.row(i) = A.row(i).array() * (dA.row(i).array() - dot);
+  }
+  AttentionGrads g;
+  g.dQ = dS * K * scale;
+  g.dK = dS.transpose() * Q * scale;
+  g.dV = A.transpose() * dO;
+  return g;
+}
