@@ -57,6 +57,7 @@ base::StatusOr<std::unique_ptr<Engine>> Engine::Open(EngineOptions options) {
   engine->runner_ = options.runner;
   engine->builder_ =
       std::make_unique<ProgramBuilder>(*engine->runner_, options.source_root, data_dir->cache());
+  engine->builder_->OnPreparing(options.on_preparing);
   engine->work_parent_ = options.work_parent.empty() ? DefaultWorkParent() : options.work_parent;
   return engine;
 }

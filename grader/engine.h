@@ -51,6 +51,8 @@ struct EngineOptions {
   // The sandbox seam; null: the real sandbox. Not owned: must outlive the engine.
   ProcessRunner* runner = nullptr;
   std::filesystem::path work_parent;  // private work directories; empty: $TMPDIR, else /tmp
+  // Told the problem id before its one-time toolchain preparation (ProgramBuilder::OnPreparing).
+  std::function<void(const std::string& problem_id)> on_preparing;
 };
 
 struct BatchSettings {

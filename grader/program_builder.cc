@@ -156,6 +156,7 @@ base::StatusOr<Prebuilt> ProgramBuilder::Prepare(const ProblemSpec& problem) {
   prebuilt.runtime = dir / "runtime.o";
   if (fs::exists(prebuilt.runtime)) return ShareWithCompileBox(dir, prebuilt);
 
+  if (on_preparing_) on_preparing_(problem.id);
   // Build in a private temporary directory, then rename the directory into place (atomic for
   // readers: a reader sees all of it or none of it).
   std::string tmp_template = (cache_dir_ / "build-XXXXXX").string();

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -71,7 +72,14 @@ class ProgramBuilder {
 
   const Toolchain& toolchain() const { return toolchain_; }
 
+  // Called with the problem id before a prebuilt is built (not when it is found in the cache):
+  // the slow first preparation, which a front end announces. Set before any Prepare().
+  void OnPreparing(std::function<void(const std::string& problem_id)> notice) {
+    on_preparing_ = std::move(notice);
+  }
+
  private:
+  std::function<void(const std::string&)> on_preparing_;
   ProcessRunner& runner_;
   std::filesystem::path source_root_;
   std::filesystem::path cache_dir_;

@@ -2,6 +2,8 @@
 // for a misspelt command or problem, and a batch that survives a closed pipe.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "test_util.h"
 
 namespace {
@@ -50,6 +52,46 @@ TEST(CliGuideTest, BatchWritesItsOutputsWhenStdoutAndStderrAreClosed) {
   const CommandResult r = testing_util::RunCommand({"/bin/bash", "-c", script});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(testing_util::ReadFile(csv).find("ann"), std::string::npos);
+}
+
+TEST(CliGuideTest, SeveralFormatsFromOneGradeAreOneAttempt) {
+  Grader g;
+  testing_util::TempDir dir;
+  const fs::path file = dir.path() / "relu.cpp";
+  testing_util::WriteFile(
+      file, testing_util::ReadFile(fs::path(GRADER_SOURCE_DIR) / "problems/relu/solution.cpp"));
+  CommandResult r = g.Run({"grade", "--problem", "relu", "--learner", "ann", "--format",
+                           "json,junit,gradescope", "--out", dir.path().string(), file.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* name : {"result.json", "result.xml", "results.json"}) {
+    EXPECT_FALSE(testing_util::ReadFile(dir.path() / name).empty()) << name;
+  }
+  r = g.Run({"learner", "show", "ann", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["submissions"], 1) << r.out;
+  // Several formats without a folder would all go to one stream: refused before grading.
+  r = g.Run({"grade", "--problem", "relu", "--format", "json,csv", file.string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--out"), std::string::npos) << r.err;
+}
+
+TEST(CliGuideTest, TheFirstPreparationOfAProblemIsAnnounced) {
+  testing_util::TempDir dir;
+  const fs::path file = dir.path() / "relu.cpp";
+  testing_util::WriteFile(
+      file, testing_util::ReadFile(fs::path(GRADER_SOURCE_DIR) / "problems/relu/solution.cpp"));
+  // A cache of its own, so that nothing is prepared yet.
+  const std::vector<std::string> env = {"GRADER_CACHE=" + (dir.path() / "cache").string()};
+  const std::vector<std::string> grade = {
+      GRADER_BINARY, "--data-dir", (dir.path() / "data").string(), "grade", "--problem",
+      "relu",        file.string()};
+  CommandResult first = testing_util::RunCommand(grade, env);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.err.find("grader: preparing relu (once per problem"), std::string::npos)
+      << first.err;
+  CommandResult second = testing_util::RunCommand(grade, env);
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(second.err.find("preparing"), std::string::npos) << second.err;
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -95,6 +96,12 @@ base::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, 
   options.source_root = InstalledResources().root;
   options.init = global.init;
   options.needs_secret = needs_secret;
+  // The first grading of a problem with a compiler builds its precompiled header: say why the
+  // grader is quiet for a while.
+  options.on_preparing = [](const std::string& problem_id) {
+    std::cerr << "grader: preparing " << problem_id
+              << " (once per problem and compiler, up to a minute)...\n";
+  };
   auto engine = Engine::Open(std::move(options));
   if (engine.ok()) {
     for (const std::string& warning : (*engine)->warnings()) Warn(warning);
@@ -102,16 +109,55 @@ base::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, 
   return engine;
 }
 
+namespace {
+
+// `--format a,b,c`: each format once, in order.
+std::vector<std::string> SplitFormats(const std::string& list) {
+  std::vector<std::string> formats;
+  std::stringstream in(list);
+  std::string format;
+  while (std::getline(in, format, ',')) {
+    if (std::find(formats.begin(), formats.end(), format) == formats.end())
+      formats.push_back(format);
+  }
+  return formats;
+}
+
+// The file each format goes to under `grade --out DIR` (Gradescope's name is its own).
+std::string FormatFile(const std::string& format) {
+  if (format == "gradescope") return "results.json";
+  if (format == "junit") return "result.xml";
+  if (format == "text") return "result.txt";
+  return "result." + format;
+}
+
+}  // namespace
+
 int Grade(const GlobalOptions& global, const GradeOptions& options) {
   // Everything the user gave us is checked before anything is created or written.
-  if (!IsKnownFormat(options.format)) return InputError("unknown --format " + options.format);
+  const std::vector<std::string> formats =
+      options.json ? std::vector<std::string>{"json"} : SplitFormats(options.format);
+  for (const std::string& format : formats) {
+    if (!IsKnownFormat(format)) {
+      return InputError("unknown --format " + format +
+                        DidYouMean(format, {"text", "json", "csv", "junit", "gradescope"}));
+    }
+  }
+  if (formats.empty()) return InputError("--format needs at least one format");
+  if (formats.size() > 1 && options.out_dir.empty()) {
+    return InputError("several formats need --out DIR (one file each, from one attempt)");
+  }
+  if (!options.out_dir.empty() && !fs::is_directory(options.out_dir)) {
+    return InputError("--out " + options.out_dir + ": not a directory");
+  }
   if (base::Status s = ValidateLearnerName(options.learner); !s.ok()) {
     return Fail(s.WithContext("--learner"));
   }
   auto problem = FindProblem(global, options.problem);
   if (!problem.ok()) return Fail(problem.status());
   auto source = ReadSubmission(options.file);
-  if (!source.ok() && options.format == "gradescope") {
+  if (!source.ok() && formats == std::vector<std::string>{"gradescope"} &&
+      options.out_dir.empty()) {
     // Gradescope needs a results.json whatever happens: the learner sees a 0 and the reason.
     std::cout
         << batch::GradescopeRefusal(*problem, options.learner, source.status().message()).dump(2)
@@ -126,18 +172,29 @@ int Grade(const GlobalOptions& global, const GradeOptions& options) {
   if (!graded.ok()) return Fail(graded.status());
   const GradeResult& result = graded->result;
   SubmissionInfo info{graded->submission_id, options.learner};
-  if (options.json || options.format == "json") {
-    std::cout << ResultJson(*problem, info, result).dump(2) << "\n";
-  } else if (options.format == "text") {
-    std::cout << ResultText(*problem, info, result);
-  } else {
-    batch::GradedEntry entry;
-    entry.learner = options.learner;
-    entry.file = options.file;
-    entry.submission_id = graded->submission_id;
-    entry.cache_hit = graded->cache_hit;
-    entry.result = result;
-    std::cout << FormatOne(*problem, options.format, entry);
+  // One graded attempt, written in every format asked for.
+  batch::GradedEntry entry;
+  entry.learner = options.learner;
+  entry.file = options.file;
+  entry.submission_id = graded->submission_id;
+  entry.cache_hit = graded->cache_hit;
+  entry.result = result;
+  for (const std::string& format : formats) {
+    std::string text;
+    if (format == "json") {
+      text = ResultJson(*problem, info, result).dump(2) + "\n";
+    } else if (format == "text") {
+      text = ResultText(*problem, info, result);
+    } else {
+      text = FormatOne(*problem, format, entry);
+    }
+    if (options.out_dir.empty()) {
+      std::cout << text;
+    } else if (base::Status s =
+                   batch::WriteFileAtomically(fs::path(options.out_dir) / FormatFile(format), text);
+               !s.ok()) {
+      return Fail(s);
+    }
   }
   if (result.status == SubmissionStatus::kInternalError) {
     return InternalError(result.internal_error);

@@ -26,7 +26,10 @@ struct GradeOptions {
   std::string learner = "anonymous";
   std::string file;
   bool json = false;
-  std::string format = "text";  // text | json | csv | junit | gradescope (batch_command.cc)
+  // text | json | csv | junit | gradescope (batch_command.cc), or several, comma-separated,
+  // with out_dir: one attempt written in each format, to DIR/result.<ext> (results.json).
+  std::string format = "text";
+  std::string out_dir;
   bool no_cache = false;
 };
 

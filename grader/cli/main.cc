@@ -62,7 +62,11 @@ int main(int argc, char** argv) {
   grade_cmd->add_option("--problem", grade.problem, "Problem id")->required();
   grade_cmd->add_option("--learner", grade.learner, "Learner name (default: anonymous)");
   grade_cmd->add_flag("--json", grade.json, "Print the result as JSON");
-  grade_cmd->add_option("--format", grade.format, "text (default), json, csv, junit, gradescope");
+  grade_cmd->add_option(
+      "--format", grade.format,
+      "text (default), json, csv, junit, gradescope; several with commas and --out");
+  grade_cmd->add_option("--out", grade.out_dir,
+                        "Write DIR/result.json, result.xml, ... instead of printing (one attempt)");
   grade_cmd->add_flag("--no-cache", grade.no_cache, "Grade even if an identical result is cached");
   grade_cmd->add_option("file", grade.file, "The submission's .cpp file")->required();
 
