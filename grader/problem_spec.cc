@@ -225,8 +225,7 @@ Status ApplyInputFields(const toml::table& t, const Where& where, InputSpec* inp
 }
 
 // The bounds of forced entries need the test's dims, so they are checked per test.
-Status CheckForcedInShape(const InputSpec& input, const ResolvedShape& shape, const TestSpec& test,
-                          const Where& where) {
+Status CheckForcedInShape(const InputSpec& input, const ResolvedShape& shape, const Where& where) {
   std::set<std::pair<int64_t, int64_t>> seen;
   for (size_t i = 0; i < input.forced.size(); ++i) {
     const ForcedEntry& f = input.forced[i];
@@ -237,7 +236,8 @@ Status CheckForcedInShape(const InputSpec& input, const ResolvedShape& shape, co
     }
     if (!seen.insert({f.row, f.col}).second) return fw.Error("repeats a position");
     if (input.kind == reference::TensorKind::kLabels) {
-      const int64_t classes = test.dims.at(input.classes);
+      // Resolved like a shape's dimension: a dims name or a literal (`classes = 2`).
+      const int64_t classes = shape.classes;
       if (f.value != std::floor(f.value) || f.value < 0 ||
           f.value >= static_cast<double>(classes)) {
         return fw.Key("value").Error("must be a label in [0, " + std::to_string(classes) + ")");
@@ -567,7 +567,7 @@ StatusOr<TestSpec> ParseTest(const toml::table& t, const Where& where, const Pro
   for (const InputSpec& input : test.inputs) {
     auto shape = ResolveShape(input, test);
     if (!shape.ok()) return where.Error(shape.status().message());
-    RETURN_IF_ERROR(CheckForcedInShape(input, *shape, test, where));
+    RETURN_IF_ERROR(CheckForcedInShape(input, *shape, where));
   }
   return test;
 }

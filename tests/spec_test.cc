@@ -164,6 +164,14 @@ INSTANTIATE_TEST_SUITE_P(
                         "X = { shape = [\"N\", \"D\"] }\ny = { shape = [\"N\"], kind = \"labels\", "
                         "classes = 0 }"),
                 {"entries.f.inputs.y.classes", "1..4096"}},
+        // A literal class count with a forced label out of range: a message, not map::at.
+        BadCase{"forced_label_outside_literal_classes",
+                Replace(Replace(kGood, "X = { shape = [\"N\", \"D\"] }",
+                                "X = { shape = [\"N\", \"D\"] }\ny = { shape = [\"N\"], kind = "
+                                "\"labels\", classes = 2 }"),
+                        "inputs = { X = { zeros = 0.5 } }",
+                        "inputs = { y = { forced = [{ row = 0, col = 0, value = 2 }] } }"),
+                {"tests[1].inputs.y.forced[0].value", "[0, 2)"}},
         BadCase{"huge_points",
                 Replace(kGood, "points = 2.5", "points = 1e308"),
                 {"tests[1].points", "<= 1000"}},
