@@ -364,13 +364,19 @@ int main(int argc, char** argv) {
     std::thread serving([&] { receiver.listen_after_bind(); });
     const std::string callback = "http://127.0.0.1:" + std::to_string(receiver_port) + "/callback";
 
-    // The baseline: one fresh submission graded by the CLI.
-    const fs::path one = root / "one.cpp";
-    std::ofstream(one) << solution << "// baseline " << RandomHex(8) << "\n";
+    // The baseline: one fresh submission graded by the CLI, after a first grade that pays the
+    // problem's one-time preparation (the service's workers share the data directory's cache).
+    const std::string data = (root / "cli-data").string();
+    auto grade_fresh = [&](const std::string& tag) {
+      const fs::path one = root / (tag + ".cpp");
+      std::ofstream(one) << solution << "// " << tag << " " << RandomHex(8) << "\n";
+      const std::string command = grader.string() + " --data-dir " + data +
+                                  " grade --problem relu " + one.string() + " > /dev/null 2>&1";
+      if (std::system(command.c_str()) != 0) std::fprintf(stderr, "baseline grade failed\n");
+    };
+    grade_fresh("warm-up");
     const auto before = Clock::now();
-    const std::string command = grader.string() + " --data-dir " + (root / "cli-data").string() +
-                                " grade --problem relu " + one.string() + " > /dev/null";
-    if (std::system(command.c_str()) != 0) std::fprintf(stderr, "baseline grade failed\n");
+    grade_fresh("baseline");
     const double one_ms = Ms(Clock::now() - before);
 
     Service service(grader, root / "class", 2);
