@@ -4,12 +4,13 @@
 // supervised workers, kill -9 of a worker mid-grade and of the whole service, and SIGTERM.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
+import { startServe } from './serve_process.mjs';
 
 const binary = process.env.GRADER_BINARY;
 const sourceDir = process.env.GRADER_SOURCE_DIR;
@@ -46,21 +47,7 @@ function writeFixture() {
 }
 
 function startService() {
-  const child = spawn(binary, ['--data-dir', dataDir, '--problems', problemsDir, 'serve',
-                               '--config', configPath],
-                      { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/\S+)\n/);
-      if (m) resolve({ child, base: m[1], exited, stderr: () => stderr });
-    });
-    exited.then(({ code }) => reject(new Error(`serve exited ${code} before listening: ${stderr}`)));
-  });
+  return startServe(binary, { dataDir, problemsDir, configPath });
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

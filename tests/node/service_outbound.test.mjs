@@ -13,6 +13,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Webhook } from 'standardwebhooks';
+import { startServe } from './serve_process.mjs';
 
 const binary = process.env.GRADER_BINARY;
 const sourceDir = process.env.GRADER_SOURCE_DIR;
@@ -60,22 +61,10 @@ function stopPeer(peer) {
   });
 }
 
-function startService() {
-  const child = spawn(binary, ['--data-dir', dataDir, '--problems', problemsDir, 'serve',
-                               '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/listening on (http:\/\/\S+)\n/);
-      if (m) resolve({ child, base: m[1], exited, stderr: () => stderr });
-    });
-    exited.then(({ code }) => reject(new Error(`serve exited ${code} before listening: ${stderr}`)));
-  });
+async function startService() {
+  const started = await startServe(binary, { dataDir, problemsDir, configPath });
+  children.push(started.child);
+  return started;
 }
 
 async function submit(fields) {
