@@ -107,12 +107,6 @@ int RunServe(const ServeOptions& options) {
   supervisor = std::make_unique<Supervisor>(options.program, std::move(worker_args));
   supervisor->Start();
 
-  // Hooks: other parts run beside the server.
-  ServeEnvironment environment{&*config, database, count_delivery};
-  for (const ServeHook& hook : options.hooks) {
-    if (hook.start) hook.start(environment);
-  }
-
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   std::cerr << "grader serve: " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
@@ -120,9 +114,6 @@ int RunServe(const ServeOptions& options) {
             << config->shutdown_grace_seconds << " s)" << std::endl;
   api.RefuseIntake();
   supervisor->Stop(std::chrono::seconds(config->shutdown_grace_seconds));
-  for (auto hook = options.hooks.rbegin(); hook != options.hooks.rend(); ++hook) {
-    if (hook->stop) hook->stop();
-  }
   (*dispatcher)->Stop();
   committer.Stop();
   api.Stop();
