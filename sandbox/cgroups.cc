@@ -9,7 +9,11 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <climits>
+#include <cstdlib>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -133,6 +137,65 @@ size_t RemoveWhenEmpty(std::vector<std::string> groups) {
   }
 }
 
+constexpr int64_t kUnlimited = INT64_MAX;
+
+// memory.limit_in_bytes and, where swap accounting is on, memory.memsw.limit_in_bytes (so that
+// swap is no way out), both `bytes`. The kernel wants limit <= memsw at every step: going down,
+// the limit first; going up, memsw first. `old_bytes`: the limits as they are.
+bool SetMemoryLimit(const std::string& dir, int64_t bytes, int64_t old_bytes) {
+  const std::string limit = dir + "/memory.limit_in_bytes";
+  const std::string memsw = dir + "/memory.memsw.limit_in_bytes";
+  const std::string text = std::to_string(bytes);
+  const bool has_memsw = access(memsw.c_str(), F_OK) == 0;
+  if (bytes <= old_bytes) {
+    return WriteText(limit, text) && (!has_memsw || WriteText(memsw, text));
+  }
+  return (!has_memsw || WriteText(memsw, text)) && WriteText(limit, text);
+}
+
+// `tasks`, not `cgroup.procs`: see the header.
+UniqueFd OpenTasks(const std::string& dir) {
+  return UniqueFd(open((dir + "/tasks").c_str(), O_WRONLY | O_CLOEXEC));
+}
+
+// How many processes the kernel's OOM killer has killed in the group (oom_kill in
+// memory.oom_control), 0 when unknown.
+int64_t OomKillCount(const std::string& memory_dir) {
+  std::stringstream text(ReadText(memory_dir + "/memory.oom_control"));
+  std::string key;
+  int64_t value = 0;
+  while (text >> key >> value) {
+    if (key == "oom_kill") return value;
+  }
+  return 0;
+}
+
+// The slots' kept groups (SlotCgroup), removed at exit by the process that made them.
+struct SlotGroups {
+  std::mutex mutex;
+  std::map<int, std::unique_ptr<BoxCgroup>> by_slot;
+  pid_t maker = getpid();
+};
+
+void RemoveSlotGroups();
+
+SlotGroups& Slots() {
+  // Never destroyed: a Run() on another thread may still use it while the process exits.
+  static SlotGroups* const slots = [] {
+    auto* made = new SlotGroups;
+    std::atexit(RemoveSlotGroups);
+    return made;
+  }();
+  return *slots;
+}
+
+void RemoveSlotGroups() {
+  SlotGroups& slots = Slots();
+  if (getpid() != slots.maker) return;  // a forked child that called exit(): not its groups
+  std::lock_guard<std::mutex> lock(slots.mutex);
+  for (auto& [slot, group] : slots.by_slot) group->Remove();
+}
+
 }  // namespace
 
 std::vector<std::string> OwnGroupParents() {
@@ -170,16 +233,13 @@ BoxCgroup BoxCgroup::Create(const Limits& limits, int64_t extra_processes) {
   std::string why;
   group.memory_dir_ = MakeGroup("memory", name, &why);
   if (!group.memory_dir_.empty()) {
-    const std::string bytes = std::to_string(limits.memory_bytes);
-    const std::string memsw = group.memory_dir_ + "/memory.memsw.limit_in_bytes";
-    if (!WriteText(group.memory_dir_ + "/memory.limit_in_bytes", bytes) ||
-        (access(memsw.c_str(), F_OK) == 0 && !WriteText(memsw, bytes))) {
+    if (!SetMemoryLimit(group.memory_dir_, limits.memory_bytes, kUnlimited)) {
       why = "cannot set the memory cgroup limit: " + ErrnoText(errno);
       RemoveGroup(group.memory_dir_);
       group.memory_dir_.clear();
     } else {
-      group.memory_procs_ =
-          UniqueFd(open((group.memory_dir_ + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));
+      group.memory_limit_bytes_ = limits.memory_bytes;
+      group.memory_tasks_ = OpenTasks(group.memory_dir_);
     }
   }
   if (group.memory_dir_.empty()) group.note_ = "memory: " + why + "; using RLIMIT_AS";
@@ -187,14 +247,14 @@ BoxCgroup BoxCgroup::Create(const Limits& limits, int64_t extra_processes) {
   why.clear();
   group.pids_dir_ = MakeGroup("pids", name, &why);
   if (!group.pids_dir_.empty()) {
-    if (!WriteText(group.pids_dir_ + "/pids.max",
-                   std::to_string(limits.processes + extra_processes))) {
+    const int64_t pids_limit = limits.processes + extra_processes;
+    if (!WriteText(group.pids_dir_ + "/pids.max", std::to_string(pids_limit))) {
       why = "cannot set pids.max: " + ErrnoText(errno);
       RemoveGroup(group.pids_dir_);
       group.pids_dir_.clear();
     } else {
-      group.pids_procs_ =
-          UniqueFd(open((group.pids_dir_ + "/cgroup.procs").c_str(), O_WRONLY | O_CLOEXEC));
+      group.pids_limit_ = pids_limit;
+      group.pids_tasks_ = OpenTasks(group.pids_dir_);
     }
   }
   if (group.pids_dir_.empty()) {
@@ -204,19 +264,49 @@ BoxCgroup BoxCgroup::Create(const Limits& limits, int64_t extra_processes) {
   return group;
 }
 
+base::Status BoxCgroup::Reuse(const Limits& limits, int64_t extra_processes) {
+  if (!memory_dir_.empty()) {
+    if (limits.memory_bytes != memory_limit_bytes_) {
+      if (!SetMemoryLimit(memory_dir_, limits.memory_bytes, memory_limit_bytes_)) {
+        return base::Status::Internal("cannot set the memory cgroup limit of " + memory_dir_ +
+                                      ": " + ErrnoText(errno));
+      }
+      memory_limit_bytes_ = limits.memory_bytes;
+    }
+    // "0" resets the peak to the current usage: what the previous box left charged, ~0.
+    if (!WriteText(memory_dir_ + "/memory.max_usage_in_bytes", "0")) {
+      return base::Status::Internal("cannot reset the peak of " + memory_dir_ + ": " +
+                                    ErrnoText(errno));
+    }
+    oom_kills_before_ = OomKillCount(memory_dir_);
+  }
+  const int64_t pids_limit = limits.processes + extra_processes;
+  if (!pids_dir_.empty() && pids_limit != pids_limit_) {
+    if (!WriteText(pids_dir_ + "/pids.max", std::to_string(pids_limit))) {
+      return base::Status::Internal("cannot set pids.max of " + pids_dir_ + ": " +
+                                    ErrnoText(errno));
+    }
+    pids_limit_ = pids_limit;
+  }
+  return base::Status::Ok();
+}
+
 BoxCgroup::BoxCgroup(BoxCgroup&& other) noexcept
     : memory_dir_(std::exchange(other.memory_dir_, {})),
       pids_dir_(std::exchange(other.pids_dir_, {})),
-      memory_procs_(std::move(other.memory_procs_)),
-      pids_procs_(std::move(other.pids_procs_)),
-      note_(std::move(other.note_)) {}
+      memory_tasks_(std::move(other.memory_tasks_)),
+      pids_tasks_(std::move(other.pids_tasks_)),
+      note_(std::move(other.note_)),
+      memory_limit_bytes_(other.memory_limit_bytes_),
+      pids_limit_(other.pids_limit_),
+      oom_kills_before_(other.oom_kills_before_) {}
 
 BoxCgroup::~BoxCgroup() { Remove(); }
 
 std::vector<int> BoxCgroup::JoinFds() const {
   std::vector<int> fds;
-  if (memory_procs_.valid()) fds.push_back(memory_procs_.get());
-  if (pids_procs_.valid()) fds.push_back(pids_procs_.get());
+  if (memory_tasks_.valid()) fds.push_back(memory_tasks_.get());
+  if (pids_tasks_.valid()) fds.push_back(pids_tasks_.get());
   return fds;
 }
 
@@ -228,22 +318,35 @@ int64_t BoxCgroup::PeakMemoryBytes() const {
 
 bool BoxCgroup::OomKilled() const {
   if (memory_dir_.empty()) return false;
-  std::stringstream text(ReadText(memory_dir_ + "/memory.oom_control"));
-  std::string key;
-  int64_t value = 0;
-  while (text >> key >> value) {
-    if (key == "oom_kill") return value > 0;
-  }
-  return false;
+  return OomKillCount(memory_dir_) > oom_kills_before_;
 }
 
 void BoxCgroup::Remove() {
-  memory_procs_.Reset();
-  pids_procs_.Reset();
+  memory_tasks_.Reset();
+  pids_tasks_.Reset();
   if (!memory_dir_.empty()) RemoveGroup(memory_dir_);
   if (!pids_dir_.empty()) RemoveGroup(pids_dir_);
   memory_dir_.clear();
   pids_dir_.clear();
+}
+
+BoxCgroup* SlotCgroup(int slot, const Limits& limits, int64_t extra_processes) {
+  SlotGroups& slots = Slots();
+  BoxCgroup* group = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(slots.mutex);
+    std::unique_ptr<BoxCgroup>& kept = slots.by_slot[slot];
+    if (kept == nullptr) {
+      kept = std::make_unique<BoxCgroup>(BoxCgroup::Create(limits, extra_processes));
+      return kept.get();  // fresh: limits set, peak and OOM count zero
+    }
+    group = kept.get();
+  }
+  if (group->Reuse(limits, extra_processes).ok()) return group;
+  // Unusable (a limit the kernel refused): drop it; the next run of the slot makes a new one.
+  std::lock_guard<std::mutex> lock(slots.mutex);
+  slots.by_slot.erase(slot);
+  return nullptr;
 }
 
 }  // namespace sandbox

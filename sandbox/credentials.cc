@@ -8,7 +8,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <mutex>
 
 #include "sandbox/errno_text.h"
@@ -55,17 +54,19 @@ base::StatusOr<std::string> StateDir() {
 base::StatusOr<UidLease> UidLease::Acquire() {
   base::StatusOr<std::string> state = StateDir();
   if (!state.ok()) return state.status();
-  // Start where the last lease of this process ended: consecutive runs then rarely collide.
-  static std::atomic<int> next{0};
-  const int start = next.fetch_add(1) % kSlotCount;
-  for (int i = 0; i < kSlotCount; ++i) {
-    const int slot = (start + i) % kSlotCount;
+  thread_local int previous = -1;
+  for (int i = -1; i < kSlotCount; ++i) {
+    const int slot = i < 0 ? previous : i;
+    if (slot < 0 || (i >= 0 && slot == previous)) continue;
     const std::string path = *state + "/slots/" + std::to_string(slot);
     UniqueFd fd(open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
     if (!fd.valid()) {
       return base::Status::Internal("cannot open the slot lock " + path + ": " + ErrnoText(errno));
     }
-    if (flock(fd.get(), LOCK_EX | LOCK_NB) == 0) return UidLease(slot, std::move(fd));
+    if (flock(fd.get(), LOCK_EX | LOCK_NB) == 0) {
+      previous = slot;
+      return UidLease(slot, std::move(fd));
+    }
   }
   return base::Status::Internal("all " + std::to_string(kSlotCount) + " sandbox uids are in use");
 }

@@ -27,8 +27,11 @@ base::StatusOr<std::string> StateDir();
 
 class UidLease {
  public:
-  // A free slot, or an error when all kSlotCount are taken.
+  // A free slot, or an error when all kSlotCount are taken. The calling thread's previous slot
+  // is tried first, then the slots from 0 up: a process keeps reusing a few slots (and their
+  // kept cgroups, cgroups.h) instead of walking through all of them.
   static base::StatusOr<UidLease> Acquire();
+  int slot() const { return slot_; }
   uid_t uid() const { return kFirstBoxUid + static_cast<uid_t>(slot_); }
   gid_t gid() const { return kFirstBoxUid + static_cast<gid_t>(slot_); }
 

@@ -368,7 +368,7 @@ base::StatusOr<LaunchPlan> PrepareLaunch(const Command& command, const Limits& l
   if (!filter.ok()) return filter.status().WithContext("sandbox setup");
   plan.seccomp = *filter;
   plan.parent_pid = getpid();
-  plan.spawn_stack = std::make_unique<char[]>(LaunchPlan::kSpawnStackBytes);
+  plan.spawn_stack = std::make_unique_for_overwrite<char[]>(LaunchPlan::kSpawnStackBytes);
   const long open_max = sysconf(_SC_OPEN_MAX);
   plan.max_fd =
       open_max > 0 ? static_cast<int>(std::min<long>(open_max, kMaxFdToClose)) : kMaxFdToClose;

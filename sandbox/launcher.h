@@ -38,7 +38,7 @@ struct LaunchPlan {
   int max_fd = 0;                // upper bound for closing fds when close_range() is unavailable
   int clone_flags = 0;           // namespaces (namespaces.h); 0: a plain fork, no box init
   int net_fd = -1;               // the empty network namespace, or -1
-  std::vector<int> cgroup_fds;   // cgroup.procs files to join
+  std::vector<int> cgroup_fds;   // cgroup `tasks` files to join
   std::optional<FsView> view;    // kMountView
   std::string empty_root;        // kEmptyRoot
   bool drop_privileges = false;  // kDropPrivileges: false when the grader is not root

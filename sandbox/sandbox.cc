@@ -199,10 +199,16 @@ Outcome Run(const Command& command, const Limits& limits, Policy policy) {
     AddNote(&notes, "not root: the box keeps the grader's uid and has no filesystem view");
   }
   const bool has_init = (box.clone_flags & CLONE_NEWPID) != 0;
-  BoxCgroup cgroup = BoxCgroup::Create(limits, has_init ? 1 : 0);
-  AddNote(&notes, cgroup.note());
-  box.cgroup_fds = cgroup.JoinFds();
-  box.memory_cgroup = cgroup.memory_limited();
+  const int64_t extra_processes = has_init ? 1 : 0;
+  // kExecute reuses its slot's groups; the compiler's (2 GiB, files written) get a fresh pair.
+  BoxCgroup* cgroup =
+      policy == Policy::kExecute && lease ? SlotCgroup(lease->slot(), limits, extra_processes)
+                                          : nullptr;
+  std::optional<BoxCgroup> fresh_cgroup;
+  if (cgroup == nullptr) cgroup = &fresh_cgroup.emplace(BoxCgroup::Create(limits, extra_processes));
+  AddNote(&notes, cgroup->note());
+  box.cgroup_fds = cgroup->JoinFds();
+  box.memory_cgroup = cgroup->memory_limited();
   UniqueFd program_fd;
   if (policy == Policy::kExecute && !command.argv.empty()) {
     base::StatusOr<UniqueFd> opened = OpenProgram(command.argv[0]);
@@ -278,9 +284,9 @@ Outcome Run(const Command& command, const Limits& limits, Policy policy) {
                     notify_parent.valid() ? ReceiveListener(notify_parent.get()) : UniqueFd()},
       command.stdin_data, limits, deadline);
   // The init is reaped, so every process of the box is gone: the groups can go too.
-  const bool oom_killed = cgroup.OomKilled();
-  const int64_t cgroup_peak_bytes = cgroup.PeakMemoryBytes();
-  cgroup.Remove();
+  const bool oom_killed = cgroup->OomKilled();
+  const int64_t cgroup_peak_bytes = cgroup->PeakMemoryBytes();
+  if (fresh_cgroup) fresh_cgroup->Remove();
   if (policy == Policy::kCompile && root) {
     // Back to the grader: nothing of the box's keeps a hold on its work directory.
     [[maybe_unused]] base::Status restored = HandOver(command.writable_dirs, 0, 0);
