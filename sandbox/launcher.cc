@@ -58,7 +58,9 @@ constexpr int kStderrFd = 2;
 constexpr int kResultFd = 3;
 constexpr int kErrorFd = 4;
 constexpr int kStatusFd = 6;
-constexpr int kFirstUnusedFd = 8;
+constexpr int kFirstCgroupFd = 8;  // the cgroup `tasks` files the program joins, 8 and 9
+constexpr size_t kMaxCgroupFds = 2;
+constexpr int kFirstUnusedFd = kFirstCgroupFd + static_cast<int>(kMaxCgroupFds);
 static_assert(kProgramFd == 5 && kNotifySocketFd == 7);
 
 constexpr int kMaxFdToClose = 1 << 20;
@@ -80,13 +82,23 @@ constexpr int32_t kExecStep = -1;
 
 // --- Child side: async-signal-safe only. Each step returns 0 or an errno. ---
 
+// Raw rt_sigaction with the kernel's structure, all zero (SIG_DFL, no flags, empty mask): the
+// glibc wrapper refuses its reserved signals and sets errno, and an init that shares the
+// grader's memory shares the errno of the grader's thread (see Launch): success paths must not
+// write it.
 int ResetSignals() {
-  struct sigaction default_action {};
-  default_action.sa_handler = SIG_DFL;
+  struct KernelSigaction {
+    void* handler;
+    unsigned long flags;
+    void* restorer;
+    uint64_t mask;
+  };
+  const KernelSigaction default_action{};
   for (int signal_number = 1; signal_number < NSIG; ++signal_number) {
     if (signal_number == SIGKILL || signal_number == SIGSTOP) continue;
-    // Fails (EINVAL) for the real-time signals glibc reserves; nothing to reset there.
-    sigaction(signal_number, &default_action, nullptr);
+    if (syscall(SYS_rt_sigaction, signal_number, &default_action, nullptr, sizeof(uint64_t)) != 0) {
+      return errno;
+    }
   }
   sigset_t empty;
   sigemptyset(&empty);
@@ -99,11 +111,16 @@ int DieWithParent(pid_t parent_pid) {
   return getppid() == parent_pid ? 0 : ESRCH;
 }
 
-// Moves the pipes onto fds 0..3 and the error pipe onto fd 4. Every source is first copied above
-// the target range, so that no dup2 can overwrite a source that is still needed.
-int RedirectFds(const ChildFds& fds, int* error_fd) {
-  int sources[] = {fds.stdin_fd, fds.stdout_fd,  fds.stderr_fd, fds.result_fd,
-                   *error_fd,    fds.program_fd, fds.status_fd, fds.notify_fd};
+// Moves the pipes onto fds 0..3, the error pipe onto fd 4, the launcher's fds onto 5..7 and the
+// cgroup files onto 8 and 9. Every source is first copied above the target range, so that no
+// dup2 can overwrite a source that is still needed. Unused targets are closed with
+// close_range, which does not fail (nor set errno) on an fd that is not open.
+int RedirectFds(const ChildFds& fds, const LaunchPlan& plan, int* error_fd) {
+  int sources[] = {fds.stdin_fd,  fds.stdout_fd,  fds.stderr_fd, fds.result_fd, *error_fd,
+                   fds.program_fd, fds.status_fd, fds.notify_fd, -1,            -1};
+  for (size_t i = 0; i < plan.cgroup_fds.size() && i < kMaxCgroupFds; ++i) {
+    sources[8 + i] = plan.cgroup_fds[i];
+  }
   for (int& source : sources) {
     if (source < 0) continue;
     const int moved = fcntl(source, F_DUPFD_CLOEXEC, kFirstUnusedFd);
@@ -118,15 +135,16 @@ int RedirectFds(const ChildFds& fds, int* error_fd) {
   if (sources[3] >= 0) {
     if (dup2(sources[3], kResultFd) < 0) return errno;
   } else {
-    close(kResultFd);  // EBADF when it was not open: fine
+    close_range(kResultFd, kResultFd, 0);
   }
   if (dup3(sources[4], kErrorFd, O_CLOEXEC) < 0) return errno;
   *error_fd = kErrorFd;
   // The launcher's own fds: close-on-exec, so the program never holds them.
-  const int targets[] = {kProgramFd, kStatusFd, kNotifySocketFd};
-  for (int i = 0; i < 3; ++i) {
+  const int targets[] = {kProgramFd, kStatusFd, kNotifySocketFd, kFirstCgroupFd,
+                         kFirstCgroupFd + 1};
+  for (int i = 0; i < 5; ++i) {
     if (sources[5 + i] < 0) {
-      close(targets[i]);
+      close_range(static_cast<unsigned>(targets[i]), static_cast<unsigned>(targets[i]), 0);
     } else if (dup3(sources[5 + i], targets[i], O_CLOEXEC) < 0) {
       return errno;
     }
@@ -134,9 +152,14 @@ int RedirectFds(const ChildFds& fds, int* error_fd) {
   return 0;
 }
 
+// In the program's process, not the init: only the program's memory counts against the box,
+// and the init (a process that shares the grader's memory) must never be the memory cgroup's
+// OOM victim. Before exec the program shares the init's memory as a vfork child, which the
+// OOM killer skips.
 int JoinCgroups(const LaunchPlan& plan) {
-  for (const int fd : plan.cgroup_fds) {
-    if (write(fd, "0", 1) != 1) return errno;  // "0": the writing process itself
+  for (size_t i = 0; i < plan.cgroup_fds.size() && i < kMaxCgroupFds; ++i) {
+    // "0": the writing thread itself, the program's only one.
+    if (write(kFirstCgroupFd + static_cast<int>(i), "0", 1) != 1) return errno;
   }
   return 0;
 }
@@ -144,7 +167,7 @@ int JoinCgroups(const LaunchPlan& plan) {
 // Without a pid namespace there is no init: the cloned child is the program and needs no status
 // pipe. (With one, RunChild turns this step into BecomeInit.)
 int SpawnInit() {
-  close(kStatusFd);
+  close_range(kStatusFd, kStatusFd, 0);
   return 0;
 }
 
@@ -202,7 +225,7 @@ int RunStep(ChildStep step, const LaunchPlan& plan, const ChildFds& fds, int* er
       if ((plan.clone_flags & CLONE_NEWUTS) == 0) return 0;
       return sethostname("sandbox", 7) == 0 ? 0 : errno;
     case ChildStep::kRedirectFds:
-      return RedirectFds(fds, error_fd);
+      return RedirectFds(fds, plan, error_fd);
     case ChildStep::kCloseOtherFds:
       return CloseOtherFds(plan.max_fd);
     case ChildStep::kMountView: {
@@ -259,7 +282,7 @@ int ProgramMain(void* argument) {
   const int pid = clone(ProgramMain, stack_top, CLONE_VM | CLONE_VFORK | SIGCHLD, &start);
   if (pid < 0) FailSetup(error_fd, static_cast<int32_t>(ChildStep::kSpawnInit), 0, errno);
   // The init keeps only the status pipe: the program's EOFs must not wait for it.
-  for (int fd = 0; fd < kStatusFd; ++fd) close(fd);
+  close_range(0, kStatusFd - 1, 0);
   close_range(kStatusFd + 1, ~0U, 0);
   RunBoxInit(pid, kStatusFd);
 }
@@ -284,6 +307,12 @@ int ProgramMain(void* argument) {
     execve(plan.argv[0], plan.argv.data(), plan.envp.data());
   }
   FailSetup(error_fd, kExecStep, 0, errno);
+}
+
+// The box init when it shares the grader's memory (LaunchPlan::init_shares_memory).
+int InitMain(void* argument) {
+  const auto* start = static_cast<const InitStart*>(argument);
+  RunChild(*start->plan, start->fds, start->error_fd, 0);
 }
 
 // --- Parent side. ---
@@ -369,6 +398,10 @@ base::StatusOr<LaunchPlan> PrepareLaunch(const Command& command, const Limits& l
   plan.seccomp = *filter;
   plan.parent_pid = getpid();
   plan.spawn_stack = std::make_unique_for_overwrite<char[]>(LaunchPlan::kSpawnStackBytes);
+  if (policy == Policy::kExecute && (plan.clone_flags & CLONE_NEWPID) != 0) {
+    plan.init_shares_memory = true;
+    plan.init_stack = std::make_unique_for_overwrite<char[]>(LaunchPlan::kSpawnStackBytes);
+  }
   const long open_max = sysconf(_SC_OPEN_MAX);
   plan.max_fd =
       open_max > 0 ? static_cast<int>(std::min<long>(open_max, kMaxFdToClose)) : kMaxFdToClose;
@@ -378,13 +411,22 @@ base::StatusOr<LaunchPlan> PrepareLaunch(const Command& command, const Limits& l
 base::StatusOr<Launched> Launch(const LaunchPlan& plan, const ChildFds& fds) {
   base::StatusOr<Pipe> error_pipe = MakePipe();
   if (!error_pipe.ok()) return error_pipe.status().WithContext("sandbox setup: error pipe");
-  // A raw clone: glibc's fork() would not take namespace flags. The child only makes raw or
-  // async-signal-safe calls until it execs.
-  const long cloned =
-      syscall(SYS_clone, plan.clone_flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+  long cloned = -1;
+  if (plan.init_shares_memory) {
+    // The init runs beside this thread in the same memory, on its own stack, with its own fd
+    // table, signal handlers and root, and allocates nothing. It shares this thread's TLS
+    // (errno): its steps write errno only when they fail, and then the run is a sandbox error.
+    plan.init_start = InitStart{&plan, fds, error_pipe->write_end.get()};
+    char* stack_top = plan.init_stack.get() + LaunchPlan::kSpawnStackBytes;
+    cloned = clone(InitMain, stack_top, plan.clone_flags | CLONE_VM | SIGCHLD, &plan.init_start);
+  } else {
+    // A raw clone: glibc's fork() would not take namespace flags. The child only makes raw or
+    // async-signal-safe calls until it execs.
+    cloned = syscall(SYS_clone, plan.clone_flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr);
+    if (cloned == 0) RunChild(plan, fds, error_pipe->write_end.get(), 0);
+  }
   if (cloned < 0) return base::Status::Internal("sandbox setup: clone failed: " + ErrnoText(errno));
   const auto pid = static_cast<pid_t>(cloned);
-  if (pid == 0) RunChild(plan, fds, error_pipe->write_end.get(), 0);
   error_pipe->write_end.Reset();
   return Launched{pid, std::move(error_pipe->read_end)};
 }

@@ -26,6 +26,26 @@
 
 namespace sandbox {
 
+// The child's ends of its standard streams; result_fd is -1 without a result channel.
+struct ChildFds {
+  int stdin_fd = -1;
+  int stdout_fd = -1;
+  int stderr_fd = -1;
+  int result_fd = -1;
+  int program_fd = -1;  // kExecute: the binary, opened by the parent
+  int status_fd = -1;   // write end: the box init reports the program's wait status here
+  int notify_fd = -1;   // one end of a socketpair: the seccomp listener travels over it
+};
+
+struct LaunchPlan;
+
+// What a box init that shares the grader's memory starts from (Launch() fills it in).
+struct InitStart {
+  const LaunchPlan* plan = nullptr;
+  ChildFds fds;
+  int error_fd = -1;
+};
+
 struct LaunchPlan {
   // Null-terminated arrays pointing into the Command's strings: the Command must outlive the
   // plan and must not change meanwhile.
@@ -38,7 +58,7 @@ struct LaunchPlan {
   int max_fd = 0;                // upper bound for closing fds when close_range() is unavailable
   int clone_flags = 0;           // namespaces (namespaces.h); 0: a plain fork, no box init
   int net_fd = -1;               // the empty network namespace, or -1
-  std::vector<int> cgroup_fds;   // cgroup `tasks` files to join
+  std::vector<int> cgroup_fds;   // cgroup `tasks` files the program joins (at most 2)
   std::optional<FsView> view;    // kMountView
   std::string empty_root;        // kEmptyRoot
   bool drop_privileges = false;  // kDropPrivileges: false when the grader is not root
@@ -49,6 +69,13 @@ struct LaunchPlan {
   // The stack of the program's process while it shares the init's memory (launcher.cc).
   static constexpr size_t kSpawnStackBytes = 64 << 10;
   std::unique_ptr<char[]> spawn_stack;
+  // kExecute with a pid namespace: the box init shares the grader's memory (clone(CLONE_VM),
+  // as posix_spawn does) instead of a copy: no page tables to copy, no copy-on-write faults in
+  // the grader afterwards, no copy to tear down. It runs on init_stack, from init_start. Both
+  // must stay allocated until the init is reaped (Run() reaps it before the plan goes).
+  bool init_shares_memory = false;
+  std::unique_ptr<char[]> init_stack;
+  mutable InitStart init_start;
 };
 
 // What the box has, decided by Run() (sandbox.cc) before the plan is built.
@@ -67,17 +94,6 @@ struct BoxSetup {
 // InvalidArgument status names the broken constraint.
 base::StatusOr<LaunchPlan> PrepareLaunch(const Command& command, const Limits& limits,
                                          Policy policy, const BoxSetup& box);
-
-// The child's ends of its standard streams; result_fd is -1 without a result channel.
-struct ChildFds {
-  int stdin_fd = -1;
-  int stdout_fd = -1;
-  int stderr_fd = -1;
-  int result_fd = -1;
-  int program_fd = -1;  // kExecute: the binary, opened by the parent
-  int status_fd = -1;   // write end: the box init reports the program's wait status here
-  int notify_fd = -1;   // one end of a socketpair: the seccomp listener travels over it
-};
 
 // Clones the child (with plan.clone_flags), which performs plan.steps and execs. Returns its
 // pid: the box's init when there is a pid namespace, else the program itself. It leads its own

@@ -7,21 +7,22 @@ namespace {
 constexpr ChildStep kCompileSteps[] = {
     // In the box's init (as root):
     ChildStep::kResetSignals, ChildStep::kNewSession, ChildStep::kDieWithParent,
-    ChildStep::kJoinCgroups, ChildStep::kJoinNetwork, ChildStep::kSetHostname,
-    ChildStep::kRedirectFds, ChildStep::kCloseOtherFds, ChildStep::kMountView, ChildStep::kChdir,
-    ChildStep::kSpawnInit,
+    ChildStep::kJoinNetwork, ChildStep::kSetHostname, ChildStep::kRedirectFds,
+    ChildStep::kCloseOtherFds, ChildStep::kMountView, ChildStep::kChdir, ChildStep::kSpawnInit,
     // In the compiler's process:
-    ChildStep::kNoNewPrivs, ChildStep::kRlimits, ChildStep::kDropPrivileges,
+    ChildStep::kJoinCgroups, ChildStep::kNoNewPrivs, ChildStep::kRlimits,
+    ChildStep::kDropPrivileges,
     ChildStep::kSeccomp,  // last: the denylist also forbids mount/unshare used above
 };
 
 constexpr ChildStep kExecuteSteps[] = {
     // In the box's init (as root):
     ChildStep::kResetSignals, ChildStep::kNewSession, ChildStep::kDieWithParent,
-    ChildStep::kJoinCgroups, ChildStep::kJoinNetwork, ChildStep::kRedirectFds,
-    ChildStep::kCloseOtherFds, ChildStep::kEmptyRoot, ChildStep::kSpawnInit,
+    ChildStep::kJoinNetwork, ChildStep::kRedirectFds, ChildStep::kCloseOtherFds,
+    ChildStep::kEmptyRoot, ChildStep::kSpawnInit,
     // In the program's process:
-    ChildStep::kNoNewPrivs, ChildStep::kRlimits, ChildStep::kDropPrivileges,
+    ChildStep::kJoinCgroups, ChildStep::kNoNewPrivs, ChildStep::kRlimits,
+    ChildStep::kDropPrivileges,
     ChildStep::kSeccomp,  // last: the allowlist forbids setrlimit, setresuid, prctl, ...
 };
 // clang-format on

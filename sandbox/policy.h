@@ -16,7 +16,7 @@ enum class ChildStep {
   kResetSignals,    // default dispositions, empty mask: the grader's signal state must not leak
   kNewSession,      // setsid(): own session and process group, so kill(-pgid) reaches the tree
   kDieWithParent,   // PR_SET_PDEATHSIG: if the grader dies, the child dies with it
-  kJoinCgroups,     // write "0" to the box's memory and pids cgroup `tasks` (cgroups.h)
+  kJoinCgroups,     // the program joins the box's memory and pids cgroups (`tasks`, cgroups.h)
   kJoinNetwork,     // setns() into the shared empty network namespace
   kSetHostname,     // the uts namespace says "sandbox", not the host's name
   kRedirectFds,     // the pipes onto fds 0, 1, 2 and (result channel) 3; launcher fds 4..7

@@ -199,7 +199,8 @@ Outcome Run(const Command& command, const Limits& limits, Policy policy) {
     AddNote(&notes, "not root: the box keeps the grader's uid and has no filesystem view");
   }
   const bool has_init = (box.clone_flags & CLONE_NEWPID) != 0;
-  const int64_t extra_processes = has_init ? 1 : 0;
+  // The init stays outside the groups: the program joins them (launcher.cc, JoinCgroups).
+  const int64_t extra_processes = 0;
   // kExecute reuses its slot's groups; the compiler's (2 GiB, files written) get a fresh pair.
   BoxCgroup* cgroup =
       policy == Policy::kExecute && lease ? SlotCgroup(lease->slot(), limits, extra_processes)

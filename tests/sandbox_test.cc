@@ -562,6 +562,37 @@ TEST(ExecuteTest, MemoryCgroupStopsATouchedHog) {
   EXPECT_GE(outcome.peak_memory_bytes, int64_t{60} << 20);
 }
 
+// The box init shares the grader's memory; were it in the box's memory cgroup, the OOM killer
+// would pick it (it looks as big as the grader) and kill the grader with it.
+TEST(ExecuteTest, OomInTheBoxNeverReachesALargerGrader) {
+  if (geteuid() != 0) GTEST_SKIP() << "cgroups need root";
+  std::vector<char> ballast(128 << 20);  // twice the box's limit: the OOM killer's first pick
+  std::memset(ballast.data(), 1, ballast.size());
+  const Outcome outcome = sandbox::Run(Probe({"touch_mb", "200"}), ProbeLimits(), Policy::kExecute);
+  EXPECT_EQ(outcome.status, Status::kMemory) << StatusName(outcome.status) << outcome.error;
+  EXPECT_LT(outcome.peak_memory_bytes, int64_t{128} << 20);  // the box's, not the grader's
+  EXPECT_EQ(ballast[12345], 1);
+}
+
+// Consecutive runs of a thread reuse its slot's kept cgroups: each run's peak, OOM verdict and
+// memory limit are its own, whether the limit goes down or up.
+TEST(ExecuteTest, KeptCgroupsForgetThePreviousRun) {
+  if (geteuid() != 0) GTEST_SKIP() << "cgroups need root";
+  Limits small = ProbeLimits();
+  Limits large = ProbeLimits();
+  large.memory_bytes = 256 << 20;
+  const Outcome hog = sandbox::Run(Probe({"touch_mb", "100"}), small, Policy::kExecute);
+  EXPECT_EQ(hog.status, Status::kMemory) << StatusName(hog.status) << hog.error;
+  const Outcome fits = sandbox::Run(Probe({"touch_mb", "100"}), large, Policy::kExecute);
+  EXPECT_EQ(fits.status, Status::kOk) << StatusName(fits.status) << fits.error;
+  EXPECT_GE(fits.peak_memory_bytes, int64_t{100} << 20);
+  const Outcome quiet = sandbox::Run(Probe({"exit", "0"}), small, Policy::kExecute);
+  EXPECT_EQ(quiet.status, Status::kOk) << StatusName(quiet.status) << quiet.error;
+  EXPECT_LT(quiet.peak_memory_bytes, int64_t{16} << 20);
+  const Outcome hog_again = sandbox::Run(Probe({"touch_mb", "100"}), small, Policy::kExecute);
+  EXPECT_EQ(hog_again.status, Status::kMemory) << StatusName(hog_again.status);
+}
+
 TEST(ExecuteTest, SpinIsCpuTime) {
   Limits limits = ProbeLimits();
   limits.cpu_time = milliseconds(300);
