@@ -2,16 +2,26 @@
 //
 // The grader (root) clones one child per Run(), into new namespaces (namespaces.h). That child
 // is the box's init: pid 1 of the box's pid namespace, still root. It runs the box-wide steps of
-// the policy's checklist (policy.h: cgroups, network, fds, filesystem view), then forks the
-// program's process (pid 2) and does nothing but reap until the program is gone; then it exits
-// and the kernel kills everything else in the box. The program's process runs the remaining
-// steps (rlimits, the box uid, seccomp last) and execs the command directly: no shell, no PATH.
+// the policy's checklist (policy.h: network, fds, filesystem view), then forks the program's
+// process (pid 2) and does nothing but reap until the program is gone; then it exits and the
+// kernel kills everything else in the box. The program's process runs the remaining steps
+// (cgroups, rlimits, the box uid, seccomp last) and execs the command directly: no shell, no
+// PATH.
 // For kExecute the binary was opened by the parent (O_NOFOLLOW, a regular file) and is exec'd
 // from that fd with execveat, the one exec the seccomp filter allows.
 // Every step calls only async-signal-safe functions, and raw syscalls where a glibc wrapper
 // would consult glibc's view of the grader's threads (a raw clone leaves it stale): everything
 // that allocates (argv/envp arrays, rlimits, the mount list, the BPF program) was prepared in
 // the parent by PrepareLaunch().
+// The kExecute init does not copy the grader: it is cloned with CLONE_VM onto a stack of its
+// own and shares the grader's memory, and with it the TLS of the thread that called Run()
+// (the program shares it too until its exec). So the child never allocates, never writes
+// errno on a success path (close_range, not close, on fds that may be shut), calls the
+// cancellation points write/sendmsg/wait4 as raw syscalls (glibc's wrappers flip the calling
+// thread's cancellation state), and relies on BIND_NOW (sandbox/CMakeLists.txt) to never enter
+// the lazy binder. It stays outside the box's cgroups: the program joins them, so the memory
+// cgroup's OOM killer can only pick the program (before its exec a vfork child, which the OOM
+// killer skips), never a process that shares the grader's memory.
 //
 // Pipes between the grader and the child (all created O_CLOEXEC, so children forked at the same
 // time by other threads never keep them across their exec):
@@ -23,6 +33,8 @@
 //   program child fd 5             (kExecute: the binary, CLOEXEC)
 //   status  init fd 6 -> grader    (the program's wait status, written by the init)
 //   notify  child fd 7 -> grader   (a unix socket: the seccomp listener fd, SCM_RIGHTS)
+//   cgroups child fds 8, 9         (the box's memory and pids `tasks` files, CLOEXEC: the
+//                                   program writes "0" to join)
 // If a step or execve fails, the child writes one SetupFailure record (step, detail, errno) to
 // the error pipe and _exit(127)s. The parent reads the error pipe: a record means "the sandbox
 // failed" (kSandboxError), EOF means the command is running.
@@ -76,7 +88,7 @@ constexpr int32_t kExecStep = -1;
 [[noreturn]] void FailSetup(int error_fd, int32_t step, int32_t detail, int error_number) {
   const SetupFailure record{step, detail, error_number};
   // Nothing else can be done if this write fails: the parent then sees EOF and exit code 127.
-  [[maybe_unused]] ssize_t written = write(error_fd, &record, sizeof record);
+  [[maybe_unused]] long written = syscall(SYS_write, error_fd, &record, sizeof record);
   _exit(127);
 }
 
@@ -159,7 +171,7 @@ int RedirectFds(const ChildFds& fds, const LaunchPlan& plan, int* error_fd) {
 int JoinCgroups(const LaunchPlan& plan) {
   for (size_t i = 0; i < plan.cgroup_fds.size() && i < kMaxCgroupFds; ++i) {
     // "0": the writing thread itself, the program's only one.
-    if (write(kFirstCgroupFd + static_cast<int>(i), "0", 1) != 1) return errno;
+    if (syscall(SYS_write, kFirstCgroupFd + static_cast<int>(i), "0", 1) != 1) return errno;
   }
   return 0;
 }
@@ -191,9 +203,9 @@ int InstallSeccomp(const LaunchPlan& plan) {
   header->cmsg_type = SCM_RIGHTS;
   header->cmsg_len = CMSG_LEN(sizeof(int));
   std::memcpy(CMSG_DATA(header), &listener, sizeof(int));
-  const ssize_t sent = sendmsg(kNotifySocketFd, &message, 0);
+  const long sent = syscall(SYS_sendmsg, kNotifySocketFd, &message, 0);
   const int send_error = errno;
-  close(listener);
+  syscall(SYS_close, listener);  // after seccomp: close is allowed, close_range is not
   return sent == 1 ? 0 : send_error;
 }
 

@@ -92,7 +92,9 @@ void RunBoxInit(pid_t program, int status_fd) {
     if (reaped < 0 && errno == EINTR) continue;
     if (reaped < 0) _exit(0);  // ECHILD: nothing left, and the program's status is lost
     if (reaped == program) {
-      [[maybe_unused]] ssize_t written = write(status_fd, &status, sizeof status);
+      // Raw: glibc's write() would flip the cancellation state of the grader thread whose
+      // memory and TLS a kExecute init shares (launcher.cc).
+      [[maybe_unused]] long written = syscall(SYS_write, status_fd, &status, sizeof status);
       _exit(0);
     }
   }
