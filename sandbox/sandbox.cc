@@ -2,7 +2,8 @@
 //
 // Run() is the whole life of one box, on the calling thread:
 //   1. validate the Limits; decide what the box gets on this host: namespaces (namespaces.h), a
-//      uid of its own (credentials.h), cgroups (cgroups.h); kExecute: open the binary
+//      uid of its own (credentials.h), cgroups (cgroups.h: kExecute reuses its uid slot's pair,
+//      kCompile makes a fresh one); kExecute: open the binary
 //      (O_NOFOLLOW, must be a regular file); kCompile: hand the writable dirs to the box's uid;
 //   2. build a LaunchPlan (launcher.h) in the parent, with the seccomp filter (seccomp_policy.h);
 //   3. make the stdin/stdout/stderr(/result) pipes, the init's status pipe and the socket that
@@ -12,9 +13,9 @@
 //   6. supervise it (supervisor.cc) until it exits, breaks a limit or makes a forbidden call;
 //      kill its process group and reap the init: the pid namespace dies with it;
 //   7. read the program's own wait status from the init, the cgroup's peak memory and OOM count,
-//      remove the cgroups, and classify with the pure Classify() (classify.h).
-// The grader side runs as root; the box's init as root inside the namespaces; the program as its
-// box uid. Concurrent Run() calls share only the kernel, the empty network namespace and the
+//      remove a fresh pair of cgroups, and classify with the pure Classify() (classify.h).
+// The grader side runs as root; the box's init as root inside the namespaces (a kExecute init in
+// the grader's own memory, launcher.cc); the program as its box uid. Concurrent Run() calls share only the kernel, the empty network namespace and the
 // slot lock directory.
 #include "sandbox/sandbox.h"
 

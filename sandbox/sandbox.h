@@ -6,7 +6,8 @@
 //   exactly the given argv and environment (no shell, no PATH search), feeds `stdin_data` to its
 //   standard input, captures stdout, stderr and the result channel (fd 3) up to their caps, and
 //   returns when the child's whole process tree is gone (its pid namespace is torn down) and its
-//   cgroups are removed.
+//   cgroups are empty (a compile box's are removed; an execute box's stay for the next run of
+//   its uid slot and go when the process exits: cgroups.h).
 // - Run() never throws and never blocks forever: the wall-time limit always applies.
 // - The returned Outcome separates what the *program* did (exit code, signal, a limit it hit)
 //   from a failure of the sandbox itself (Status::kSandboxError, with `error` saying why). A
