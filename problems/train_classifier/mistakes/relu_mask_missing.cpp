@@ -1,4 +1,5 @@
-// Mistake: the mini-batches follow the class-sorted order of the data (no shuffling).
+// Mistake: the backward pass skips the ReLU: dZ1 = dZ2 W2ᵀ without the mask [Z1 > 0], so the
+// first layer follows the gradient of a different (linear) network.
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
@@ -24,6 +25,7 @@ Eigen::VectorXd train_and_predict(const Eigen::MatrixXd& X_train, const Eigen::V
   std::vector<int> order(N);
   std::iota(order.begin(), order.end(), 0);
   for (int epoch = 0; epoch < epochs; ++epoch) {
+    std::shuffle(order.begin(), order.end(), gen);  // the data arrive sorted by class
     for (int start = 0; start < N; start += batch) {
       const int b = std::min(batch, N - start);
       Eigen::MatrixXd X(b, D);
@@ -42,8 +44,7 @@ Eigen::VectorXd train_and_predict(const Eigen::MatrixXd& X_train, const Eigen::V
       Eigen::MatrixXd dZ2 = (P - Y) / b;
       Eigen::MatrixXd dW2 = A1.transpose() * dZ2;
       Eigen::RowVectorXd db2 = dZ2.colwise().sum();
-      Eigen::MatrixXd dZ1 =
-          (dZ2 * W2.transpose()).cwiseProduct((Z1.array() > 0).cast<double>().matrix());
+      Eigen::MatrixXd dZ1 = dZ2 * W2.transpose();
       Eigen::MatrixXd dW1 = X.transpose() * dZ1;
       Eigen::RowVectorXd db1 = dZ1.colwise().sum();
       // update
