@@ -10,7 +10,9 @@
 #include "grader/generator.h"
 #include "grader/gradient_check.h"
 #include "grader/secret.h"
+#include "grader/scoring.h"
 #include "grader/source_policy.h"
+#include "grader/training_data.h"
 #include "grader/work_dir.h"
 #include "harness/exit_codes.h"
 #include "harness/wire.h"
@@ -142,7 +144,7 @@ void RunTest(const ProblemSpec& problem, const TestSpec& test, const std::string
     return;
   }
   sandbox::Outcome outcome =
-      RunProgram(binary, problem, wire::EncodeRequest(request), *context.runner);
+      RunProgram(binary, test.limits, wire::EncodeRequest(request), *context.runner);
   // A hidden test's figures would be a channel for its inputs (a program can allocate or spin in
   // proportion to X(0,0)): they are not kept, so no output can show them.
   if (!hidden) {
@@ -151,7 +153,7 @@ void RunTest(const ProblemSpec& problem, const TestSpec& test, const std::string
     result->peak_memory_bytes = outcome.peak_memory_bytes;
   }
   if (outcome.status != sandbox::Status::kOk || outcome.exit_code != 0) {
-    ClassifyFailedRun(outcome, problem.limits, hidden, result);
+    ClassifyFailedRun(outcome, test.limits, hidden, result);
     const bool eigen_check =
         result->verdict == Verdict::kRuntimeError && outcome.exit_code == harness::kExitEigenAssert;
     evidence->index_out_of_range =
@@ -224,6 +226,64 @@ void RunTest(const ProblemSpec& problem, const TestSpec& test, const std::string
   if (hidden) result->max_rel_error.reset();
 }
 
+// One training run (docs/problem-format.md, "Training problems: tier scoring"): the pack makes
+// the data, the program gets the inputs only, and the metric is computed here against the target,
+// which never enters the sandbox. No mutant reproduces a training run exactly (the learner's
+// random draws differ), so the diagnosis is the pattern the metric shows, when one applies.
+void RunScoredTest(const ProblemSpec& problem, const TestSpec& test, const EntrySpec& entry,
+                   const std::string& binary, const reference::ProblemCode& code,
+                   const GradeContext& context, TestResult* result) {
+  const bool hidden = test.visibility == Visibility::kHidden;
+  auto data = MakeTrainingData(test, entry, TestSeed(problem, test, context.secret), code);
+  if (!data.ok()) {
+    result->verdict = Verdict::kInternalError;
+    result->message = "the training data could not be made: " + data.status().message();
+    return;
+  }
+  wire::Request request;
+  request.entry = test.entry;
+  request.inputs = std::move(data->program_inputs);
+  if (base::Status s = RandomBytes(request.nonce.data(), request.nonce.size()); !s.ok()) {
+    result->verdict = Verdict::kInternalError;
+    result->message = s.message();
+    return;
+  }
+  sandbox::Outcome outcome =
+      RunProgram(binary, test.limits, wire::EncodeRequest(request), *context.runner);
+  if (!hidden) {
+    result->cpu_time = outcome.cpu_time;
+    result->wall_time = outcome.wall_time;
+    result->peak_memory_bytes = outcome.peak_memory_bytes;
+  }
+  if (outcome.status != sandbox::Status::kOk || outcome.exit_code != 0) {
+    ClassifyFailedRun(outcome, test.limits, hidden, result);
+    return;
+  }
+  auto response = wire::DecodeResponse(outcome.result_data);
+  if (!response.ok()) {
+    result->verdict = Verdict::kProtocolError;
+    result->message = "the program's result frame is invalid: " + response.status().message();
+    return;
+  }
+  if (response->nonce != request.nonce) {
+    result->verdict = Verdict::kProtocolError;
+    result->message = "the program's result frame does not answer this run (wrong nonce)";
+    return;
+  }
+  const ScoringSpec& scoring = *entry.scoring;
+  auto got = response->outputs.find(scoring.output);
+  if (got == response->outputs.end()) {
+    result->verdict = Verdict::kProtocolError;
+    result->message = "the program's result frame lacks output '" + scoring.output + "'";
+    return;
+  }
+  TierOutcome scored = ScoreRun(scoring, scoring.output, got->second, data->target, !hidden);
+  result->verdict = scored.verdict;
+  result->score = scored.credit * test.points;
+  result->message = scored.message;
+  result->diagnosis = scored.diagnosis;
+}
+
 }  // namespace
 
 const char* SubmissionStatusName(SubmissionStatus status) {
@@ -240,6 +300,11 @@ const char* SubmissionStatusName(SubmissionStatus status) {
 
 sandbox::Outcome RunProgram(const std::string& binary, const ProblemSpec& problem,
                             std::string request_frame, ProcessRunner& runner) {
+  return RunProgram(binary, problem.limits, std::move(request_frame), runner);
+}
+
+sandbox::Outcome RunProgram(const std::string& binary, const ProblemLimits& run_limits,
+                            std::string request_frame, ProcessRunner& runner) {
   sandbox::Command command;
   command.argv = {binary};
   command.env = {"LANG=C"};
@@ -247,9 +312,9 @@ sandbox::Outcome RunProgram(const std::string& binary, const ProblemSpec& proble
   command.stdin_data = std::move(request_frame);
   command.result_channel = true;
   sandbox::Limits limits;
-  limits.cpu_time = problem.limits.cpu_time;
-  limits.wall_time = problem.limits.wall_time;
-  limits.memory_bytes = problem.limits.memory_bytes;
+  limits.cpu_time = run_limits.cpu_time;
+  limits.wall_time = run_limits.wall_time;
+  limits.memory_bytes = run_limits.memory_bytes;
   return runner.Run(command, limits, sandbox::Policy::kExecute);
 }
 
@@ -318,8 +383,14 @@ GradeResult GradeSubmission(const ProblemSpec& problem, const std::string& sourc
   result.status = SubmissionStatus::kGraded;
   std::vector<TestEvidence> evidence(problem.tests.size());
   for (size_t i = 0; i < problem.tests.size(); ++i) {
-    RunTest(problem, problem.tests[i], built->binary.string(), *code, context, &result.tests[i],
-            &evidence[i]);
+    const EntrySpec* entry = problem.FindEntry(problem.tests[i].entry);
+    if (entry != nullptr && entry->scoring) {
+      RunScoredTest(problem, problem.tests[i], *entry, built->binary.string(), *code, context,
+                    &result.tests[i]);
+    } else {
+      RunTest(problem, problem.tests[i], built->binary.string(), *code, context, &result.tests[i],
+              &evidence[i]);
+    }
     result.score += result.tests[i].score;
     if (result.tests[i].verdict == Verdict::kInternalError) {
       result.status = SubmissionStatus::kInternalError;

@@ -57,6 +57,9 @@ uint64_t TestSeed(const ProblemSpec& problem, const TestSpec& test, const std::s
 // under the problem's limits (shared by test runs and the gradient check).
 sandbox::Outcome RunProgram(const std::string& binary, const ProblemSpec& problem,
                             std::string request_frame, ProcessRunner& runner);
+// The same under given limits (a test's own: TestSpec::limits).
+sandbox::Outcome RunProgram(const std::string& binary, const ProblemLimits& limits,
+                            std::string request_frame, ProcessRunner& runner);
 
 // REQUIRES: reference code is registered for problem.id.
 GradeResult GradeSubmission(const ProblemSpec& problem, const std::string& source,

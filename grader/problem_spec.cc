@@ -341,7 +341,7 @@ StatusOr<EntrySpec> ParseEntry(const std::string& name, const toml::table& t, co
   for (const auto& [key, node] : t) {
     const std::string k(key.str());
     if (k == "pattern" || k == "function" || k == "inputs" || k == "outputs" ||
-        k == "gradient_of" || keys->second.count(k) > 0) {
+        k == "gradient_of" || k == "scoring" || k == "limits" || keys->second.count(k) > 0) {
       continue;
     }
     return where.Key(k).Error("is not a known key of pattern \"" + *pattern + "\"");
@@ -455,6 +455,82 @@ StatusOr<EntrySpec> ParseEntry(const std::string& name, const toml::table& t, co
   return entry;
 }
 
+// [limits] of the problem or of an entry; keys not given keep `defaults`.
+StatusOr<ProblemLimits> ParseLimits(const toml::node& node, const Where& lw,
+                                    const ProblemLimits& defaults) {
+  const toml::table* limits = node.as_table();
+  if (limits == nullptr) return lw.Error("must be a table");
+  RETURN_IF_ERROR(RequireOnlyKeys(*limits, lw, {"cpu_time_ms", "wall_time_ms", "memory_mb"}));
+  auto cpu = GetInteger(*limits, lw, "cpu_time_ms", defaults.cpu_time.count());
+  auto wall = GetInteger(*limits, lw, "wall_time_ms", defaults.wall_time.count());
+  auto memory = GetInteger(*limits, lw, "memory_mb", defaults.memory_bytes >> 20);
+  if (!cpu.ok()) return cpu.status();
+  if (!wall.ok()) return wall.status();
+  if (!memory.ok()) return memory.status();
+  if (*cpu < 10 || *cpu > 60000) return lw.Key("cpu_time_ms").Error("must be in 10..60000");
+  if (*wall < *cpu || *wall > 120000) {
+    return lw.Key("wall_time_ms").Error("must be >= cpu_time_ms and <= 120000");
+  }
+  if (*memory < 16 || *memory > 4096) return lw.Key("memory_mb").Error("must be in 16..4096");
+  ProblemLimits out;
+  out.cpu_time = std::chrono::milliseconds(*cpu);
+  out.wall_time = std::chrono::milliseconds(*wall);
+  out.memory_bytes = *memory << 20;
+  return out;
+}
+
+// scoring = { metric, data, output, target, tiers = [{ at, credit }, ...] } of a training entry.
+StatusOr<ScoringSpec> ParseScoring(const toml::node& node, const Where& sw,
+                                   const EntrySpec& entry) {
+  const toml::table* t = node.as_table();
+  if (t == nullptr) return sw.Error("must be a table");
+  RETURN_IF_ERROR(RequireOnlyKeys(*t, sw, {"metric", "data", "output", "target", "tiers"}));
+  ScoringSpec spec;
+  auto metric = GetString(*t, sw, "metric", true);
+  if (!metric.ok()) return metric.status();
+  auto parsed = MetricFromName(*metric);
+  if (!parsed) {
+    return sw.Key("metric").Error("must be \"accuracy\" or \"bits_per_char\", not \"" +
+                                  *metric + "\"");
+  }
+  spec.metric = *parsed;
+  for (auto [key, field] : {std::pair<const char*, std::string*>{"data", &spec.data},
+                            {"output", &spec.output},
+                            {"target", &spec.target}}) {
+    auto value = GetString(*t, sw, key, true);
+    if (!value.ok()) return value.status();
+    if (!IsIdentifier(*value)) return sw.Key(key).Error("must be an identifier");
+    *field = *value;
+  }
+  if (!HasOutput(entry, spec.output)) {
+    return sw.Key("output").Error("\"" + spec.output + "\" is not an output of the entry");
+  }
+  if (HasInput(entry, spec.target)) {
+    return sw.Key("target").Error("\"" + spec.target +
+                                  "\" is an input of the entry: the target never reaches the "
+                                  "program, so it must not be one");
+  }
+  const toml::array* tiers = t->get("tiers") ? t->get("tiers")->as_array() : nullptr;
+  if (tiers == nullptr) return sw.Key("tiers").Error("is required: an array of { at, credit }");
+  for (size_t i = 0; i < tiers->size(); ++i) {
+    Where tw = sw.Key("tiers").Index(i);
+    const toml::table* tier = tiers->get(i)->as_table();
+    if (tier == nullptr) return tw.Error("must be a table { at = ..., credit = ... }");
+    RETURN_IF_ERROR(RequireOnlyKeys(*tier, tw, {"at", "credit"}));
+    if (tier->get("at") == nullptr) return tw.Key("at").Error("is required");
+    if (tier->get("credit") == nullptr) return tw.Key("credit").Error("is required");
+    auto at = GetNumber(*tier, tw, "at", 0.0);
+    if (!at.ok()) return at.status();
+    auto credit = GetNumber(*tier, tw, "credit", 0.0);
+    if (!credit.ok()) return credit.status();
+    spec.tiers.push_back({*at, *credit});
+  }
+  if (base::Status s = CheckTiers(spec.metric, spec.tiers); !s.ok()) {
+    return sw.Error(s.message());
+  }
+  return spec;
+}
+
 StatusOr<TestSpec> ParseTest(const toml::table& t, const Where& where, const ProblemSpec& problem) {
   RETURN_IF_ERROR(RequireOnlyKeys(t, where,
                                   {"name", "entry", "visibility", "points", "seed", "tolerance",
@@ -471,6 +547,7 @@ StatusOr<TestSpec> ParseTest(const toml::table& t, const Where& where, const Pro
     return where.Key("entry").Error("names unknown entry \"" + *entry_name + "\"");
   }
   test.entry = *entry_name;
+  test.limits = entry->limits.value_or(problem.limits);
   auto visibility = GetString(t, where, "visibility", true);
   if (!visibility.ok()) return visibility.status();
   if (*visibility == "visible") {
@@ -1007,6 +1084,11 @@ const EntrySpec* ProblemSpec::FindEntry(const std::string& name) const {
   return nullptr;
 }
 
+bool ProblemSpec::TierScored() const {
+  return std::any_of(entries.begin(), entries.end(),
+                     [](const EntrySpec& e) { return e.scoring.has_value(); });
+}
+
 double ProblemSpec::MaxScore() const {
   double total = 0;
   for (const TestSpec& t : tests) total += t.points;
@@ -1121,24 +1203,9 @@ base::StatusOr<ProblemSpec> ParseProblem(const std::string& toml_text,
   problem.prerequisites = *prerequisites;
 
   if (const toml::node* limits_node = root.get("limits")) {
-    const toml::table* limits = limits_node->as_table();
-    Where lw = where.Key("limits");
-    if (limits == nullptr) return lw.Error("must be a table");
-    RETURN_IF_ERROR(RequireOnlyKeys(*limits, lw, {"cpu_time_ms", "wall_time_ms", "memory_mb"}));
-    auto cpu = GetInteger(*limits, lw, "cpu_time_ms", problem.limits.cpu_time.count());
-    auto wall = GetInteger(*limits, lw, "wall_time_ms", problem.limits.wall_time.count());
-    auto memory = GetInteger(*limits, lw, "memory_mb", problem.limits.memory_bytes >> 20);
-    if (!cpu.ok()) return cpu.status();
-    if (!wall.ok()) return wall.status();
-    if (!memory.ok()) return memory.status();
-    if (*cpu < 10 || *cpu > 60000) return lw.Key("cpu_time_ms").Error("must be in 10..60000");
-    if (*wall < *cpu || *wall > 120000) {
-      return lw.Key("wall_time_ms").Error("must be >= cpu_time_ms and <= 120000");
-    }
-    if (*memory < 16 || *memory > 4096) return lw.Key("memory_mb").Error("must be in 16..4096");
-    problem.limits.cpu_time = std::chrono::milliseconds(*cpu);
-    problem.limits.wall_time = std::chrono::milliseconds(*wall);
-    problem.limits.memory_bytes = *memory << 20;
+    auto limits = ParseLimits(*limits_node, where.Key("limits"), problem.limits);
+    if (!limits.ok()) return limits.status();
+    problem.limits = *limits;
   }
 
   RETURN_IF_ERROR(ParseFunctionsAndStructs(root, where, &problem));
@@ -1152,6 +1219,20 @@ base::StatusOr<ProblemSpec> ParseProblem(const std::string& toml_text,
     if (node.as_table() == nullptr) return ew.Error("must be a table");
     auto entry = ParseEntry(std::string(key.str()), *node.as_table(), ew);
     if (!entry.ok()) return entry.status();
+    if (const toml::node* limits = node.as_table()->get("limits")) {
+      auto parsed = ParseLimits(*limits, ew.Key("limits"), problem.limits);
+      if (!parsed.ok()) return parsed.status();
+      entry->limits = *parsed;
+    }
+    if (const toml::node* scoring = node.as_table()->get("scoring")) {
+      auto parsed = ParseScoring(*scoring, ew.Key("scoring"), *entry);
+      if (!parsed.ok()) return parsed.status();
+      if (entry->gradient_of) {
+        return ew.Key("scoring").Error("and gradient_of exclude each other (a training run has "
+                                       "no gradient to check)");
+      }
+      entry->scoring = std::move(*parsed);
+    }
     problem.entries.push_back(std::move(*entry));
   }
   for (EntrySpec& e : problem.entries) {

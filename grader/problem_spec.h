@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "grader/scoring.h"
 #include "harness/tensor.h"
 
 namespace grader {
@@ -79,6 +80,12 @@ bool IsValueType(const std::string& type);
 // The C++ type of a value type or a struct name ("matrix" -> "Eigen::MatrixXd").
 std::string CppType(const std::string& type);
 
+struct ProblemLimits {
+  std::chrono::milliseconds cpu_time{2000};
+  std::chrono::milliseconds wall_time{5000};
+  int64_t memory_bytes = 256LL << 20;
+};
+
 // How the adapter turns an entry's named inputs into calls of its function and the results into
 // named outputs (docs/problem-format.md, "Entries and call patterns").
 struct EntrySpec {
@@ -108,6 +115,10 @@ struct EntrySpec {
   // list
   std::string list;   // the matrix_list param; packed from pack[list], outputs by item name
   std::string items;  // the word in the size error ("gradients")
+  // A training entry: each test is one training run scored by tiers of a metric, on data the
+  // pack's trusted code makes (docs/problem-format.md, "Training problems: tier scoring").
+  std::optional<ScoringSpec> scoring;
+  std::optional<ProblemLimits> limits;  // [entries.<name>.limits]: replaces the problem's
 };
 
 enum class Visibility { kVisible, kHidden };
@@ -124,12 +135,7 @@ struct TestSpec {
   std::map<std::string, int64_t> dims;
   std::vector<InputSpec> inputs;  // the entry's inputs with this test's overrides applied
   std::vector<std::string> skills;
-};
-
-struct ProblemLimits {
-  std::chrono::milliseconds cpu_time{2000};
-  std::chrono::milliseconds wall_time{5000};
-  int64_t memory_bytes = 256LL << 20;
+  ProblemLimits limits;  // per run of the program: the entry's own limits, else the problem's
 };
 
 // A known misconception of the problem ([[mutants]] in problem.toml). Its code, the reference
@@ -159,6 +165,7 @@ struct ProblemSpec {
   const FunctionSpec* FindFunction(const std::string& name) const;
   const StructSpec* FindStruct(const std::string& name) const;
   double MaxScore() const;
+  bool TierScored() const;  // some entry is scored by tiers (a training problem)
 };
 
 // The C++ declaration of `f` as one line: "Eigen::MatrixXd relu_forward(const Eigen::MatrixXd& Z)".

@@ -65,6 +65,10 @@ std::vector<std::string> SolutionFailures(const std::string& file, const GradeRe
 std::vector<std::string> MistakeFailures(const std::string& file, const std::string& mutant_id,
                                          const GradeResult& result);
 
+// Tier-scored problems: a mistakes/*.cpp compiles, runs, and scores less than full marks on at
+// least one test (a lower tier). Its name is free: training runs are diagnosed by patterns.
+std::vector<std::string> TierMistakeFailures(const std::string& file, const GradeResult& result);
+
 // Skills used by tests and mutants that `catalog` does not declare.
 std::vector<std::string> CheckSkills(const ProblemSpec& problem, const reference::ProblemCode& code,
                                      const SkillCatalog& catalog);

@@ -12,7 +12,10 @@
 #include "grader/compare.h"
 #include "grader/generator.h"
 #include "grader/grade.h"
+#include "grader/training_data.h"
 #include "grader/validate.h"
+
+#include "grader/training_data.h"
 
 namespace grader {
 namespace {
@@ -94,6 +97,13 @@ std::vector<std::string> CheckAdequacy(const ProblemSpec& problem,
   std::map<size_t, std::string> separated_by_secret_only;  // mutant -> hidden tests
   for (size_t t = 0; t < problem.tests.size(); ++t) {
     const TestSpec& test = problem.tests[t];
+    const EntrySpec* entry = problem.FindEntry(test.entry);
+    if (entry != nullptr && entry->scoring) {
+      // A training run has no reference output to separate mutants on: its data must be made.
+      auto data = MakeTrainingData(test, *entry, TestSeed(problem, test, secret), code);
+      if (!data.ok()) failures.push_back("test '" + test.name + "': " + data.status().message());
+      continue;
+    }
     auto on_secret = EvaluateOnSeed(code, test, TestSeed(problem, test, secret));
     if (!on_secret.ok()) {
       failures.push_back(on_secret.status().message());

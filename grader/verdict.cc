@@ -6,6 +6,8 @@ const char* VerdictName(Verdict verdict) {
   switch (verdict) {
     case Verdict::kPassed:
       return "passed";
+    case Verdict::kPartial:
+      return "partial";
     case Verdict::kWrongAnswer:
       return "wrong_answer";
     case Verdict::kShapeMismatch:
@@ -36,6 +38,8 @@ const char* VerdictTitle(Verdict verdict) {
   switch (verdict) {
     case Verdict::kPassed:
       return "Passed";
+    case Verdict::kPartial:
+      return "Partial credit";
     case Verdict::kWrongAnswer:
       return "Wrong answer";
     case Verdict::kShapeMismatch:

@@ -6,6 +6,7 @@ namespace grader {
 
 enum class Verdict {
   kPassed,
+  kPartial,  // a tier-scored test reached a tier below the top: part of its points
   kWrongAnswer,
   kShapeMismatch,
   kNonFinite,

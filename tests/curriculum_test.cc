@@ -292,6 +292,8 @@ grader::GradeResult Graded(double score, std::vector<std::pair<bool, std::string
     grader::TestResult t;
     t.name = "t" + std::to_string(r.tests.size());
     t.verdict = passed ? grader::Verdict::kPassed : grader::Verdict::kWrongAnswer;
+    t.max_score = 1;
+    t.score = passed ? 1 : 0;
     t.message = passed ? "ok" : "differs";
     if (!misconception.empty()) {
       grader::Diagnosis d;
@@ -317,6 +319,20 @@ TEST(FileRulesTest, SolutionStarterAndMistake) {
       (std::vector<std::string>{"m.cpp is not diagnosed as 'a'", "m.cpp is also diagnosed as b"}));
   EXPECT_EQ(grader::MistakeFailures("m.cpp", "a", Graded(2, {{true, ""}, {true, ""}})),
             std::vector<std::string>{"m.cpp passes every test; it must fail"});
+}
+
+// A training problem's mistake only has to land in a lower tier somewhere (its name is free).
+TEST(FileRulesTest, TierScoredMistakeLandsInALowerTier) {
+  EXPECT_TRUE(grader::TierMistakeFailures("m.cpp", Graded(1, {{true, ""}, {false, ""}})).empty());
+  grader::GradeResult partial = Graded(2, {{true, ""}, {true, ""}});
+  partial.tests[1].verdict = grader::Verdict::kPartial;
+  partial.tests[1].score = 0.75;
+  EXPECT_TRUE(grader::TierMistakeFailures("m.cpp", partial).empty());
+  const std::vector<std::string> top =
+      grader::TierMistakeFailures("m.cpp", Graded(2, {{true, ""}, {true, ""}}));
+  ASSERT_EQ(top.size(), 1u);
+  EXPECT_EQ(top[0].rfind("m.cpp reaches the top tier on every test; it must land lower", 0), 0u)
+      << top[0];
 }
 
 }  // namespace

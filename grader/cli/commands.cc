@@ -22,6 +22,7 @@
 #include "grader/pack_loader.h"
 #include "grader/report.h"
 #include "grader/resources.h"
+#include "grader/training_data.h"
 #include "reference/registry.h"
 
 namespace grader::cli {
@@ -324,7 +325,21 @@ int ProblemsExport(const GlobalOptions& global, const std::string& id, const std
     if (test.visibility != Visibility::kVisible) continue;  // hidden tests are never exported
     auto inputs = GenerateInputs(test, *test.seed);
     if (!inputs.ok()) return Fail(inputs.status());
-    auto expected = reference::Evaluate(code->reference, test.entry, *inputs);
+    base::StatusOr<reference::Tensors> expected = reference::Tensors();
+    const EntrySpec* entry = problem->FindEntry(test.entry);
+    if (entry == nullptr || !entry->scoring) {
+      expected = reference::Evaluate(code->reference, test.entry, *inputs);
+    } else {
+      // A training run: what is checked is its data, made from the drawn inputs and data_seed.
+      auto data = MakeTrainingData(test, *entry, *test.seed, *code);
+      if (!data.ok()) return InternalError(data.status().message());
+      inputs = data->data_inputs;
+      reference::Tensors made;
+      for (const std::string& name : data->made) {
+        made[name] = name == entry->scoring->target ? data->target : data->program_inputs[name];
+      }
+      expected = std::move(made);
+    }
     if (!expected.ok()) return InternalError(expected.status().message());
     nlohmann::json doc = {{"problem", problem->id}, {"test", test.name}, {"entry", test.entry}};
     doc["inputs"] = nlohmann::json::object();
