@@ -4,8 +4,7 @@
 // clang precompiled header of prelude.h + api.h + <Eigen/Dense> + harness/pch_warmup.h, built
 // with -fpch-instantiate-templates -fpch-codegen (its headers embedded, so it is relocatable),
 // and a runtime object = the harness (main, protocol codec, the problem's adapter, compiled with
-// the same PCH and flags) + the PCH's generated code + the C runtime's start files and the static
-// library members they use, pre-linked once (ld -r). Both are cached under the data directory,
+// the same PCH and flags) + the PCH's generated code. Both are cached under the data directory,
 // keyed by a hash of every input and the toolchain. The learner's source is compiled and linked
 // (lld, static) in one compiler run in a private work directory; the sandboxed compiler sees
 // that directory (submission.cpp, a stub api.h), the problem's prebuilt directory read-only
@@ -26,8 +25,7 @@ namespace grader {
 
 struct Toolchain {
   std::filesystem::path cxx = "/usr/bin/clang++";
-  // The linker the driver runs (-fuse-ld=lld): named here for the fingerprint.
-  std::filesystem::path linker = "/usr/bin/ld.lld";
+  std::filesystem::path linker = "/usr/bin/ld.lld";  // for `-r`; the driver links with -fuse-ld
   std::filesystem::path eigen_include = "/usr/include/eigen3";
   // Flags shared by the PCH, the harness and the learner's code: the same Eigen configuration
   // on every side (assertions on, uninitialised matrices filled with NaN). -O0: with the PCH's

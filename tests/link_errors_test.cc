@@ -58,9 +58,9 @@ TEST(LinkErrorsTest, GradeShowsTheSentenceForALearnersMain) {
 }
 
 TEST(LinkErrorsTest, LibraryCodeOnlyTheLearnerUsesIsStillLinked) {
-  // runtime.o carries the start files and the library members the harness uses
-  // (docs/compile-pipeline.md); what only the learner calls (streams, maps, snprintf, strtod)
-  // must still come from the static libraries at the learner's link.
+  // The learner's link drops unused code (--gc-sections, docs/compile-pipeline.md); what only
+  // the learner calls (streams, maps, snprintf, strtod), and its static initialiser, must still
+  // be linked from the static libraries and run.
   testing_util::Grader g;
   testing_util::TempDir dir;
   const auto file = dir.path() / "uses_libraries.cpp";
