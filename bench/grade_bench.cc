@@ -1,12 +1,15 @@
-// Benchmarks of issue 6, each against a baseline in the same run (bench/run.sh prints ratios):
+// Benchmarks of issues 6 and 15, each against a baseline in the same run (bench/run.sh prints
+// ratios):
 //   Latency/PlainGxxO2      g++ -O2 -c of a typical submission with Eigen (the baseline)
 //   Latency/GraderGrade     `grader grade --no-cache` of a fresh submission (compile + 4 tests)
-//   Throughput/Batch/N      `grader batch --jobs N` of BATCH_N (default 200) distinct submissions
+//   Throughput/Batch/N      `grader batch --jobs N` of BATCH_N (default 200) distinct submissions;
+//                           also the CPU seconds (user + system, every process) per submission
 //   Cache/IdenticalBatch    `grader batch` of BATCH_N identical submissions, result cached
 // Every submission is fresh (a unique comment), so nothing but the prebuilt PCH is reused where
 // a miss is meant. Wall-clock time of child processes: UseRealTime.
 #include <benchmark/benchmark.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <cstdlib>
@@ -87,6 +90,18 @@ std::string Generated(int n) {
   return "// learner " + std::to_string(n) + (n % 2 ? "\r\n" : "\n") + base;
 }
 
+// CPU seconds (user + system) of every child this process has waited for, with theirs: a
+// batch's grader and each sandboxed compiler and program it ran. Less sensitive to other load
+// on the machine than wall-clock time.
+double ChildrenCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_CHILDREN, &usage);
+  auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 void Warm(const fs::path& data) {
   Run({GRADER_BINARY, "--data-dir", data.string(), "grade", "--problem", "linear_forward",
        (kProblem / "solution.cpp").string()});
@@ -138,19 +153,24 @@ void Batch(benchmark::State& state) {
               Generated(i) + "// batch " + std::to_string(jobs) + "\n");
   }
   int round = 0;
+  double cpu_seconds = 0;
   for (auto _ : state) {
     const fs::path data =
         Scratch() / ("batch-" + std::to_string(jobs) + "-" + std::to_string(round++));
     state.PauseTiming();
     Warm(data);
     state.ResumeTiming();
+    const double cpu_before = ChildrenCpuSeconds();
     if (Run({GRADER_BINARY, "--data-dir", data.string(), "batch", "--no-cache", "--jobs",
              std::to_string(jobs), "--problem", "linear_forward", cls.string()}) != 0) {
       state.SkipWithError("grader batch failed");
     }
+    cpu_seconds += ChildrenCpuSeconds() - cpu_before;
   }
   state.counters["submissions_per_s"] =
       benchmark::Counter(static_cast<double>(count), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["cpu_s_per_submission"] =
+      cpu_seconds / (static_cast<double>(count) * static_cast<double>(state.iterations()));
 }
 BENCHMARK(Batch)
     ->Name("Throughput/Batch")

@@ -98,6 +98,13 @@ std::vector<fs::path> HarnessInputs(const fs::path& root) {
   return files;
 }
 
+// The learner's link: --gc-sections drops the PCH's generated code and library code the
+// learner's program never calls: about 15% less link CPU and a program of 1.7 MB instead of
+// 4.7 MB (docs/compile-pipeline.md). The libraries are not pre-linked into runtime.o: a learner
+// may replace operator new/delete (or any other library definition), which only works while
+// the library's copy is an archive member the linker need not pick.
+constexpr const char* kFinalLinkFlags[] = {"-Wl,--gc-sections"};
+
 // The PCH of a problem takes a few seconds of CPU; under a loaded machine, much longer.
 sandbox::Limits PrebuildLimits() {
   sandbox::Limits limits = CompileLimits();
@@ -276,6 +283,7 @@ base::StatusOr<BuiltProgram> ProgramBuilder::Build(const ProblemSpec& problem,
                        "-include-pch", (prebuilt_dir / "pch.pch").string(), "submission.cpp",
                        (prebuilt_dir / "runtime.o").string()});
   for (const std::string& flag : toolchain_.link_flags) command.argv.push_back(flag);
+  for (const char* flag : kFinalLinkFlags) command.argv.push_back(flag);
   command.argv.insert(command.argv.end(), {"-o", "program"});
   command.env = CompilerEnvironment(work_dir);
   command.working_dir = work_dir.string();

@@ -57,4 +57,42 @@ TEST(LinkErrorsTest, GradeShowsTheSentenceForALearnersMain) {
   EXPECT_EQ(r.out.find("runtime.o"), std::string::npos) << r.out;
 }
 
+TEST(LinkErrorsTest, LibraryCodeOnlyTheLearnerUsesIsStillLinked) {
+  // The learner's link drops unused code (--gc-sections, docs/compile-pipeline.md); what only
+  // the learner calls (streams, maps, snprintf, strtod), and its static initialiser, must still
+  // be linked from the static libraries and run.
+  testing_util::Grader g;
+  testing_util::TempDir dir;
+  const auto file = dir.path() / "uses_libraries.cpp";
+  testing_util::WriteFile(file, R"(#include <Eigen/Dense>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <sstream>
+#include <string>
+
+static std::map<std::string, double> zero = {{"zero", 0.0}};
+
+static double Zero() {
+  std::ostringstream text;
+  text << zero.at("zero");
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%s", text.str().c_str());
+  return std::strtod(buffer, nullptr);
+}
+
+Eigen::MatrixXd relu_forward(const Eigen::MatrixXd& Z) { return Z.cwiseMax(Zero()); }
+
+Eigen::MatrixXd relu_backward(const Eigen::MatrixXd& Z, const Eigen::MatrixXd& dA) {
+  return (Z.array() > Zero()).select(dA.array(), 0.0).matrix();
+}
+)");
+  const testing_util::CommandResult r =
+      g.Run({"grade", "--problem", "relu", "--json", file.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"status\": \"graded\""), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\"verdict\": \"runtime_error\""), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\"verdict\": \"compile_error\""), std::string::npos) << r.out;
+}
+
 }  // namespace
