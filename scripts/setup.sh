@@ -9,7 +9,7 @@ packages=(
   libeigen3-dev libseccomp-dev libsqlite3-dev libsqlitecpp-dev libssl-dev
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libzip-dev
   libgtest-dev libgmock-dev libbenchmark-dev python3 libboost1.81-dev libcpp-httplib-dev libicu-dev
-  openssl chromium
+  openssl chromium postgresql libpqxx-dev
 )
 
 missing=()
