@@ -1,9 +1,10 @@
 // Starts the real `grader serve` for the service's Node tests: resolves once it prints
 // "listening on http://HOST:PORT", with {child, base, exited, stderr}; rejects if it exits first.
+// globalArgs: more global options before `serve` (e.g. ['--database', URL]).
 import { spawn } from 'node:child_process';
 
-export function startServe(binary, { dataDir, problemsDir, configPath }) {
-  const child = spawn(binary, ['--data-dir', dataDir, '--problems', problemsDir, 'serve',
+export function startServe(binary, { dataDir, problemsDir, configPath, globalArgs = [] }) {
+  const child = spawn(binary, ['--data-dir', dataDir, '--problems', problemsDir, ...globalArgs, 'serve',
                                '--config', configPath], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
