@@ -2,8 +2,6 @@
 // learners x 21 problems x 5 attempts costs three table scans rather than a query per row.
 #include "db/class_rows.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <exception>
 #include <set>
 #include <unordered_map>
@@ -21,7 +19,7 @@ std::string Placeholders(size_t n) {
 }
 
 std::string WhereClause(const ClassFilter& filter) {
-  std::string where = " WHERE 1";
+  std::string where = " WHERE 1 = 1";
   if (!filter.problems.empty())
     where += " AND s.problem_id IN (" + Placeholders(filter.problems.size()) + ")";
   if (!filter.learners.empty())
@@ -34,12 +32,12 @@ std::string WhereClause(const ClassFilter& filter) {
   return where;
 }
 
-void BindFilter(SQLite::Statement& query, const ClassFilter& filter) {
+void BindFilter(Statement& query, const ClassFilter& filter) {
   int index = 1;
-  for (const std::string& p : filter.problems) query.bind(index++, p);
-  for (const std::string& l : filter.learners) query.bind(index++, l);
-  if (!filter.since.empty()) query.bind(index++, filter.since);
-  if (filter.batch_run) query.bind(index++, *filter.batch_run);
+  for (const std::string& p : filter.problems) query.Bind(index++, p);
+  for (const std::string& l : filter.learners) query.Bind(index++, l);
+  if (!filter.since.empty()) query.Bind(index++, filter.since);
+  if (filter.batch_run) query.Bind(index++, *filter.batch_run);
 }
 
 }  // namespace
@@ -48,9 +46,9 @@ base::StatusOr<std::vector<SubmissionRecord>> ReadClassSubmissions(Store& store,
                                                                    const ClassFilter& filter,
                                                                    bool with_source) {
   try {
-    SQLite::Database& database = store.database();
+    Connection& database = store.connection();
     const std::string where = WhereClause(filter);
-    SQLite::Statement submissions(
+    Statement submissions(
         database, std::string("SELECT s.id, s.learner, s.problem_id, s.problem_version, "
                               "s.source_hash, ") +
                       (with_source ? "s.source" : "''") +
@@ -60,26 +58,26 @@ base::StatusOr<std::vector<SubmissionRecord>> ReadClassSubmissions(Store& store,
     BindFilter(submissions, filter);
     std::vector<SubmissionRecord> out;
     std::unordered_map<int64_t, size_t> index;
-    while (submissions.executeStep()) {
+    while (submissions.Step()) {
       SubmissionRecord s;
-      s.id = submissions.getColumn(0).getInt64();
-      s.learner = submissions.getColumn(1).getString();
-      s.problem_id = submissions.getColumn(2).getString();
-      s.problem_version = submissions.getColumn(3).getInt64();
-      s.source_hash = submissions.getColumn(4).getString();
-      s.source = submissions.getColumn(5).getString();
-      s.status = submissions.getColumn(6).getString();
-      s.score = submissions.getColumn(7).getDouble();
-      s.max_score = submissions.getColumn(8).getDouble();
-      s.compile_output = submissions.getColumn(9).getString();
-      s.created_at = submissions.getColumn(10).getString();
-      s.graded_at = submissions.getColumn(11).getString();
+      s.id = submissions.Column(0).Int64();
+      s.learner = submissions.Column(1).Text();
+      s.problem_id = submissions.Column(2).Text();
+      s.problem_version = submissions.Column(3).Int64();
+      s.source_hash = submissions.Column(4).Text();
+      s.source = submissions.Column(5).Text();
+      s.status = submissions.Column(6).Text();
+      s.score = submissions.Column(7).Double();
+      s.max_score = submissions.Column(8).Double();
+      s.compile_output = submissions.Column(9).Text();
+      s.created_at = submissions.Column(10).Text();
+      s.graded_at = submissions.Column(11).Text();
       index[s.id] = out.size();
       out.push_back(std::move(s));
     }
     if (out.empty()) return out;
     // Tests and diagnoses of the selected submissions, by the same filter.
-    SQLite::Statement tests(
+    Statement tests(
         database,
         "SELECT t.submission_id, t.name, t.entry, t.visibility, t.verdict, t.score, "
         "t.max_score, t.message, t.max_rel_error, d.misconception, d.pattern, d.skills, d.text "
@@ -88,24 +86,24 @@ base::StatusOr<std::vector<SubmissionRecord>> ReadClassSubmissions(Store& store,
         "d.position = t.position" +
             where + " ORDER BY t.submission_id, t.position");
     BindFilter(tests, filter);
-    while (tests.executeStep()) {
-      auto it = index.find(tests.getColumn(0).getInt64());
+    while (tests.Step()) {
+      auto it = index.find(tests.Column(0).Int64());
       if (it == index.end()) continue;
       TestResultRecord t;
-      t.name = tests.getColumn(1).getString();
-      t.entry = tests.getColumn(2).getString();
-      t.visibility = tests.getColumn(3).getString();
-      t.verdict = tests.getColumn(4).getString();
-      t.score = tests.getColumn(5).getDouble();
-      t.max_score = tests.getColumn(6).getDouble();
-      t.message = tests.getColumn(7).getString();
-      if (!tests.getColumn(8).isNull()) t.max_rel_error = tests.getColumn(8).getDouble();
-      if (!tests.getColumn(12).isNull()) {
+      t.name = tests.Column(1).Text();
+      t.entry = tests.Column(2).Text();
+      t.visibility = tests.Column(3).Text();
+      t.verdict = tests.Column(4).Text();
+      t.score = tests.Column(5).Double();
+      t.max_score = tests.Column(6).Double();
+      t.message = tests.Column(7).Text();
+      if (!tests.Column(8).IsNull()) t.max_rel_error = tests.Column(8).Double();
+      if (!tests.Column(12).IsNull()) {
         DiagnosisRecord d;
-        d.misconception = tests.getColumn(9).isNull() ? "" : tests.getColumn(9).getString();
-        d.pattern = tests.getColumn(10).isNull() ? "" : tests.getColumn(10).getString();
-        d.skills = SplitSkills(tests.getColumn(11).getString());
-        d.text = tests.getColumn(12).getString();
+        d.misconception = tests.Column(9).IsNull() ? "" : tests.Column(9).Text();
+        d.pattern = tests.Column(10).IsNull() ? "" : tests.Column(10).Text();
+        d.skills = SplitSkills(tests.Column(11).Text());
+        d.text = tests.Column(12).Text();
         t.diagnosis = std::move(d);
       }
       out[it->second].tests.push_back(std::move(t));
@@ -124,19 +122,19 @@ base::StatusOr<std::vector<LearnerMastery>> ReadClassMastery(
         "updated_at FROM skill_mastery";
     if (!learners.empty()) sql += " WHERE learner IN (" + Placeholders(learners.size()) + ")";
     sql += " ORDER BY learner, skill";
-    SQLite::Statement query(store.database(), sql);
+    Statement query(store.connection(), sql);
     int bind = 1;
-    for (const std::string& l : learners) query.bind(bind++, l);
+    for (const std::string& l : learners) query.Bind(bind++, l);
     std::vector<LearnerMastery> out;
-    while (query.executeStep()) {
+    while (query.Step()) {
       LearnerMastery row;
-      row.learner = query.getColumn(0).getString();
-      row.mastery.skill = query.getColumn(1).getString();
-      row.mastery.p_mastery = query.getColumn(2).getDouble();
-      row.mastery.observations = query.getColumn(3).getInt64();
-      row.mastery.correct = query.getColumn(4).getInt64();
-      row.mastery.last_submission_id = query.getColumn(5).getInt64();
-      row.mastery.updated_at = query.getColumn(6).getString();
+      row.learner = query.Column(0).Text();
+      row.mastery.skill = query.Column(1).Text();
+      row.mastery.p_mastery = query.Column(2).Double();
+      row.mastery.observations = query.Column(3).Int64();
+      row.mastery.correct = query.Column(4).Int64();
+      row.mastery.last_submission_id = query.Column(5).Int64();
+      row.mastery.updated_at = query.Column(6).Text();
       out.push_back(std::move(row));
     }
     return out;

@@ -4,7 +4,7 @@
 //
 // A row is 'pending' until it is 'delivered' or 'dead' (a dead letter: refused, or out of
 // attempts). `grader outbox retry` makes a row pending again. The functions take the connection
-// of a db::Store (Store::database()); like the Store they are not thread-safe: one connection per
+// of a db::Store (Store::connection()); like the Store they are not thread-safe: one connection per
 // thread. Errors are kInternal naming the row, except where a function says otherwise.
 #pragma once
 
@@ -13,10 +13,7 @@
 #include <vector>
 
 #include "base/status.h"
-
-namespace SQLite {
-class Database;
-}
+#include "db/connection.h"
 
 namespace db {
 
@@ -37,34 +34,34 @@ struct OutboxRow {
 };
 
 // Inserts `row` (its id ignored) on `database`, inside whatever transaction the caller holds
-// (e.g. RecordLinks::in_transaction); returns the new id. Throws SQLite::Exception when a
+// (e.g. RecordLinks::in_transaction); returns the new id. Throws (SQLite::Exception, pqxx::sql_error) when a
 // constraint breaks: an unknown job_id, a second row of the same (job_id, kind), a repeated
 // delivery_id, a kind or status outside the lists above.
-int64_t InsertOutboxRowOrThrow(SQLite::Database& database, const OutboxRow& row);
+int64_t InsertOutboxRowOrThrow(Connection& database, const OutboxRow& row);
 
 // The pending rows due at `now_ms` (next_attempt_ms <= now_ms), the longest due first, at most
 // `limit`. REQUIRES: limit > 0.
-base::StatusOr<std::vector<OutboxRow>> ListDueOutbox(SQLite::Database& database, int64_t now_ms,
+base::StatusOr<std::vector<OutboxRow>> ListDueOutbox(Connection& database, int64_t now_ms,
                                                      int64_t limit);
 
 // Takes a due row for one delivery attempt: moves its next_attempt_ms from `due_ms` (as listed)
 // to `lease_until_ms`, so that no other dispatcher picks it up meanwhile (if this one dies, the
 // row comes due again then). False when another dispatcher took it first or it changed.
-base::StatusOr<bool> ClaimOutboxRow(SQLite::Database& database, int64_t id, int64_t due_ms,
+base::StatusOr<bool> ClaimOutboxRow(Connection& database, int64_t id, int64_t due_ms,
                                     int64_t lease_until_ms);
 
 // The outcomes of an attempt; `attempts` is the count including this attempt.
-base::Status MarkOutboxDelivered(SQLite::Database& database, int64_t id, int64_t attempts);
-base::Status MarkOutboxRetry(SQLite::Database& database, int64_t id, int64_t attempts,
+base::Status MarkOutboxDelivered(Connection& database, int64_t id, int64_t attempts);
+base::Status MarkOutboxRetry(Connection& database, int64_t id, int64_t attempts,
                              int64_t next_attempt_ms, const std::string& last_error);
-base::Status MarkOutboxDead(SQLite::Database& database, int64_t id, int64_t attempts,
+base::Status MarkOutboxDead(Connection& database, int64_t id, int64_t attempts,
                             const std::string& last_error);
 
 // Every row (or only the dead ones), by id.
-base::StatusOr<std::vector<OutboxRow>> ListOutbox(SQLite::Database& database, bool dead_only);
+base::StatusOr<std::vector<OutboxRow>> ListOutbox(Connection& database, bool dead_only);
 
 // Makes a dead or pending row pending again with 0 attempts, due at `now_ms`; a delivered row
 // is left as it is (kInvalidArgument: it was delivered). kNotFound for an unknown id.
-base::Status RetryOutboxRow(SQLite::Database& database, int64_t id, int64_t now_ms);
+base::Status RetryOutboxRow(Connection& database, int64_t id, int64_t now_ms);
 
 }  // namespace db

@@ -115,7 +115,7 @@ struct JobFinish {
 // finished_at, WHERE the job is running under `finish.owner`; then the outbox rows are inserted.
 // Throws std::runtime_error unless exactly one job row changed (the lease was lost: the whole
 // submission is rolled back, so only the lease holder's result is recorded).
-void FinishJobOrThrow(SQLite::Database& database, const JobFinish& finish, int64_t submission_id);
+void FinishJobOrThrow(Connection& database, const JobFinish& finish, int64_t submission_id);
 // The same without a submission (the engine returned an error): status internal_error with
 // `error`, the outbox rows built from {internal_error, 0, max_score}. kUnavailable when the lease
 // was lost.

@@ -4,11 +4,14 @@
 #include <sqlite3.h>
 
 #include <exception>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
 #include "db/database_file.h"
 #include "db/migrations.h"
+#include "db/postgres_connection.h"
+#include "db/sqlite_connection.h"
 #include "db/store_internal.h"
 
 namespace db {
@@ -16,95 +19,91 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
 
-// ISO 8601 UTC with milliseconds ("2026-11-28T18:00:00.123Z"), computed by SQLite so that every
-// timestamp in the database comes from one clock.
-constexpr const char* kNowSql = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
-
 constexpr const char* kSubmissionColumns =
     "id, learner, problem_id, problem_version, source_hash, source, status, score, max_score, "
     "compile_output, created_at, graded_at";
 
-// Reads the current row of a query that selected kSubmissionColumns. Throws SQLite::Exception.
-SubmissionRecord ReadSubmissionRow(const SQLite::Statement& row) {
+// Reads the current row of a query that selected kSubmissionColumns. Throws.
+SubmissionRecord ReadSubmissionRow(const Statement& row) {
   SubmissionRecord record;
-  record.id = row.getColumn("id").getInt64();
-  record.learner = row.getColumn("learner").getString();
-  record.problem_id = row.getColumn("problem_id").getString();
-  record.problem_version = row.getColumn("problem_version").getInt64();
-  record.source_hash = row.getColumn("source_hash").getString();
-  record.source = row.getColumn("source").getString();
-  record.status = row.getColumn("status").getString();
-  record.score = row.getColumn("score").getDouble();
-  record.max_score = row.getColumn("max_score").getDouble();
-  record.compile_output = row.getColumn("compile_output").getString();
-  record.created_at = row.getColumn("created_at").getString();
-  record.graded_at = row.getColumn("graded_at").getString();
+  record.id = row.Column("id").Int64();
+  record.learner = row.Column("learner").Text();
+  record.problem_id = row.Column("problem_id").Text();
+  record.problem_version = row.Column("problem_version").Int64();
+  record.source_hash = row.Column("source_hash").Text();
+  record.source = row.Column("source").Text();
+  record.status = row.Column("status").Text();
+  record.score = row.Column("score").Double();
+  record.max_score = row.Column("max_score").Double();
+  record.compile_output = row.Column("compile_output").Text();
+  record.created_at = row.Column("created_at").Text();
+  record.graded_at = row.Column("graded_at").Text();
   return record;
 }
 
-// Throws SQLite::Exception.
-std::vector<TestResultRecord> ReadTests(SQLite::Database& database, int64_t submission_id) {
-  SQLite::Statement query(database,
+// Throws.
+std::vector<TestResultRecord> ReadTests(Connection& database, int64_t submission_id) {
+  Statement query(database,
                           "SELECT name, entry, visibility, verdict, score, max_score, message, "
                           "max_rel_error, cpu_time_ms, wall_time_ms, peak_memory_bytes "
                           "FROM test_results WHERE submission_id = ? ORDER BY position");
-  query.bind(1, submission_id);
+  query.Bind(1, submission_id);
   std::vector<TestResultRecord> tests;
-  while (query.executeStep()) {
+  while (query.Step()) {
     TestResultRecord test;
-    test.name = query.getColumn("name").getString();
-    test.entry = query.getColumn("entry").getString();
-    test.visibility = query.getColumn("visibility").getString();
-    test.verdict = query.getColumn("verdict").getString();
-    test.score = query.getColumn("score").getDouble();
-    test.max_score = query.getColumn("max_score").getDouble();
-    test.message = query.getColumn("message").getString();
-    const SQLite::Column max_rel_error = query.getColumn("max_rel_error");
-    if (!max_rel_error.isNull()) test.max_rel_error = max_rel_error.getDouble();
-    test.cpu_time_ms = query.getColumn("cpu_time_ms").getInt64();
-    test.wall_time_ms = query.getColumn("wall_time_ms").getInt64();
-    test.peak_memory_bytes = query.getColumn("peak_memory_bytes").getInt64();
+    test.name = query.Column("name").Text();
+    test.entry = query.Column("entry").Text();
+    test.visibility = query.Column("visibility").Text();
+    test.verdict = query.Column("verdict").Text();
+    test.score = query.Column("score").Double();
+    test.max_score = query.Column("max_score").Double();
+    test.message = query.Column("message").Text();
+    const Cell max_rel_error = query.Column("max_rel_error");
+    if (!max_rel_error.IsNull()) test.max_rel_error = max_rel_error.Double();
+    test.cpu_time_ms = query.Column("cpu_time_ms").Int64();
+    test.wall_time_ms = query.Column("wall_time_ms").Int64();
+    test.peak_memory_bytes = query.Column("peak_memory_bytes").Int64();
     tests.push_back(std::move(test));
   }
-  SQLite::Statement diagnoses(database,
+  Statement diagnoses(database,
                               "SELECT position, misconception, pattern, skills, text "
                               "FROM test_diagnoses WHERE submission_id = ? ORDER BY position");
-  diagnoses.bind(1, submission_id);
-  while (diagnoses.executeStep()) {
-    const auto position = static_cast<size_t>(diagnoses.getColumn(0).getInt64());
+  diagnoses.Bind(1, submission_id);
+  while (diagnoses.Step()) {
+    const auto position = static_cast<size_t>(diagnoses.Column(0).Int64());
     if (position >= tests.size()) continue;
     DiagnosisRecord d;
-    if (!diagnoses.getColumn(1).isNull()) d.misconception = diagnoses.getColumn(1).getString();
-    if (!diagnoses.getColumn(2).isNull()) d.pattern = diagnoses.getColumn(2).getString();
-    d.skills = SplitSkills(diagnoses.getColumn(3).getString());
-    d.text = diagnoses.getColumn(4).getString();
+    if (!diagnoses.Column(1).IsNull()) d.misconception = diagnoses.Column(1).Text();
+    if (!diagnoses.Column(2).IsNull()) d.pattern = diagnoses.Column(2).Text();
+    d.skills = SplitSkills(diagnoses.Column(3).Text());
+    d.text = diagnoses.Column(4).Text();
     tests[position].diagnosis = std::move(d);
   }
   return tests;
 }
 
-// Throws SQLite::Exception.
-void InsertTest(SQLite::Statement& insert, int64_t submission_id, int64_t position,
+// Throws.
+void InsertTest(Statement& insert, int64_t submission_id, int64_t position,
                 const TestResultRecord& test) {
-  insert.reset();
-  insert.bind(1, submission_id);
-  insert.bind(2, position);
-  insert.bind(3, test.name);
-  insert.bind(4, test.entry);
-  insert.bind(5, test.visibility);
-  insert.bind(6, test.verdict);
-  insert.bind(7, test.score);
-  insert.bind(8, test.max_score);
-  insert.bind(9, test.message);
+  insert.Reset();
+  insert.Bind(1, submission_id);
+  insert.Bind(2, position);
+  insert.Bind(3, test.name);
+  insert.Bind(4, test.entry);
+  insert.Bind(5, test.visibility);
+  insert.Bind(6, test.verdict);
+  insert.Bind(7, test.score);
+  insert.Bind(8, test.max_score);
+  insert.Bind(9, test.message);
   if (test.max_rel_error.has_value()) {
-    insert.bind(10, *test.max_rel_error);
+    insert.Bind(10, *test.max_rel_error);
   } else {
-    insert.bind(10);  // NULL
+    insert.BindNull(10);  // NULL
   }
-  insert.bind(11, test.cpu_time_ms);
-  insert.bind(12, test.wall_time_ms);
-  insert.bind(13, test.peak_memory_bytes);
-  insert.exec();
+  insert.Bind(11, test.cpu_time_ms);
+  insert.Bind(12, test.wall_time_ms);
+  insert.Bind(13, test.peak_memory_bytes);
+  insert.Exec();
 }
 
 // Sets the connection options every Store relies on. Throws SQLite::Exception.
@@ -124,12 +123,29 @@ base::Status ConfigureConnection(SQLite::Database& database) {
 
 }  // namespace
 
-Store::Store(std::unique_ptr<SQLite::Database> database, int schema_version)
-    : database_(std::move(database)), schema_version_(schema_version) {}
+Store::Store(std::unique_ptr<Connection> connection, SQLite::Database* sqlite, int schema_version)
+    : connection_(std::move(connection)), sqlite_(sqlite), schema_version_(schema_version) {}
 
 Store::~Store() = default;
 
-base::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, Sync sync) {
+SQLite::Database& Store::database() {
+  if (sqlite_ == nullptr) {
+    throw std::logic_error("Store::database() on " + connection_->Describe() + ": not SQLite");
+  }
+  return *sqlite_;
+}
+
+base::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& url, Sync sync) {
+  base::StatusOr<DatabaseUrl> parsed = ParseDatabaseUrl(url);
+  if (!parsed.ok()) return parsed.status();
+  if (parsed->dialect == Dialect::kPostgres) {
+    base::StatusOr<std::unique_ptr<Connection>> connection = OpenPostgres(parsed->target);
+    if (!connection.ok()) return connection.status();
+    base::StatusOr<int> version = ApplyMigrations(**connection);
+    if (!version.ok()) return version.status().WithContext("database " + RedactDatabaseUrl(url));
+    return std::unique_ptr<Store>(new Store(std::move(*connection), nullptr, *version));
+  }
+  const std::string& path = parsed->target;
   const std::string context = "database '" + path + "'";
   RETURN_IF_ERROR(CheckDatabaseFile(path));
   std::unique_ptr<SQLite::Database> database;
@@ -155,9 +171,11 @@ base::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path, Sync
   } catch (const std::exception& e) {
     return base::Status::Internal(context + ": cannot open: " + e.what());
   }
-  base::StatusOr<int> version = ApplyMigrations(*database);
+  SQLite::Database* handle = database.get();
+  auto connection = std::make_unique<SqliteConnection>(std::move(database), path);
+  base::StatusOr<int> version = ApplyMigrations(*connection);
   if (!version.ok()) return version.status().WithContext(context);
-  return std::unique_ptr<Store>(new Store(std::move(database), *version));
+  return std::unique_ptr<Store>(new Store(std::move(connection), handle, *version));
 }
 
 int Store::SchemaVersion() const { return schema_version_; }
@@ -169,29 +187,31 @@ base::StatusOr<int64_t> Store::RecordSubmission(const SubmissionRecord& submissi
   try {
     // Declared first so that it is destroyed last: any return or throw below, before commit(),
     // rolls back the submission row and every test row written so far.
-    SQLite::Transaction transaction(*database_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement insert(
-        *database_,
+    Transaction transaction(*connection_);
+    const char* now = NowSql(connection_->dialect());
+    Statement insert(
+        *connection_,
         std::string("INSERT INTO submissions (learner, problem_id, problem_version, source_hash, "
                     "source, status, score, max_score, compile_output, created_at, graded_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(NULLIF(?, ''), ") +
-            kNowSql + "), COALESCE(NULLIF(?, ''), " + kNowSql + "))");
-    insert.bind(1, submission.learner);
-    insert.bind(2, submission.problem_id);
-    insert.bind(3, submission.problem_version);
-    insert.bind(4, submission.source_hash);
-    insert.bind(5, submission.source);
-    insert.bind(6, submission.status);
-    insert.bind(7, submission.score);
-    insert.bind(8, submission.max_score);
-    insert.bind(9, submission.compile_output);
-    insert.bind(10, submission.created_at);
-    insert.bind(11, submission.graded_at);
-    insert.exec();
-    const int64_t id = database_->getLastInsertRowid();
+            now + "), COALESCE(NULLIF(?, ''), " + now + ")) RETURNING id");
+    insert.Bind(1, submission.learner);
+    insert.Bind(2, submission.problem_id);
+    insert.Bind(3, submission.problem_version);
+    insert.Bind(4, submission.source_hash);
+    insert.Bind(5, submission.source);
+    insert.Bind(6, submission.status);
+    insert.Bind(7, submission.score);
+    insert.Bind(8, submission.max_score);
+    insert.Bind(9, submission.compile_output);
+    insert.Bind(10, submission.created_at);
+    insert.Bind(11, submission.graded_at);
+    if (!insert.Step()) throw std::runtime_error("INSERT ... RETURNING id returned no row");
+    const int64_t id = insert.Column(0).Int64();
+    insert.Reset();
 
-    SQLite::Statement insert_test(
-        *database_,
+    Statement insert_test(
+        *connection_,
         "INSERT INTO test_results (submission_id, position, name, entry, visibility, verdict, "
         "score, max_score, message, max_rel_error, cpu_time_ms, wall_time_ms, peak_memory_bytes) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
@@ -208,7 +228,7 @@ base::StatusOr<int64_t> Store::RecordSubmission(const SubmissionRecord& submissi
     InsertLinksOrThrow(id, links);
     if (links.cancelled && links.cancelled())
       return base::Status::Internal(context + ": cancelled");
-    transaction.commit();
+    transaction.Commit();
     return id;
   } catch (const std::exception& e) {
     return base::Status::Internal(context + ": " + e.what());
@@ -218,14 +238,14 @@ base::StatusOr<int64_t> Store::RecordSubmission(const SubmissionRecord& submissi
 base::StatusOr<SubmissionRecord> Store::GetSubmission(int64_t id) const {
   const std::string context = "reading submission " + std::to_string(id);
   try {
-    SQLite::Statement query(
-        *database_, std::string("SELECT ") + kSubmissionColumns + " FROM submissions WHERE id = ?");
-    query.bind(1, id);
-    if (!query.executeStep()) {
+    Statement query(
+        *connection_, std::string("SELECT ") + kSubmissionColumns + " FROM submissions WHERE id = ?");
+    query.Bind(1, id);
+    if (!query.Step()) {
       return base::Status::NotFound("submission " + std::to_string(id) + " does not exist");
     }
     SubmissionRecord record = ReadSubmissionRow(query);
-    record.tests = ReadTests(*database_, id);
+    record.tests = ReadTests(*connection_, id);
     return record;
   } catch (const std::exception& e) {
     return base::Status::Internal(context + ": " + e.what());
@@ -239,13 +259,13 @@ base::StatusOr<std::vector<SubmissionRecord>> Store::ListSubmissions(const std::
                                          std::to_string(limit));
   }
   try {
-    SQLite::Statement query(*database_, std::string("SELECT ") + kSubmissionColumns +
+    Statement query(*connection_, std::string("SELECT ") + kSubmissionColumns +
                                             " FROM submissions WHERE ?1 = '' OR learner = ?1 "
                                             "ORDER BY id DESC LIMIT ?2");
-    query.bind(1, learner);
-    query.bind(2, limit);
+    query.Bind(1, learner);
+    query.Bind(2, limit);
     std::vector<SubmissionRecord> records;
-    while (query.executeStep()) records.push_back(ReadSubmissionRow(query));
+    while (query.Step()) records.push_back(ReadSubmissionRow(query));
     return records;
   } catch (const std::exception& e) {
     return base::Status::Internal("listing submissions of learner '" + learner + "': " + e.what());

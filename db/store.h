@@ -1,5 +1,6 @@
-// db: the SQLite store. One Store owns one database connection; the schema is versioned and
-// migrated forward on Open(). Every graded submission is written by RecordSubmission() in one
+// db: the store. One Store owns one database connection (db/connection.h): SQLite, the embedded
+// default, or PostgreSQL for scale-out (docs/scale-out.md); the schema is versioned and migrated
+// forward on Open(). Every graded submission is written by RecordSubmission() in one
 // transaction, so a crash or an error mid-write leaves nothing half-recorded.
 //
 // Threading: a Store is not thread-safe; open one per thread (WAL mode lets them share a file).
@@ -14,6 +15,7 @@
 
 #include "base/status.h"
 #include "db/bkt.h"
+#include "db/connection.h"
 
 namespace SQLite {
 class Database;
@@ -121,13 +123,15 @@ struct RecordLinks {
   std::function<bool()> cancelled;
   // More rows of the caller's own (e.g. the service's job and outbox rows), written inside the
   // transaction right after the submission. Throw (any std::exception) to roll everything back.
-  std::function<void(SQLite::Database& database, int64_t submission_id)> in_transaction;
+  std::function<void(Connection& connection, int64_t submission_id)> in_transaction;
 };
 
 class Store {
  public:
-  // Opens (creating if needed) the database at `path` (":memory:" for a private in-memory one),
-  // enables WAL, foreign keys and a 5 s busy timeout, and applies pending migrations.
+  // Opens the database `url` names (db/connection.h ParseDatabaseUrl) and applies pending
+  // migrations. SQLite (a plain path, "sqlite:PATH", ":memory:" for a private in-memory one):
+  // created if needed, with WAL, foreign keys and a 5 s busy timeout. PostgreSQL
+  // ("postgresql://..."): kUnavailable when it cannot connect; `sync` does not apply.
   // Errors: kInvalidArgument naming `path` when the database is unusable as it is: newer than
   // this build knows, read-only, truncated, damaged or not a database (db/database_file.h);
   // kInternal when the file cannot be opened or created, or a migration fails.
@@ -137,7 +141,7 @@ class Store {
   // power loss may drop the last commits. It spares one fsync per commit, which is most of the
   // time of a batch's cache hit.
   enum class Sync { kFull, kNormal };
-  static base::StatusOr<std::unique_ptr<Store>> Open(const std::string& path,
+  static base::StatusOr<std::unique_ptr<Store>> Open(const std::string& url,
                                                      Sync sync = Sync::kFull);
   ~Store();
   Store(const Store&) = delete;
@@ -183,16 +187,20 @@ class Store {
   // Sets the run's finished_at (once).
   base::Status FinishBatchRun(int64_t run_id);
 
-  // For tests and later modules: the underlying connection.
-  SQLite::Database& database() { return *database_; }
+  // The connection, for the other db/ modules (service_jobs.h, outbox.h) and tests.
+  Connection& connection() { return *connection_; }
+  Dialect dialect() const { return connection_->dialect(); }
+  // The SQLite handle, for SQLite-only tools and tests. REQUIRES: dialect() == kSqlite.
+  SQLite::Database& database();
 
  private:
-  Store(std::unique_ptr<SQLite::Database> database, int schema_version);
-  // store_learning.cc: the diagnosis and mastery rows of one submission. Throw SQLite::Exception.
+  Store(std::unique_ptr<Connection> connection, SQLite::Database* sqlite, int schema_version);
+  // store_learning.cc: the diagnosis and mastery rows of one submission. Throws.
   void InsertLearningRowsOrThrow(int64_t submission_id, const SubmissionRecord& submission);
-  // store_runs.cc: the rows RecordLinks asks for. Throws SQLite::Exception or std::runtime_error.
+  // store_runs.cc: the rows RecordLinks asks for. Throws.
   void InsertLinksOrThrow(int64_t submission_id, const RecordLinks& links);
-  std::unique_ptr<SQLite::Database> database_;
+  std::unique_ptr<Connection> connection_;
+  SQLite::Database* sqlite_;  // owned by connection_; null on PostgreSQL
   int schema_version_;
 };
 

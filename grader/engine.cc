@@ -32,7 +32,9 @@ base::StatusOr<std::unique_ptr<Engine>> Engine::Open(EngineOptions options) {
   auto data_dir = OpenDataDir(options.data_dir);
   if (!data_dir.ok()) return data_dir.status();
   engine->data_dir_ = *data_dir;
-  auto store = db::Store::Open(data_dir->database().string());
+  engine->database_url_ =
+      options.database_url.empty() ? data_dir->database().string() : options.database_url;
+  auto store = db::Store::Open(engine->database_url_);
   if (!store.ok()) return store.status();
   engine->store_ = std::move(*store);
   if (options.needs_secret) {
@@ -76,7 +78,7 @@ base::StatusOr<GradeOutcome> Engine::Grade(const ProblemSpec& problem, const std
   if (!grader.ok()) return base::Status::Internal(grader.status().message());
   auto graded = grader->GradeAndRecord(*store_, learner, source, add_links);
   if (!graded.ok()) {
-    return base::Status::Internal("recording the result failed: " + graded.status().message());
+    return base::Status::Internal(std::string(kRecordingFailed) + graded.status().message());
   }
   return graded;
 }
@@ -95,7 +97,7 @@ base::StatusOr<BatchOutcome> Engine::GradeBatch(const ProblemSpec& problem,
   // One connection per worker (stores[0] is also the supervisor's, used while no worker runs).
   std::vector<std::unique_ptr<db::Store>> stores;
   auto open_store = [&]() -> base::Status {
-    auto store = db::Store::Open(data_dir_.database().string(), db::Store::Sync::kNormal);
+    auto store = db::Store::Open(database_url_, db::Store::Sync::kNormal);
     if (!store.ok()) return store.status();
     stores.push_back(std::move(*store));
     return base::Status::Ok();

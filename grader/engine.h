@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -39,8 +40,14 @@
 
 namespace grader {
 
+// How Engine::Grade's error begins when grading finished but nothing could be recorded.
+inline constexpr std::string_view kRecordingFailed = "recording the result failed: ";
+
 struct EngineOptions {
   std::filesystem::path data_dir;      // resolved (ResolveDataDir)
+  // The database (db/connection.h): "sqlite:PATH" or "postgresql://..."; empty: the data
+  // directory's grader.db.
+  std::string database_url;
   std::filesystem::path problems_dir;  // for skills.toml (absent: default skill parameters)
   std::filesystem::path source_root;   // holds harness/ and base/ (grader/resources.h)
   // Create secret.key even though grader.db exists (after a key was lost on purpose). A new,
@@ -85,6 +92,8 @@ class Engine {
   // What the front end should show the operator (e.g. a key readable by others).
   const std::vector<std::string>& warnings() const { return warnings_; }
   const DataDir& data_dir() const { return data_dir_; }
+  // The database every Store of this engine's users opens (EngineOptions::database_url).
+  const std::string& database_url() const { return database_url_; }
   // REQUIRES: options.needs_secret.
   GradeContext context() const;
   // The skills catalog, or why skills.toml could not be read (a missing one is not an error).
@@ -120,6 +129,7 @@ class Engine {
 
   std::vector<std::string> warnings_;
   DataDir data_dir_;
+  std::string database_url_;
   std::string secret_;
   std::unique_ptr<db::Store> store_;
   base::StatusOr<SkillCatalog> skills_ = SkillCatalog();

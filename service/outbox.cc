@@ -86,7 +86,7 @@ OutboxDispatcher::~OutboxDispatcher() { Stop(); }
 
 void OutboxDispatcher::Run(std::unique_ptr<db::Store> store, uint64_t seed) {
   std::mt19937_64 random(seed);
-  SQLite::Database& database = store->database();
+  db::Connection& database = store->connection();
   while (true) {
     {
       std::unique_lock<std::mutex> lock(mutex_);
@@ -165,7 +165,7 @@ AttemptResult OutboxDispatcher::AttemptCallback(const db::OutboxRow& row) {
 base::StatusOr<int64_t> CountPendingOutbox(const std::string& database_path) {
   base::StatusOr<std::unique_ptr<db::Store>> store = db::Store::Open(database_path);
   if (!store.ok()) return store.status();
-  base::StatusOr<std::vector<db::OutboxRow>> rows = db::ListOutbox((*store)->database(), false);
+  base::StatusOr<std::vector<db::OutboxRow>> rows = db::ListOutbox((*store)->connection(), false);
   if (!rows.ok()) return rows.status();
   int64_t pending = 0;
   for (const db::OutboxRow& row : *rows) pending += row.status == "pending" ? 1 : 0;

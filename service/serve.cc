@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "db/deployment.h"
 #include "db/service_jobs.h"
 #include "grader/problem_spec.h"
 #include "grader/run_lock.h"
@@ -13,6 +14,7 @@
 #include "service/metrics.h"
 #include "service/outbox.h"
 #include "service/supervisor.h"
+#include "service/worker.h"
 
 namespace service {
 namespace {
@@ -47,14 +49,24 @@ int RunServe(const ServeOptions& options) {
   if (!lock.ok()) return CannotStart(lock.status());
   auto problems = grader::LoadAllProblems(options.problems_dir);
   if (!problems.ok()) return CannotStart(problems.status());
-  const std::string database = (*engine)->data_dir().database().string();
+  const std::string database = (*engine)->database_url();
   auto reader = db::Store::Open(database);
   auto writer = db::Store::Open(database, db::Store::Sync::kFull);
   if (!reader.ok()) return CannotStart(reader.status());
   if (!writer.ok()) return CannotStart(writer.status());
-  auto reset = db::ResetLeases(**reader);
-  if (!reset.ok()) return CannotStart(reset.status());
-  if (*reset > 0) std::cerr << "grader serve: " << *reset << " interrupted job(s) queued again\n";
+  // On SQLite this serve's workers are the only ones: a running job is a dead worker's. On a
+  // shared PostgreSQL other hosts' workers hold live leases; dead ones expire on their own.
+  if ((*reader)->dialect() == db::Dialect::kSqlite) {
+    auto reset = db::ResetLeases(**reader);
+    if (!reset.ok()) return CannotStart(reset.status());
+    if (*reset > 0) std::cerr << "grader serve: " << *reset << " interrupted job(s) queued again\n";
+  }
+  // What every worker must agree on: this intake declares it (db/deployment.h).
+  if (base::Status declared = db::RecordDeployment(
+          **reader, DeploymentFactsFor(**engine, *problems), "grader serve on " + HostName());
+      !declared.ok()) {
+    return CannotStart(declared);
+  }
 
   db::UseShortBusyWaits(**writer);
   Metrics metrics;
@@ -98,7 +110,8 @@ int RunServe(const ServeOptions& options) {
     std::vector<std::string> args = options.global_args;
     for (const std::string& a :
          {std::string("worker"), std::string("--config"), config->path.string(),
-          std::string("--worker-id"), std::to_string(n), std::string("--public-url"),
+          std::string("--worker-id"), std::to_string(n), std::string("--supervised"),
+          std::string("--public-url"),
           api.public_url()}) {
       args.push_back(a);
     }

@@ -10,10 +10,13 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <thread>
 
 #include "db/service_jobs.h"
 #include "grader/problem_spec.h"
+#include "grader/secret.h"
 #include "service/job_outbox.h"
 
 namespace service {
@@ -21,6 +24,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto kIdlePoll = std::chrono::milliseconds(25);
+constexpr auto kDeploymentCheckEvery = std::chrono::seconds(30);
 
 std::atomic<bool> g_stop{false};
 void OnStopSignal(int) { g_stop.store(true); }
@@ -59,6 +63,23 @@ class Heartbeat {
 
 }  // namespace
 
+std::string HostName() {
+  char host[256] = {};
+  ::gethostname(host, sizeof(host) - 1);
+  return host;
+}
+
+db::DeploymentFacts DeploymentFactsFor(const grader::Engine& engine,
+                                       const std::vector<grader::ProblemSpec>& problems) {
+  std::set<std::string> versions;
+  for (const grader::ProblemSpec& p : problems) versions.insert(p.id + "@" + std::to_string(p.version));
+  std::string listed;
+  for (const std::string& v : versions) listed += (listed.empty() ? "" : " ") + v;
+  // A fingerprint, never the secret: sha256 of a label and the key.
+  return {{"secret_sha256", grader::Sha256Hex("grader deployment secret\n" + engine.context().secret)},
+          {"problems", listed}};
+}
+
 int RunWorker(const WorkerOptions& options) {
   const std::string who = options.worker_id + " (pid " + std::to_string(::getpid()) + ")";
   // The server blocks these signals in its threads (to sigwait); a child inherits the mask.
@@ -71,9 +92,12 @@ int RunWorker(const WorkerOptions& options) {
   action.sa_handler = OnStopSignal;
   sigaction(SIGTERM, &action, nullptr);
   sigaction(SIGINT, &action, nullptr);
-  // A worker never outlives its service: the kernel signals it when the parent dies.
-  prctl(PR_SET_PDEATHSIG, SIGTERM);
-  if (::getppid() == 1) return 0;  // the parent died before the line above
+  if (options.supervised) {
+    // A supervised worker never outlives its service: the kernel signals it when the parent
+    // dies.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() == 1) return 0;  // the parent died before the line above
+  }
 
   auto engine = grader::Engine::Open(options.engine);
   if (!engine.ok()) {
@@ -87,16 +111,38 @@ int RunWorker(const WorkerOptions& options) {
   }
   std::map<std::string, const grader::ProblemSpec*> by_id;
   for (const grader::ProblemSpec& p : *problems) by_id[p.id] = &p;
-  auto store = db::Store::Open((*engine)->data_dir().database().string());
+  auto store = db::Store::Open((*engine)->database_url());
   if (!store.ok()) {
     Log(who, store.status().message());
     return 2;
   }
+  // The heartbeat thread's own connection (a connection is used by one thread at a time).
+  auto heartbeat_store = db::Store::Open((*engine)->database_url());
+  if (!heartbeat_store.ok()) {
+    Log(who, heartbeat_store.status().message());
+    return 2;
+  }
+  const db::DeploymentFacts facts = DeploymentFactsFor(**engine, *problems);
+  auto agrees = [&]() -> bool {
+    base::Status checked = db::CheckDeployment(**store, facts, "worker " + who + " on " + HostName());
+    if (checked.code() == base::StatusCode::kInvalidArgument) {
+      Log(who, "refusing to take jobs: " + checked.message());
+      return false;
+    }
+    if (!checked.ok()) Log(who, checked.message());  // the database is down: checked again later
+    return true;
+  };
+  if (!agrees()) return 3;
+  auto last_check = Clock::now();
   const std::string owner =
       options.worker_id + ":" + std::to_string(::getpid()) + ":" + NewDeliveryId().substr(4, 12);
   const int64_t lease_ms = int64_t{options.config.lease_seconds} * 1000;
 
   while (!g_stop.load()) {
+    if (Clock::now() - last_check > kDeploymentCheckEvery) {
+      if (!agrees()) return 3;
+      last_check = Clock::now();
+    }
     // A job given up (its workers died max_attempts times) still gets its callback.
     auto give_up = [&](const db::JobRecord& dead) {
       const auto problem = by_id.find(dead.request.problem_id);
@@ -116,7 +162,8 @@ int RunWorker(const WorkerOptions& options) {
     }
     const db::JobRecord& leased = **job;
     const auto start = Clock::now();
-    Heartbeat heartbeat(**store, leased.id, owner, lease_ms);
+    std::optional<Heartbeat> heartbeat;
+    heartbeat.emplace(**heartbeat_store, leased.id, owner, lease_ms);
     db::JobFinish finish;
     finish.job_id = leased.id;
     finish.owner = owner;
@@ -136,13 +183,22 @@ int RunWorker(const WorkerOptions& options) {
       auto graded = (*engine)->Grade(
           *problem->second, leased.request.learner, leased.request.source, /*use_cache=*/true,
           [&](bool, db::RecordLinks* links) {
-            links->in_transaction = [&](SQLite::Database& database, int64_t submission_id) {
+            links->in_transaction = [&](db::Connection& database, int64_t submission_id) {
               finish.grading_ms = elapsed_ms();
               finish.now_ms = UnixMillis();
               db::FinishJobOrThrow(database, finish, submission_id);
             };
           });
       if (!graded.ok()) failure = graded.status();
+      if (!graded.ok() && graded.status().message().starts_with(grader::kRecordingFailed)) {
+        // Nothing was recorded (the database went away, or the lease was lost): the job is
+        // due again at once (its attempt counted, so a job that can never be recorded ends
+        // after max_attempts), and another taker, or this one, grades it again.
+        Log(who, "job " + std::to_string(leased.id) + ": " + failure.message());
+        heartbeat.reset();  // stopped first: it would extend the lease again
+        (void)db::RenewLease(**store, leased.id, owner, /*lease_ms=*/-1, UnixMillis());
+        continue;
+      }
     }
     if (!failure.ok()) {
       finish.grading_ms = elapsed_ms();

@@ -12,7 +12,7 @@ using outbox_test::TempDataDir;
 
 TEST(OutboxStoreTest, ARowLivesFromDueToDeliveredThroughRetryDeadAndRevival) {
   TempDataDir dir;
-  SQLite::Database& database = dir.store().database();
+  db::Connection& database = dir.store().connection();
   const int64_t first = dir.AddRow("callback", "http://127.0.0.1:1/", "{}");
   const int64_t second = dir.AddRow("lti_score", "http://127.0.0.1:1/li", "{}", "https://p");
   const int64_t now = dir.Row(second).next_attempt_ms + 1;
@@ -56,7 +56,7 @@ TEST(OutboxStoreTest, ARowLivesFromDueToDeliveredThroughRetryDeadAndRevival) {
 
 TEST(OutboxStoreTest, InsertRefusesWhatTheSchemaRefuses) {
   TempDataDir dir;
-  SQLite::Database& database = dir.store().database();
+  db::Connection& database = dir.store().connection();
   const int64_t id = dir.AddRow("callback", "http://127.0.0.1:1/", "{}");
   db::OutboxRow row = dir.Row(id);
   row.delivery_id = "msg_other";

@@ -126,11 +126,11 @@ int64_t TempDataDir::AddRow(const std::string& kind, const std::string& target,
   row.next_attempt_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
-  return db::InsertOutboxRowOrThrow(database, row);
+  return db::InsertOutboxRowOrThrow(store_->connection(), row);
 }
 
 db::OutboxRow TempDataDir::Row(int64_t id) {
-  auto rows = db::ListOutbox(store_->database(), false);
+  auto rows = db::ListOutbox(store_->connection(), false);
   EXPECT_TRUE(rows.ok());
   for (const db::OutboxRow& row : *rows) {
     if (row.id == id) return row;

@@ -65,7 +65,7 @@ class ServiceJobsTest : public ::testing::Test {
                                                 "msg_" + std::to_string(done.score))};
     };
     RecordLinks links;
-    links.in_transaction = [&](SQLite::Database& database, int64_t submission_id) {
+    links.in_transaction = [&](db::Connection& database, int64_t submission_id) {
       FinishJobOrThrow(database, finish, submission_id);
     };
     return store_->RecordSubmission(Graded(score), links);

@@ -48,7 +48,7 @@ TEST(OutboxCommandTest, RetryBringsADeadLetterBackAndDeliverSendsIt) {
   ASSERT_TRUE(receiver);
   const std::string payload = R"({"type":"submission.graded","submission_id":1})";
   const int64_t id = dir.AddRow("callback", receiver->Url("/hook"), payload);
-  ASSERT_TRUE(db::MarkOutboxDead(dir.store().database(), id, 8, "gave up").ok());
+  ASSERT_TRUE(db::MarkOutboxDead(dir.store().connection(), id, 8, "gave up").ok());
 
   const Output dead = Grader(dir, {"outbox", "list", "--dead", "--json"});
   ASSERT_EQ(dead.exit_code, 0) << dead.out;

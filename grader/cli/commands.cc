@@ -92,6 +92,7 @@ base::StatusOr<std::string> ReadSubmission(const std::string& path) {
 base::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, bool needs_secret) {
   EngineOptions options;
   options.data_dir = ResolveDataDir(global.data_dir);
+  options.database_url = global.database;
   options.problems_dir = ProblemsRoot(global);
   options.source_root = InstalledResources().root;
   options.init = global.init;

@@ -19,6 +19,9 @@ struct GlobalOptions {
   std::string data_dir;      // --data-dir, else $GRADER_DATA, else a per-user default
   std::string problems_dir;  // --problems, else $GRADER_PROBLEMS, else the source tree's
   bool init = false;         // --init: create a new secret key beside an existing database
+  // --database URL, else $GRADER_DATABASE, else empty: the data directory's SQLite file
+  // (db/connection.h, docs/scale-out.md).
+  std::string database;
 };
 
 struct GradeOptions {

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 
 #include "grader/cli/batch_command.h"
@@ -27,7 +28,7 @@ void IgnoreBrokenPipe(int) {}
 std::string FirstCommandWord(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
-    if (arg == "--data-dir" || arg == "--problems") {
+    if (arg == "--data-dir" || arg == "--problems" || arg == "--database") {
       ++i;
       continue;
     }
@@ -53,6 +54,9 @@ int main(int argc, char** argv) {
                  "~/.local/share/dlgrader");
   app.add_option("--problems", global.problems_dir,
                  "Problems directory; default $GRADER_PROBLEMS or the source tree's problems/");
+  app.add_option("--database", global.database,
+                 "Database URL: sqlite:PATH or postgresql://...; default $GRADER_DATABASE or the "
+                 "data directory's grader.db (docs/scale-out.md)");
   app.add_flag("--init", global.init,
                "Create a new secret key although the database holds results (a lost key; "
                "hidden test data changes)");
@@ -187,13 +191,20 @@ int main(int argc, char** argv) {
   std::string serve_config;
   CLI::App* serve = app.add_subcommand("serve", "Run the HTTP service (docs/service.md)");
   serve->add_option("--config", serve_config, "The service's TOML configuration")->required();
-  // Started by serve only: one grading worker process (hidden from --help).
-  std::string worker_config, worker_id, worker_public_url;
-  CLI::App* worker = app.add_subcommand("worker", "");
-  worker->group("");
-  worker->add_option("--config", worker_config)->required();
-  worker->add_option("--worker-id", worker_id)->required();
-  worker->add_option("--public-url", worker_public_url);
+  // One grading worker process: started by serve, or standalone on another host against a
+  // shared PostgreSQL (docs/scale-out.md).
+  WorkerCommandOptions worker_options;
+  CLI::App* worker = app.add_subcommand(
+      "worker", "Run a grading worker on the database's queue (docs/scale-out.md)");
+  worker->add_option("--config", worker_options.config_path,
+                     "The service's TOML file (lease_seconds, max_attempts, public_url); "
+                     "default: their defaults");
+  worker->add_option("--id,--worker-id", worker_options.id,
+                     "This worker's name in leases and logs (default: the host name)");
+  worker->add_option("--public-url", worker_options.public_url,
+                     "Base of the callbacks' result_url (default: the config's public_url)");
+  // Set by serve for the workers it supervises: they stop when serve dies.
+  worker->add_flag("--supervised", worker_options.supervised)->group("");
 
   if (argc == 1) {  // `grader` alone: what it can do
     std::cout << app.help();
@@ -213,6 +224,11 @@ int main(int argc, char** argv) {
     }
     std::cerr << "grader: " << e.what() << "\n";
     return kExitInputError;
+  }
+
+  if (global.database.empty()) {
+    const char* url = std::getenv("GRADER_DATABASE");
+    if (url != nullptr) global.database = url;
   }
 
   // One learner whatever the Unicode form the name was typed in (grader/learner_name.h).
@@ -243,7 +259,7 @@ int main(int argc, char** argv) {
   if (outbox_deliver->parsed()) return OutboxDeliver(global, outbox_config, outbox_until_idle);
   if (lti_jwks->parsed()) return LtiJwks(lti_config);
   if (serve->parsed()) return Serve(global, serve_config);
-  if (worker->parsed()) return Worker(global, worker_config, worker_id, worker_public_url);
+  if (worker->parsed()) return Worker(global, worker_options);
   std::cerr << "grader: no command\n";
   return kExitInputError;
 }

@@ -29,7 +29,7 @@ int64_t NowMs() {
 base::StatusOr<std::unique_ptr<db::Store>> OpenStore(const GlobalOptions& global) {
   auto data_dir = OpenDataDir(ResolveDataDir(global.data_dir));
   if (!data_dir.ok()) return data_dir.status();
-  return db::Store::Open(data_dir->database().string());
+  return db::Store::Open(global.database.empty() ? data_dir->database().string() : global.database);
 }
 
 nlohmann::json RowJson(const db::OutboxRow& row) {
@@ -63,7 +63,7 @@ std::string DueText(const db::OutboxRow& row) {
 int OutboxList(const GlobalOptions& global, bool dead_only, bool json) {
   auto store = OpenStore(global);
   if (!store.ok()) return Fail(store.status());
-  auto rows = db::ListOutbox((*store)->database(), dead_only);
+  auto rows = db::ListOutbox((*store)->connection(), dead_only);
   if (!rows.ok()) return Fail(rows.status());
   if (json) {
     nlohmann::json list = nlohmann::json::array();
@@ -86,7 +86,7 @@ int OutboxList(const GlobalOptions& global, bool dead_only, bool json) {
 int OutboxRetry(const GlobalOptions& global, int64_t id) {
   auto store = OpenStore(global);
   if (!store.ok()) return Fail(store.status());
-  base::Status retried = db::RetryOutboxRow((*store)->database(), id, NowMs());
+  base::Status retried = db::RetryOutboxRow((*store)->connection(), id, NowMs());
   if (!retried.ok()) return Fail(retried);
   std::cout << "outbox row " << id << " is pending again\n";
   return kExitOk;
@@ -97,7 +97,8 @@ int OutboxDeliver(const GlobalOptions& global, const std::string& config_path, b
   if (!config.ok()) return Fail(config.status());
   auto data_dir = OpenDataDir(ResolveDataDir(global.data_dir));
   if (!data_dir.ok()) return Fail(data_dir.status());
-  const std::string database = data_dir->database().string();
+  const std::string database =
+      global.database.empty() ? data_dir->database().string() : global.database;
 
   // SIGINT and SIGTERM are blocked before the delivery threads start (they inherit the mask)
   // and taken here by sigtimedwait, so a Ctrl-C ends the loop below, not the process.

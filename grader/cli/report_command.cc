@@ -76,7 +76,7 @@ int Report(const GlobalOptions& global, const ReportOptions& options) {
   auto engine = OpenEngine(global, /*needs_secret=*/false);
   if (!engine.ok()) return Fail(engine.status());
   if (!(*engine)->skills().ok()) return Fail((*engine)->skills().status());
-  auto store = db::Store::Open((*engine)->data_dir().database().string());
+  auto store = db::Store::Open((*engine)->database_url());
   if (!store.ok()) return Fail(store.status());
   auto report = reports::BuildReport(**store, *problems, *(*engine)->skills(), report_options);
   if (!report.ok()) return Fail(report.status());

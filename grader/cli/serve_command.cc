@@ -16,6 +16,7 @@ namespace fs = std::filesystem;
 EngineOptions EngineFor(const GlobalOptions& global) {
   EngineOptions options;
   options.data_dir = ResolveDataDir(global.data_dir);
+  options.database_url = global.database;
   options.problems_dir = ProblemsRoot(global);
   options.source_root = InstalledResources().root;
   options.init = global.init;
@@ -35,20 +36,27 @@ int Serve(const GlobalOptions& global, const std::string& config_path) {
   // The workers see the same data directory and problems, whatever the serve's working folder.
   options.global_args = {"--data-dir", fs::absolute(options.engine.data_dir).string(), "--problems",
                          fs::absolute(options.problems_dir).string()};
+  if (!global.database.empty()) {
+    options.global_args.push_back("--database");
+    options.global_args.push_back(global.database);
+  }
   return service::RunServe(options);
 }
 
-int Worker(const GlobalOptions& global, const std::string& config_path,
-           const std::string& worker_id, const std::string& public_url) {
-  auto config = service::LoadServiceConfig(config_path);
-  if (!config.ok()) return Fail(config.status());
+int Worker(const GlobalOptions& global, const WorkerCommandOptions& worker) {
   service::WorkerOptions options;
+  if (!worker.config_path.empty()) {
+    auto config = service::LoadServiceConfig(worker.config_path);
+    if (!config.ok()) return Fail(config.status());
+    options.config = std::move(*config);
+  }
   options.engine = EngineFor(global);
   options.engine.init = false;  // the serve created the key; a worker never makes one
   options.problems_dir = ProblemsRoot(global);
-  options.config = std::move(*config);
-  options.worker_id = worker_id;
-  options.public_url = public_url;
+  options.worker_id = worker.id;
+  if (options.worker_id.empty()) options.worker_id = service::HostName();
+  options.public_url = worker.public_url.empty() ? options.config.public_url : worker.public_url;
+  options.supervised = worker.supervised;
   return service::RunWorker(options);
 }
 
