@@ -58,7 +58,8 @@ double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).coun
 double Percentile(std::vector<double> values, double p) {
   if (values.empty()) return 0;
   std::sort(values.begin(), values.end());
-  return values[std::min(values.size() - 1, static_cast<size_t>(p * values.size()))];
+  return values[std::min(values.size() - 1,
+                         static_cast<size_t>(p * static_cast<double>(values.size())))];
 }
 
 std::string ReadFile(const fs::path& path) {
