@@ -40,6 +40,7 @@
 
 #include "db/service_jobs.h"
 #include "db/store.h"
+#include "bench/bench_util.h"
 #include "service/webhook_signature.h"
 
 extern char** environ;
@@ -47,6 +48,10 @@ extern char** environ;
 namespace {
 
 namespace fs = std::filesystem;
+using bench::Percentile;
+using bench::RandomHex;
+using bench::ReadFile;
+using bench::WriteSecret;
 using Clock = std::chrono::steady_clock;
 
 struct Options {
@@ -56,33 +61,6 @@ struct Options {
 };
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
-
-double Percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  return values[std::min(values.size() - 1,
-                         static_cast<size_t>(p * static_cast<double>(values.size())))];
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void WriteSecret(const fs::path& path, const std::string& text) {
-  std::ofstream(path) << text;
-  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
-}
-
-std::string RandomHex(size_t bytes) {
-  static thread_local std::mt19937_64 rng(std::random_device{}());
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < bytes * 2; ++i) out += digits[rng() % 16];
-  return out;
-}
 
 // The whole stdout of a shell command; empty on failure.
 std::string Run(const std::string& command) {
@@ -246,19 +224,6 @@ class DbMeter {
   std::unique_ptr<db::Store> store_;
 };
 
-std::string Body(const std::string& learner, const std::string& source) {
-  std::string body = R"({"problem":"relu","learner":")" + learner + R"(","source":")";
-  for (char c : source) {
-    if (c == '"' || c == '\\') body += '\\';
-    if (c == '\n') {
-      body += "\\n";
-      continue;
-    }
-    body += c;
-  }
-  return body + "\"}";
-}
-
 httplib::Headers Signed(const std::string& key, const std::string& id, const std::string& body) {
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
                           std::chrono::system_clock::now().time_since_epoch())
@@ -300,8 +265,8 @@ Throughput MeasureThroughput(const Options& options, const fs::path& root, int w
   const std::string solution = ReadFile(sources / "relu/solution.cpp");
   fs::create_directories(root / "data");
   const std::string key = "queue bench key " + RandomHex(8);
-  WriteSecret(root / "intake.secret", "whsec_" + service::Base64Encode(key) + "\n");
-  WriteSecret(root / "api.token", "bench-token\n");
+  WriteSecret(root / "intake.secret", "whsec_" + service::Base64Encode(key));
+  WriteSecret(root / "api.token", "bench-token");
   std::ofstream(root / "service.toml")
       << "listen = \"127.0.0.1:0\"\nworkers = 0\nwebhook_secret_file = \"intake.secret\"\n"
          "api_token_file = \"api.token\"\nmax_queue = 1000000\nlease_seconds = 30\n";
@@ -331,7 +296,7 @@ Throughput MeasureThroughput(const Options& options, const fs::path& root, int w
   }
   httplib::Client client("127.0.0.1", port);
   auto post = [&](httplib::Client& c, const std::string& id, const std::string& learner) {
-    const std::string body = Body(learner, solution);
+    const std::string body = bench::ReluSubmissionBody(learner, solution);
     auto response = c.Post("/v1/submissions", Signed(key, id, body), body, "application/json");
     return response && response->status == 202;
   };

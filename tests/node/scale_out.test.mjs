@@ -17,16 +17,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { Webhook } from 'standardwebhooks';
-import { startServe } from './serve_process.mjs';
+import { startPeer, startServe } from './serve_process.mjs';
 
 const binary = process.env.GRADER_BINARY;
 const sourceDir = process.env.GRADER_SOURCE_DIR;
 const pgDir = process.env.GRADER_SCALE_OUT_POSTGRES_DIR;
 assert.ok(binary && sourceDir && pgDir,
           'GRADER_BINARY, GRADER_SOURCE_DIR and GRADER_SCALE_OUT_POSTGRES_DIR must be set (ctest)');
-const here = path.dirname(fileURLToPath(import.meta.url));
 const pgServer = path.join(sourceDir, 'scripts/pg-test-server.sh');
 
 const total = 200;
@@ -87,20 +85,6 @@ async function waitFor(what, check, timeoutMs = 600000) {
 function finishedCount() {
   const rows = trySql("SELECT count(*) FROM service_jobs WHERE status NOT IN ('queued', 'running')");
   return rows ? Number(rows[0][0]) : -1;
-}
-
-function startPeer(script, options) {
-  const child = spawn(process.execPath, [path.join(here, script), JSON.stringify(options)],
-                      { cwd: here, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('\n')) resolve({ child, port: JSON.parse(out.split('\n')[0]).port });
-    });
-    child.on('exit', (code) => reject(new Error(`${script} exited ${code}`)));
-  });
 }
 
 // One "host": its own folder (the working directory), data directory holding the shared
@@ -178,6 +162,7 @@ before(async () => {
   const secretKey = randomBytes(32);
   const intakeHost = makeHost('intake', { secretKey });
   receiver = await startPeer('callback_receiver.mjs', { secret: callbackSecret });
+  children.push(receiver.child);
   intake = await startServe(binary, { dataDir: intakeHost.data, problemsDir: intakeHost.problems,
                                       configPath: intakeHost.config,
                                       globalArgs: ['--database', databaseUrl] });

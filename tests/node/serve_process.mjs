@@ -2,6 +2,25 @@
 // "listening on http://HOST:PORT", with {child, base, exited, stderr}; rejects if it exits first.
 // globalArgs: more global options before `serve` (e.g. ['--database', URL]).
 import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+// Starts a loopback peer, `node tests/node/SCRIPT options` (callback_receiver.mjs,
+// lti_platform.mjs), and resolves with {child, port} from its first line.
+export function startPeer(script, options) {
+  const child = spawn(process.execPath, [path.join(here, script), JSON.stringify(options)],
+                      { cwd: here, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve({ child, port: JSON.parse(out.split('\n')[0]).port });
+    });
+    child.on('exit', (code) => reject(new Error(`${script} exited ${code}`)));
+  });
+}
 
 export function startServe(binary, { dataDir, problemsDir, configPath, globalArgs = [] }) {
   const child = spawn(binary, ['--data-dir', dataDir, '--problems', problemsDir, ...globalArgs, 'serve',
