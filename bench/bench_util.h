@@ -23,8 +23,8 @@ inline std::string ReadFile(const std::filesystem::path& path) {
 // A secret file as the service wants it: owner read/write only.
 inline void WriteSecret(const std::filesystem::path& path, const std::string& text) {
   std::ofstream(path) << text << "\n";
-  std::filesystem::permissions(path, std::filesystem::perms::owner_read |
-                                         std::filesystem::perms::owner_write);
+  std::filesystem::permissions(
+      path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
 inline std::string RandomHex(size_t bytes) {

@@ -25,8 +25,8 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -38,9 +38,9 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "db/service_jobs.h"
 #include "db/store.h"
-#include "bench/bench_util.h"
 #include "service/webhook_signature.h"
 
 extern char** environ;
@@ -165,8 +165,10 @@ class Postgres {
       // After the comm: state(0) ppid(1) ... utime(11) stime(12) cutime(13) cstime(14).
       if (f.size() < 15) continue;
       const long self = std::stol(name);
-      if (self == pid) ticks += std::stod(f[11]) + std::stod(f[12]) + std::stod(f[13]) + std::stod(f[14]);
-      else if (std::stol(f[1]) == pid) ticks += std::stod(f[11]) + std::stod(f[12]);
+      if (self == pid)
+        ticks += std::stod(f[11]) + std::stod(f[12]) + std::stod(f[13]) + std::stod(f[14]);
+      else if (std::stol(f[1]) == pid)
+        ticks += std::stod(f[11]) + std::stod(f[12]);
     }
     return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
   }
@@ -244,7 +246,7 @@ int64_t GradedJobs(httplib::Client& client) {
 
 struct Throughput {
   double jobs_per_s = 0;
-  double db_cpu_ms_per_job = 0;       // PostgreSQL only
+  double db_cpu_ms_per_job = 0;        // PostgreSQL only
   double db_commits_per_job = 0;       // PostgreSQL only
   double db_rollbacks_per_job = 0;     // PostgreSQL only
   double background_cpu_ms_per_s = 0;  // PostgreSQL only: the database's cost of an idle service
@@ -260,7 +262,8 @@ Throughput MeasureThroughput(const Options& options, const fs::path& root, int w
   const fs::path sources = fs::path(GRADER_SOURCE_DIR) / "problems";
   const fs::path problems = root / "problems";
   fs::create_directories(problems);
-  for (const char* id : {"relu", "linear_forward"}) fs::create_directory_symlink(sources / id, problems / id);
+  for (const char* id : {"relu", "linear_forward"})
+    fs::create_directory_symlink(sources / id, problems / id);
   fs::copy_file(sources / "skills.toml", problems / "skills.toml");
   const std::string solution = ReadFile(sources / "relu/solution.cpp");
   fs::create_directories(root / "data");
@@ -280,7 +283,8 @@ Throughput MeasureThroughput(const Options& options, const fs::path& root, int w
   };
 
   Throughput result;
-  Child intake(command({"serve", "--config", (root / "service.toml").string()}), root / "intake.log");
+  Child intake(command({"serve", "--config", (root / "service.toml").string()}),
+               root / "intake.log");
   const std::string line = intake.FirstLine();
   if (line.find("listening on") == std::string::npos) {
     std::fprintf(stderr, "intake did not start (%s)\n", (root / "intake.log").c_str());
@@ -289,10 +293,10 @@ Throughput MeasureThroughput(const Options& options, const fs::path& root, int w
   const int port = std::stoi(line.substr(line.rfind(':') + 1));
   std::vector<std::unique_ptr<Child>> pool;
   for (int w = 1; w <= workers; ++w) {
-    pool.push_back(std::make_unique<Child>(
-        command({"worker", "--config", (root / "service.toml").string(), "--id",
-                 "w" + std::to_string(w)}),
-        root / ("worker" + std::to_string(w) + ".log")));
+    pool.push_back(
+        std::make_unique<Child>(command({"worker", "--config", (root / "service.toml").string(),
+                                         "--id", "w" + std::to_string(w)}),
+                                root / ("worker" + std::to_string(w) + ".log")));
   }
   httplib::Client client("127.0.0.1", port);
   auto post = [&](httplib::Client& c, const std::string& id, const std::string& learner) {
@@ -312,7 +316,8 @@ Throughput MeasureThroughput(const Options& options, const fs::path& root, int w
   // Warm-up: the one compile (fills the result cache), then one hit per worker.
   const int warm = 1 + workers;
   bool warmed = post(client, "msg_warm_0", "warm0") && wait_graded(1, std::chrono::seconds(600));
-  for (int i = 1; i < warm && warmed; ++i) warmed = post(client, "msg_warm_" + std::to_string(i), "warm");
+  for (int i = 1; i < warm && warmed; ++i)
+    warmed = post(client, "msg_warm_" + std::to_string(i), "warm");
   if (!warmed || !wait_graded(warm, std::chrono::seconds(120))) {
     std::fprintf(stderr, "warm-up failed (logs in %s)\n", root.c_str());
     return result;
@@ -356,8 +361,8 @@ Throughput MeasureThroughput(const Options& options, const fs::path& root, int w
   const int jobs = options.jobs - failed;
   if (meter) {
     const DbSample after = meter->Sample();
-    const DbSample used = after - before - per_poll * polls -
-                          background_per_s * (after.at_s - before.at_s);
+    const DbSample used =
+        after - before - per_poll * polls - background_per_s * (after.at_s - before.at_s);
     result.db_cpu_ms_per_job = used.cpu_s * 1000 / jobs;
     result.db_commits_per_job = used.commits / jobs;
     result.db_rollbacks_per_job = used.rollbacks / jobs;
@@ -464,35 +469,39 @@ int main(int argc, char** argv) {
   fs::create_directories(root);
   double load[3] = {0, 0, 0};
   getloadavg(load, 3);
-  std::printf("queue_bench: %d cache-hit jobs per run, %d jobs for the take latency, %u cores, "
-              "load average %.1f\n",
-              options.jobs, options.take_jobs, std::thread::hardware_concurrency(), load[0]);
+  std::printf(
+      "queue_bench: %d cache-hit jobs per run, %d jobs for the take latency, %u cores, "
+      "load average %.1f\n",
+      options.jobs, options.take_jobs, std::thread::hardware_concurrency(), load[0]);
   Postgres postgres(root / "postgres");
   if (!postgres.ok()) return std::fprintf(stderr, "PostgreSQL did not start\n"), 1;
 
   const Throughput sqlite2 = MeasureThroughput(options, root / "sqlite2", 2, "", nullptr);
-  const Throughput pg2 = MeasureThroughput(options, root / "pg2", 2,
-                                           postgres.NewDatabase("bench_pg2"), &postgres);
-  const Throughput pg4 = MeasureThroughput(options, root / "pg4", 4,
-                                           postgres.NewDatabase("bench_pg4"), &postgres);
+  const Throughput pg2 =
+      MeasureThroughput(options, root / "pg2", 2, postgres.NewDatabase("bench_pg2"), &postgres);
+  const Throughput pg4 =
+      MeasureThroughput(options, root / "pg4", 4, postgres.NewDatabase("bench_pg4"), &postgres);
   if (!sqlite2.ok || !pg2.ok || !pg4.ok) {
     std::fprintf(stderr, "a throughput run did not finish (logs in %s)\n", root.c_str());
     return 1;
   }
   std::printf("throughput  SQLite 2 workers %7.1f jobs/s (baseline)\n", sqlite2.jobs_per_s);
   for (const auto& [name, run] : {std::pair{"2 workers", pg2}, std::pair{"4 workers", pg4}}) {
-    std::printf("throughput  PostgreSQL %s %7.1f jobs/s  ratio %.2f  db %.2f CPU ms/job, %.1f "
-                "commits + %.1f rollbacks/job; idle service %.1f CPU ms/s\n",
-                name, run.jobs_per_s, run.jobs_per_s / sqlite2.jobs_per_s, run.db_cpu_ms_per_job,
-                run.db_commits_per_job, run.db_rollbacks_per_job, run.background_cpu_ms_per_s);
+    std::printf(
+        "throughput  PostgreSQL %s %7.1f jobs/s  ratio %.2f  db %.2f CPU ms/job, %.1f "
+        "commits + %.1f rollbacks/job; idle service %.1f CPU ms/s\n",
+        name, run.jobs_per_s, run.jobs_per_s / sqlite2.jobs_per_s, run.db_cpu_ms_per_job,
+        run.db_commits_per_job, run.db_rollbacks_per_job, run.background_cpu_ms_per_s);
   }
 
   const TakeLatency sqlite_take = MeasureTake(options, "sqlite:" + (root / "take.db").string(), 4);
   const TakeLatency pg_take = MeasureTake(options, postgres.NewDatabase("bench_take"), 4);
-  for (const auto& [name, take] : {std::pair{"SQLite    ", sqlite_take}, std::pair{"PostgreSQL", pg_take}}) {
-    std::printf("take        %s 4 takers: p50 %6.2f ms  p99 %6.2f ms  (%lld taken, %d errors%s%s)\n",
-                name, take.p50_ms, take.p99_ms, static_cast<long long>(take.taken), take.errors,
-                take.errors ? ", first: " : "", take.first_error.c_str());
+  for (const auto& [name, take] :
+       {std::pair{"SQLite    ", sqlite_take}, std::pair{"PostgreSQL", pg_take}}) {
+    std::printf(
+        "take        %s 4 takers: p50 %6.2f ms  p99 %6.2f ms  (%lld taken, %d errors%s%s)\n", name,
+        take.p50_ms, take.p99_ms, static_cast<long long>(take.taken), take.errors,
+        take.errors ? ", first: " : "", take.first_error.c_str());
   }
   std::printf("take        PostgreSQL / SQLite: p50 %.2f, p99 %.2f\n",
               pg_take.p50_ms / sqlite_take.p50_ms, pg_take.p99_ms / sqlite_take.p99_ms);

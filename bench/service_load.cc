@@ -228,8 +228,9 @@ int main(int argc, char** argv) {
     const LoadResult intake =
         Drive(options.threads, options.requests, options.seconds, [&](size_t i) {
           thread_local httplib::Client client("127.0.0.1", service.port());
-          const Submission s{"msg_load_" + std::to_string(i),
-                             bench::ReluSubmissionBody("learner" + std::to_string(i % 300), solution)};
+          const Submission s{
+              "msg_load_" + std::to_string(i),
+              bench::ReluSubmissionBody("learner" + std::to_string(i % 300), solution)};
           auto response =
               client.Post("/v1/submissions", Signed(service.key(), s), s.body, "application/json");
           return response ? response->status : -1;
@@ -256,7 +257,8 @@ int main(int argc, char** argv) {
       Submission s;
       s.bad_signature = rng() % 100 < 1;
       s.id = (s.bad_signature ? "msg_bad_" : "msg_burst_") + std::to_string(i);
-      s.body = bench::ReluSubmissionBody("learner" + std::to_string(i % 300), solution + "// " + s.id + "\n");
+      s.body = bench::ReluSubmissionBody("learner" + std::to_string(i % 300),
+                                         solution + "// " + s.id + "\n");
       if (!s.bad_signature) {
         good.push_back(burst.size());
         unique_good.insert(s.id);
@@ -346,9 +348,10 @@ int main(int argc, char** argv) {
     const auto start = Clock::now();
     for (int i = 0; i < options.class_size; ++i) {
       httplib::Client client("127.0.0.1", service.port());
-      const Submission s{"msg_class_" + std::to_string(i),
-                         bench::ReluSubmissionBody("student" + std::to_string(i),
-                              solution + "// student " + std::to_string(i) + "\n", callback)};
+      const Submission s{
+          "msg_class_" + std::to_string(i),
+          bench::ReluSubmissionBody("student" + std::to_string(i),
+                                    solution + "// student " + std::to_string(i) + "\n", callback)};
       auto response =
           client.Post("/v1/submissions", Signed(service.key(), s), s.body, "application/json");
       if (!response || response->status != 202) std::fprintf(stderr, "class post %d failed\n", i);

@@ -18,7 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { startPeer, startServe } from './serve_process.mjs';
+import { startPeer, startServe, waitFor } from './serve_process.mjs';
 
 const binary = process.env.GRADER_BINARY;
 const sourceDir = process.env.GRADER_SOURCE_DIR;
@@ -27,6 +27,7 @@ assert.ok(binary && sourceDir && pgDir,
           'GRADER_BINARY, GRADER_SOURCE_DIR and GRADER_SCALE_OUT_POSTGRES_DIR must be set (ctest)');
 const pgServer = path.join(sourceDir, 'scripts/pg-test-server.sh');
 
+const minutes10 = 600000;  // the longest wait for a phase of the run
 const total = 200;
 const postedAfterRestart = 50;
 const learners = 40;  // several submissions per learner, graded by different workers at once
@@ -69,16 +70,6 @@ function trySql(query) {
     return sql(query);
   } catch {
     return null;
-  }
-}
-
-async function waitFor(what, check, timeoutMs = 600000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-    await sleep(100);
   }
 }
 
@@ -191,14 +182,14 @@ test('200 submissions, 3 workers, one killed and PostgreSQL restarted: each grad
 
   // SIGKILL a worker while it holds a job that compiles. The job may still finish between the
   // look and the kill; then the host's service manager restarts that worker and we try again.
-  await waitFor('30 jobs finished', () => finishedCount() >= 30);
+  await waitFor('30 jobs finished', () => finishedCount() >= 30, minutes10);
   let victim = '';
   let orphans = [];
   for (let attempt = 1; ; ++attempt) {
     const [heldJob, owner] = await waitFor('a worker holding a compiling job', () => {
       const rows = trySql("SELECT id, lease_owner FROM service_jobs WHERE status = 'running'");
       return rows?.find(([id]) => distinctJobs.has(id)) ?? null;
-    });
+    }, minutes10);
     victim = owner.split(':')[0];  // lease owner "<worker id>:<pid>:<random>"
     assert.ok(victim in workers, `lease owner ${owner}`);
     workers[victim].child.kill('SIGKILL');
@@ -213,18 +204,18 @@ test('200 submissions, 3 workers, one killed and PostgreSQL restarted: each grad
   console.log(`killed ${victim} holding job(s) ${orphans} after ${finishedCount()} jobs finished`);
 
   // Restart PostgreSQL mid-run; then post the rest (the intake reconnects).
-  await waitFor('90 jobs finished', () => finishedCount() >= 90);
+  await waitFor('90 jobs finished', () => finishedCount() >= 90, minutes10);
   const running = sql("SELECT count(*) FROM service_jobs WHERE status = 'running'")[0][0];
   execFileSync(pgServer, ['restart', pgDir], { stdio: 'inherit' });
   console.log(`restarted PostgreSQL with ${running} job(s) running, ${finishedCount()} finished`);
   for (const s of submissions.slice(total - postedAfterRestart)) jobIds.set(s.i, await post(s));
 
-  await waitFor('every job finished', () => finishedCount() === total);
+  await waitFor('every job finished', () => finishedCount() === total, minutes10);
   const deliveries = await waitFor('a callback for every job', async () => {
     const res = await fetch(`http://127.0.0.1:${receiver.port}/deliveries`);
     const d = await res.json();
     return new Set(d.deliveries.map((x) => x.webhookId)).size >= total ? d : null;
-  });
+  }, minutes10);
 
   // The surviving workers and the intake server reconnected: still running.
   for (const name of survivors) {

@@ -38,3 +38,15 @@ export function startServe(binary, { dataDir, problemsDir, configPath, globalArg
     exited.then(({ code }) => reject(new Error(`serve exited ${code} before listening: ${stderr}`)));
   });
 }
+
+// Polls `check` every 100 ms until it returns a truthy value, which it resolves with; fails the
+// test after timeoutMs.
+export async function waitFor(what, check, timeoutMs = 240000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() >= deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { startPeer as startLoopbackPeer, startServe } from './serve_process.mjs';
+import { startPeer as startLoopbackPeer, startServe, waitFor } from './serve_process.mjs';
 
 const binary = process.env.GRADER_BINARY;
 const sourceDir = process.env.GRADER_SOURCE_DIR;
@@ -76,16 +76,6 @@ async function submit(fields) {
 async function getJson(base, url, bearer) {
   const res = await fetch(base + url, bearer ? { headers: { authorization: `Bearer ${bearer}` } } : {});
   return { status: res.status, json: await res.json() };
-}
-
-async function waitFor(what, check, timeoutMs = 240000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 async function graded(id) {
