@@ -1,6 +1,15 @@
 #include "db/connection.h"
 
+#include <stdexcept>
+
 namespace db {
+
+int64_t InsertReturningId(Statement& insert) {
+  if (!insert.Step()) throw std::runtime_error("INSERT ... RETURNING id returned no row");
+  const int64_t id = insert.Column(0).Int64();
+  insert.Reset();
+  return id;
+}
 
 const char* NowSql(Dialect dialect) {
   return dialect == Dialect::kSqlite

@@ -121,6 +121,10 @@ class Transaction {
   bool done_ = false;
 };
 
+// Runs an `INSERT ... RETURNING id` (bound) and returns the new row's id; the statement is
+// reset for the next use. Throws when no row came back.
+int64_t InsertReturningId(Statement& insert);
+
 // The current time as ISO 8601 UTC with milliseconds ("2026-11-28T18:00:00.123Z"), computed by
 // the database so that every timestamp comes from one clock.
 const char* NowSql(Dialect dialect);

@@ -78,10 +78,7 @@ int64_t InsertOutboxRowOrThrow(Connection& database, const OutboxRow& row) {
   insert.Bind(9, row.next_attempt_ms);
   insert.Bind(10, row.last_error);
   insert.Bind(11, row.created_at);
-  if (!insert.Step()) throw std::runtime_error("INSERT ... RETURNING id returned no row");
-  const int64_t id = insert.Column(0).Int64();
-  insert.Reset();
-  return id;
+  return InsertReturningId(insert);
 }
 
 base::StatusOr<std::vector<OutboxRow>> ListDueOutbox(Connection& database, int64_t now_ms,

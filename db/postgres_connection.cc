@@ -108,8 +108,15 @@ class PostgresConnectionImpl : public Connection {
     in_transaction_ = true;
   }
   void Commit() override {
+    // Still "in a transaction" while COMMIT runs: a lost session must fail the commit, never
+    // repeat it on a new session (where it would commit nothing and succeed).
+    try {
+      Guarded([](pqxx::nontransaction& session) { return session.exec("COMMIT"); });
+    } catch (...) {
+      in_transaction_ = false;
+      throw;
+    }
     in_transaction_ = false;
-    Guarded([](pqxx::nontransaction& session) { return session.exec("COMMIT"); });
   }
   void Rollback() noexcept override {
     in_transaction_ = false;
@@ -127,19 +134,26 @@ class PostgresConnectionImpl : public Connection {
     return q.Step() && q.Column(0).Int64() > 0;
   }
 
-  // Runs `run` on the session, opening one first when there is none (outside a transaction).
-  // A broken session is dropped, and the error rethrown.
+  // Runs `run` on the session, opening one first when there is none. A session found broken
+  // (the server restarted, the network dropped) is dropped; outside a transaction the
+  // statement is tried once more on a new session, so a restart costs each connection nothing
+  // but a reconnect (every statement run outside a transaction is safe to repeat: a read, or
+  // an UPDATE guarded by its WHERE). Inside a transaction the error is the caller's: the
+  // transaction is gone with the session.
   template <typename Run>
   pqxx::result Guarded(Run run) {
-    if (!session_) {
-      if (in_transaction_) throw pqxx::broken_connection("connection lost in a transaction");
-      OpenSession();
-    }
-    try {
-      return run(*session_);
-    } catch (const pqxx::broken_connection&) {
-      Drop();
-      throw;
+    for (int attempt = 1;; ++attempt) {
+      if (!session_) {
+        if (in_transaction_) throw pqxx::broken_connection("connection lost in a transaction");
+        OpenSession();
+      }
+      try {
+        return run(*session_);
+      } catch (const std::exception&) {
+        if (connection_->is_open()) throw;  // an SQL error: the session is fine
+        Drop();
+        if (in_transaction_ || attempt > 1) throw;
+      }
     }
   }
 

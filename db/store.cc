@@ -206,9 +206,7 @@ base::StatusOr<int64_t> Store::RecordSubmission(const SubmissionRecord& submissi
     insert.Bind(9, submission.compile_output);
     insert.Bind(10, submission.created_at);
     insert.Bind(11, submission.graded_at);
-    if (!insert.Step()) throw std::runtime_error("INSERT ... RETURNING id returned no row");
-    const int64_t id = insert.Column(0).Int64();
-    insert.Reset();
+    const int64_t id = InsertReturningId(insert);
 
     Statement insert_test(
         *connection_,

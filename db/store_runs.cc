@@ -63,9 +63,7 @@ base::StatusOr<int64_t> Store::OpenBatchRun(const std::string& run_key,
     insert.Bind(1, run_key);
     insert.Bind(2, problem_id);
     insert.Bind(3, source);
-    if (!insert.Step()) throw std::runtime_error("INSERT ... RETURNING id returned no row");
-    const int64_t run_id = insert.Column(0).Int64();
-    insert.Reset();
+    const int64_t run_id = InsertReturningId(insert);
     Statement item(*connection_,
                            "INSERT INTO batch_items (run_id, position, learner, file, late, "
                            "source_hash) VALUES (?, ?, ?, ?, ?, ?)");
