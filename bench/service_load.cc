@@ -30,6 +30,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "service/webhook_signature.h"
 
 extern char** environ;
@@ -37,6 +38,10 @@ extern char** environ;
 namespace {
 
 namespace fs = std::filesystem;
+using bench::Percentile;
+using bench::RandomHex;
+using bench::ReadFile;
+using bench::WriteSecret;
 using Clock = std::chrono::steady_clock;
 
 struct Options {
@@ -48,34 +53,6 @@ struct Options {
 };
 
 double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-double Percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const size_t index =
-      std::min(values.size() - 1, static_cast<size_t>(p * static_cast<double>(values.size())));
-  return values[index];
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void WriteSecret(const fs::path& path, const std::string& text) {
-  std::ofstream(path) << text << "\n";
-  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
-}
-
-std::string RandomHex(size_t bytes) {
-  static thread_local std::mt19937_64 rng(std::random_device{}());
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < bytes * 2; ++i) out += digits[rng() % 16];
-  return out;
-}
 
 // A service under test: its folder, config and process.
 class Service {
@@ -157,22 +134,6 @@ struct Submission {
   std::string body;
   bool bad_signature = false;
 };
-
-std::string Body(const std::string& learner, const std::string& source,
-                 const std::string& callback_url = "") {
-  std::string body = R"({"problem":"relu","learner":")" + learner + R"(","source":")";
-  for (char c : source) {
-    if (c == '"' || c == '\\') body += '\\';
-    if (c == '\n') {
-      body += "\\n";
-      continue;
-    }
-    body += c;
-  }
-  body += "\"";
-  if (!callback_url.empty()) body += R"(,"callback_url":")" + callback_url + "\"";
-  return body + "}";
-}
 
 httplib::Headers Signed(const std::string& key, const Submission& s) {
   const int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
@@ -267,8 +228,9 @@ int main(int argc, char** argv) {
     const LoadResult intake =
         Drive(options.threads, options.requests, options.seconds, [&](size_t i) {
           thread_local httplib::Client client("127.0.0.1", service.port());
-          const Submission s{"msg_load_" + std::to_string(i),
-                             Body("learner" + std::to_string(i % 300), solution)};
+          const Submission s{
+              "msg_load_" + std::to_string(i),
+              bench::ReluSubmissionBody("learner" + std::to_string(i % 300), solution)};
           auto response =
               client.Post("/v1/submissions", Signed(service.key(), s), s.body, "application/json");
           return response ? response->status : -1;
@@ -295,7 +257,8 @@ int main(int argc, char** argv) {
       Submission s;
       s.bad_signature = rng() % 100 < 1;
       s.id = (s.bad_signature ? "msg_bad_" : "msg_burst_") + std::to_string(i);
-      s.body = Body("learner" + std::to_string(i % 300), solution + "// " + s.id + "\n");
+      s.body = bench::ReluSubmissionBody("learner" + std::to_string(i % 300),
+                                         solution + "// " + s.id + "\n");
       if (!s.bad_signature) {
         good.push_back(burst.size());
         unique_good.insert(s.id);
@@ -385,9 +348,10 @@ int main(int argc, char** argv) {
     const auto start = Clock::now();
     for (int i = 0; i < options.class_size; ++i) {
       httplib::Client client("127.0.0.1", service.port());
-      const Submission s{"msg_class_" + std::to_string(i),
-                         Body("student" + std::to_string(i),
-                              solution + "// student " + std::to_string(i) + "\n", callback)};
+      const Submission s{
+          "msg_class_" + std::to_string(i),
+          bench::ReluSubmissionBody("student" + std::to_string(i),
+                                    solution + "// student " + std::to_string(i) + "\n", callback)};
       auto response =
           client.Post("/v1/submissions", Signed(service.key(), s), s.body, "application/json");
       if (!response || response->status != 202) std::fprintf(stderr, "class post %d failed\n", i);

@@ -6,19 +6,17 @@
 // pending: after a restart every submission is graded once and every callback delivered once.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { Webhook } from 'standardwebhooks';
-import { startServe } from './serve_process.mjs';
+import { startPeer as startLoopbackPeer, startServe, waitFor } from './serve_process.mjs';
 
 const binary = process.env.GRADER_BINARY;
 const sourceDir = process.env.GRADER_SOURCE_DIR;
 assert.ok(binary && sourceDir, 'GRADER_BINARY and GRADER_SOURCE_DIR must be set (ctest sets them)');
-const here = path.dirname(fileURLToPath(import.meta.url));
 
 const intakeSecret = 'whsec_' + randomBytes(24).toString('base64');
 const callbackSecret = 'whsec_' + randomBytes(24).toString('base64');
@@ -37,20 +35,10 @@ let service = null;
 let receiver = null;  // {child, port}
 let platform = null;
 
-// Starts `node script options` and resolves with {child, port} from its first line.
-function startPeer(script, options) {
-  const child = spawn(process.execPath, [path.join(here, script), JSON.stringify(options)],
-                      { cwd: here, stdio: ['ignore', 'pipe', 'inherit'] });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const line = out.split('\n')[0];
-      if (out.includes('\n')) resolve({ child, port: JSON.parse(line).port });
-    });
-    child.on('exit', (code) => reject(new Error(`${script} exited ${code}`)));
-  });
+async function startPeer(script, options) {
+  const peer = await startLoopbackPeer(script, options);
+  children.push(peer.child);
+  return peer;
 }
 
 function stopPeer(peer) {
@@ -88,16 +76,6 @@ async function submit(fields) {
 async function getJson(base, url, bearer) {
   const res = await fetch(base + url, bearer ? { headers: { authorization: `Bearer ${bearer}` } } : {});
   return { status: res.status, json: await res.json() };
-}
-
-async function waitFor(what, check, timeoutMs = 240000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-    await sleep(100);
-  }
 }
 
 async function graded(id) {
