@@ -192,7 +192,8 @@ void Summary(int repetitions, bool realtime, int ballast_mb) {
                       ? ", at SCHED_FIFO priority"
                       : std::string(", SCHED_FIFO refused: ") + std::strerror(errno);
   }
-  if (ballast_mb > 0) conditions += ", " + std::to_string(ballast_mb) + " MiB touched in the caller";
+  if (ballast_mb > 0)
+    conditions += ", " + std::to_string(ballast_mb) + " MiB touched in the caller";
   Side sides[] = {{"bare fork+exec", BareForkExec, {}, 0},
                   {"bare posix_spawn", BareSpawn, {}, 0},
                   {"sandboxed", SandboxedRun, {}, 0}};
@@ -206,9 +207,10 @@ void Summary(int repetitions, bool realtime, int ballast_mb) {
   }
   double load[3] = {0, 0, 0};
   getloadavg(load, 3);
-  std::printf("\nexecute sandbox vs bare start of the same static binary, %d interleaved runs each "
-              "(load average %.2f%s):\n",
-              repetitions, load[0], conditions.c_str());
+  std::printf(
+      "\nexecute sandbox vs bare start of the same static binary, %d interleaved runs each "
+      "(load average %.2f%s):\n",
+      repetitions, load[0], conditions.c_str());
   std::printf("  %-18s %12s %12s %14s\n", "per run", "wall median", "wall best", "CPU (all)");
   for (const Side& side : sides) {
     std::printf("  %-18s %9.3f ms %9.3f ms %11.3f ms\n", side.name, MedianMs(side.wall_ms),

@@ -48,13 +48,13 @@ base::StatusOr<std::vector<SubmissionRecord>> ReadClassSubmissions(Store& store,
   try {
     Connection& database = store.connection();
     const std::string where = WhereClause(filter);
-    Statement submissions(
-        database, std::string("SELECT s.id, s.learner, s.problem_id, s.problem_version, "
-                              "s.source_hash, ") +
-                      (with_source ? "s.source" : "''") +
-                      ", s.status, s.score, s.max_score, s.compile_output, s.created_at, "
-                      "s.graded_at FROM submissions s" +
-                      where + " ORDER BY s.id");
+    Statement submissions(database,
+                          std::string("SELECT s.id, s.learner, s.problem_id, s.problem_version, "
+                                      "s.source_hash, ") +
+                              (with_source ? "s.source" : "''") +
+                              ", s.status, s.score, s.max_score, s.compile_output, s.created_at, "
+                              "s.graded_at FROM submissions s" +
+                              where + " ORDER BY s.id");
     BindFilter(submissions, filter);
     std::vector<SubmissionRecord> out;
     std::unordered_map<int64_t, size_t> index;

@@ -17,9 +17,7 @@ const char* NowSql(Dialect dialect) {
              : "to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
 }
 
-const char* ForUpdate(Dialect dialect) {
-  return dialect == Dialect::kSqlite ? "" : " FOR UPDATE";
-}
+const char* ForUpdate(Dialect dialect) { return dialect == Dialect::kSqlite ? "" : " FOR UPDATE"; }
 
 const char* ForUpdateSkipLocked(Dialect dialect) {
   return dialect == Dialect::kSqlite ? "" : " FOR UPDATE SKIP LOCKED";
@@ -38,9 +36,8 @@ base::StatusOr<DatabaseUrl> ParseDatabaseUrl(const std::string& url) {
   }
   const size_t scheme = url.find("://");
   if (scheme != std::string::npos) {
-    return base::Status::InvalidArgument(
-        "database URL '" + RedactDatabaseUrl(url) +
-        "': unknown scheme (use sqlite:PATH or postgresql://...)");
+    return base::Status::InvalidArgument("database URL '" + RedactDatabaseUrl(url) +
+                                         "': unknown scheme (use sqlite:PATH or postgresql://...)");
   }
   if (url.empty()) return base::Status::InvalidArgument("empty database URL");
   return DatabaseUrl{Dialect::kSqlite, url};

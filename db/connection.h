@@ -63,8 +63,7 @@ class Connection {
 class Cell;
 class Statement {
  public:
-  Statement(Connection& connection, const std::string& sql)
-      : backend_(connection.Prepare(sql)) {}
+  Statement(Connection& connection, const std::string& sql) : backend_(connection.Prepare(sql)) {}
   void BindNull(int index) { backend_->BindNull(index); }
   void Bind(int index, int64_t value) { backend_->Bind(index, value); }
   void Bind(int index, int value) { backend_->Bind(index, int64_t{value}); }

@@ -37,8 +37,9 @@ base::Status CheckDeployment(Store& store, const DeploymentFacts& facts, const s
                      std::string("INSERT INTO deployment (name, value, recorded_by, recorded_at) "
                                  "VALUES (?, ?, ?, ") +
                          NowSql(connection.dialect()) + ") ON CONFLICT (name) DO NOTHING");
-    Statement read(connection, "SELECT value, recorded_by, recorded_at FROM deployment "
-                               "WHERE name = ?");
+    Statement read(connection,
+                   "SELECT value, recorded_by, recorded_at FROM deployment "
+                   "WHERE name = ?");
     for (const auto& [name, value] : facts) {
       insert.Reset();
       insert.Bind(1, name);

@@ -234,7 +234,8 @@ base::StatusOr<int> ApplyMigrations(Connection& database) {
       version = ReadVersionOrThrow(database);
       if (version > LatestSchemaVersion()) return NewerThanBuild(version);
       if (version >= next) continue;  // another connection got there first
-      database.ExecScript(ForDialect(kMigrations[static_cast<size_t>(version)], database.dialect()));
+      database.ExecScript(
+          ForDialect(kMigrations[static_cast<size_t>(version)], database.dialect()));
       Statement record(database, std::string("INSERT INTO schema_migrations (version, applied_at) "
                                              "VALUES (?, ") +
                                      NowSql(database.dialect()) + ")");

@@ -39,8 +39,9 @@ base::Status Finish(Connection& database, int64_t id, const char* status, int64_
                     const std::string& last_error) {
   try {
     Statement update(database, std::string("UPDATE outbox SET status = ?, attempts = ?, "
-                                                   "last_error = ?, finished_at = ") +
-                                           NowSql(database.dialect()) + " WHERE id = ? AND status = 'pending'");
+                                           "last_error = ?, finished_at = ") +
+                                   NowSql(database.dialect()) +
+                                   " WHERE id = ? AND status = 'pending'");
     update.Bind(1, status);
     update.Bind(2, attempts);
     update.Bind(3, last_error);
@@ -57,12 +58,12 @@ base::Status Finish(Connection& database, int64_t id, const char* status, int64_
 }  // namespace
 
 int64_t InsertOutboxRowOrThrow(Connection& database, const OutboxRow& row) {
-  Statement insert(
-      database, std::string("INSERT INTO outbox (job_id, kind, target, platform, payload, "
-                            "delivery_id, status, attempts, next_attempt_ms, last_error, "
-                            "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                            "COALESCE(NULLIF(?, ''), ") +
-                    NowSql(database.dialect()) + ")) RETURNING id");
+  Statement insert(database,
+                   std::string("INSERT INTO outbox (job_id, kind, target, platform, payload, "
+                               "delivery_id, status, attempts, next_attempt_ms, last_error, "
+                               "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                               "COALESCE(NULLIF(?, ''), ") +
+                       NowSql(database.dialect()) + ")) RETURNING id");
   insert.Bind(1, row.job_id);
   insert.Bind(2, row.kind);
   insert.Bind(3, row.target);
@@ -86,9 +87,9 @@ base::StatusOr<std::vector<OutboxRow>> ListDueOutbox(Connection& database, int64
   if (limit <= 0) return base::Status::InvalidArgument("limit must be > 0");
   try {
     Statement query(database, std::string("SELECT ") + kColumns +
-                                          " FROM outbox WHERE status = 'pending' AND "
-                                          "next_attempt_ms <= ? ORDER BY next_attempt_ms, id "
-                                          "LIMIT ?");
+                                  " FROM outbox WHERE status = 'pending' AND "
+                                  "next_attempt_ms <= ? ORDER BY next_attempt_ms, id "
+                                  "LIMIT ?");
     query.Bind(1, now_ms);
     query.Bind(2, limit);
     return ReadRows(query);
@@ -101,8 +102,8 @@ base::StatusOr<bool> ClaimOutboxRow(Connection& database, int64_t id, int64_t du
                                     int64_t lease_until_ms) {
   try {
     Statement update(database,
-                             "UPDATE outbox SET next_attempt_ms = ? WHERE id = ? AND "
-                             "status = 'pending' AND next_attempt_ms = ?");
+                     "UPDATE outbox SET next_attempt_ms = ? WHERE id = ? AND "
+                     "status = 'pending' AND next_attempt_ms = ?");
     update.Bind(1, lease_until_ms);
     update.Bind(2, id);
     update.Bind(3, due_ms);
@@ -125,8 +126,8 @@ base::Status MarkOutboxRetry(Connection& database, int64_t id, int64_t attempts,
                              int64_t next_attempt_ms, const std::string& last_error) {
   try {
     Statement update(database,
-                             "UPDATE outbox SET attempts = ?, next_attempt_ms = ?, "
-                             "last_error = ? WHERE id = ? AND status = 'pending'");
+                     "UPDATE outbox SET attempts = ?, next_attempt_ms = ?, "
+                     "last_error = ? WHERE id = ? AND status = 'pending'");
     update.Bind(1, attempts);
     update.Bind(2, next_attempt_ms);
     update.Bind(3, last_error);
@@ -143,8 +144,7 @@ base::Status MarkOutboxRetry(Connection& database, int64_t id, int64_t attempts,
 base::StatusOr<std::vector<OutboxRow>> ListOutbox(Connection& database, bool dead_only) {
   try {
     Statement query(database, std::string("SELECT ") + kColumns + " FROM outbox" +
-                                          (dead_only ? " WHERE status = 'dead'" : "") +
-                                          " ORDER BY id");
+                                  (dead_only ? " WHERE status = 'dead'" : "") + " ORDER BY id");
     return ReadRows(query);
   } catch (const std::exception& e) {
     return base::Status::Internal(std::string("listing the outbox: ") + e.what());
@@ -164,9 +164,9 @@ base::Status RetryOutboxRow(Connection& database, int64_t id, int64_t now_ms) {
     }
     find.Reset();
     Statement update(database,
-                             "UPDATE outbox SET status = 'pending', attempts = 0, "
-                             "next_attempt_ms = ?, finished_at = NULL WHERE id = ? AND "
-                             "status <> 'delivered'");
+                     "UPDATE outbox SET status = 'pending', attempts = 0, "
+                     "next_attempt_ms = ?, finished_at = NULL WHERE id = ? AND "
+                     "status <> 'delivered'");
     update.Bind(1, now_ms);
     update.Bind(2, id);
     update.Exec();

@@ -34,9 +34,9 @@ struct OutboxRow {
 };
 
 // Inserts `row` (its id ignored) on `database`, inside whatever transaction the caller holds
-// (e.g. RecordLinks::in_transaction); returns the new id. Throws (SQLite::Exception, pqxx::sql_error) when a
-// constraint breaks: an unknown job_id, a second row of the same (job_id, kind), a repeated
-// delivery_id, a kind or status outside the lists above.
+// (e.g. RecordLinks::in_transaction); returns the new id. Throws (SQLite::Exception,
+// pqxx::sql_error) when a constraint breaks: an unknown job_id, a second row of the same (job_id,
+// kind), a repeated delivery_id, a kind or status outside the lists above.
 int64_t InsertOutboxRowOrThrow(Connection& database, const OutboxRow& row);
 
 // The pending rows due at `now_ms` (next_attempt_ms <= now_ms), the longest due first, at most

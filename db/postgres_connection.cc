@@ -1,11 +1,10 @@
 #include "db/postgres_connection.h"
 
-#include <pqxx/pqxx>
-
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <optional>
+#include <pqxx/pqxx>
 #include <stdexcept>
 #include <vector>
 

@@ -50,8 +50,7 @@ JobRecord ReadJob(Statement& q) {
 }
 
 std::optional<JobRecord> GetJobOrThrow(Connection& database, int64_t id) {
-  Statement q(database,
-                      std::string("SELECT ") + kJobColumns + " FROM service_jobs WHERE id = ?");
+  Statement q(database, std::string("SELECT ") + kJobColumns + " FROM service_jobs WHERE id = ?");
   q.Bind(1, id);
   if (!q.Step()) return std::nullopt;
   return ReadJob(q);
@@ -64,8 +63,8 @@ std::optional<int64_t> FindByWebhookIdOrThrow(Connection& database, const std::s
   return q.Column(0).Int64();
 }
 
-void InsertOutboxOrThrow(Connection& database, int64_t job_id,
-                         const std::vector<OutboxRow>& rows, int64_t now_ms) {
+void InsertOutboxOrThrow(Connection& database, int64_t job_id, const std::vector<OutboxRow>& rows,
+                         int64_t now_ms) {
   for (OutboxRow row : rows) {
     row.job_id = job_id;
     row.status = "pending";
@@ -76,15 +75,14 @@ void InsertOutboxOrThrow(Connection& database, int64_t job_id,
 }
 
 // Updates the job to its final state while `owner` holds it; throws when it does not.
-void FinishRowOrThrow(Connection& database, const JobFinish& finish,
-                      const std::string& status, std::optional<int64_t> submission_id,
-                      const std::string& error) {
-  Statement update(
-      database, std::string("UPDATE service_jobs SET status = ?, submission_id = ?, error = ?, "
-                            "grading_ms = ?, finished_at = ") +
-                    NowSql(database.dialect()) +
-                    ", lease_owner = NULL, lease_expires_ms = NULL "
-                    "WHERE id = ? AND lease_owner = ? AND status = 'running'");
+void FinishRowOrThrow(Connection& database, const JobFinish& finish, const std::string& status,
+                      std::optional<int64_t> submission_id, const std::string& error) {
+  Statement update(database,
+                   std::string("UPDATE service_jobs SET status = ?, submission_id = ?, error = ?, "
+                               "grading_ms = ?, finished_at = ") +
+                       NowSql(database.dialect()) +
+                       ", lease_owner = NULL, lease_expires_ms = NULL "
+                       "WHERE id = ? AND lease_owner = ? AND status = 'running'");
   update.Bind(1, status);
   if (submission_id) {
     update.Bind(2, *submission_id);
@@ -212,8 +210,7 @@ base::StatusOr<std::optional<JobRecord>> LeaseJob(Store& store, const std::strin
     for (;;) {
       std::optional<std::pair<int64_t, int64_t>> pick;  // id, attempts
       queued.Reset();
-      if (queued.Step())
-        pick = {queued.Column(0).Int64(), queued.Column(1).Int64()};
+      if (queued.Step()) pick = {queued.Column(0).Int64(), queued.Column(1).Int64()};
       expired.Reset();
       expired.Bind(1, now_ms);
       if (expired.Step()) {
@@ -225,11 +222,11 @@ base::StatusOr<std::optional<JobRecord>> LeaseJob(Store& store, const std::strin
         return std::optional<JobRecord>();
       }
       if (pick->second >= max_attempts) {
-        Statement abandon(
-            database, std::string("UPDATE service_jobs SET status = 'internal_error', error = "
-                                  "'worker died ' || attempts || ' times', lease_owner = NULL, "
-                                  "lease_expires_ms = NULL, finished_at = ") +
-                          NowSql(database.dialect()) + " WHERE id = ?");
+        Statement abandon(database,
+                          std::string("UPDATE service_jobs SET status = 'internal_error', error = "
+                                      "'worker died ' || attempts || ' times', lease_owner = NULL, "
+                                      "lease_expires_ms = NULL, finished_at = ") +
+                              NowSql(database.dialect()) + " WHERE id = ?");
         abandon.Bind(1, pick->first);
         abandon.Exec();
         if (give_up) {
@@ -239,8 +236,8 @@ base::StatusOr<std::optional<JobRecord>> LeaseJob(Store& store, const std::strin
         continue;
       }
       Statement lease(database,
-                              "UPDATE service_jobs SET status = 'running', lease_owner = ?, "
-                              "lease_expires_ms = ?, attempts = attempts + 1 WHERE id = ?");
+                      "UPDATE service_jobs SET status = 'running', lease_owner = ?, "
+                      "lease_expires_ms = ?, attempts = attempts + 1 WHERE id = ?");
       lease.Bind(1, owner);
       lease.Bind(2, now_ms + lease_ms);
       lease.Bind(3, pick->first);
@@ -258,8 +255,8 @@ base::StatusOr<bool> RenewLease(Store& store, int64_t job_id, const std::string&
                                 int64_t lease_ms, int64_t now_ms) {
   try {
     Statement renew(store.connection(),
-                            "UPDATE service_jobs SET lease_expires_ms = ? "
-                            "WHERE id = ? AND lease_owner = ? AND status = 'running'");
+                    "UPDATE service_jobs SET lease_expires_ms = ? "
+                    "WHERE id = ? AND lease_owner = ? AND status = 'running'");
     renew.Bind(1, now_ms + lease_ms);
     renew.Bind(2, job_id);
     renew.Bind(3, owner);
@@ -274,7 +271,8 @@ base::StatusOr<bool> ReleaseLease(Store& store, int64_t job_id, const std::strin
     Statement release(
         store.connection(),
         "UPDATE service_jobs SET status = 'queued', lease_owner = NULL, lease_expires_ms = NULL, "
-        "attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END WHERE id = ? AND lease_owner = ? AND status = 'running'");
+        "attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END WHERE id = ? AND "
+        "lease_owner = ? AND status = 'running'");
     release.Bind(1, job_id);
     release.Bind(2, owner);
     return release.Exec() == 1;
@@ -298,8 +296,7 @@ base::StatusOr<std::map<std::string, int64_t>> CountByStatus(Store& store) {
   std::map<std::string, int64_t> counts = {
       {"queued", 0}, {"running", 0}, {"graded", 0}, {"compile_error", 0}, {"internal_error", 0}};
   try {
-    Statement q(store.connection(),
-                        "SELECT status, COUNT(*) FROM service_jobs GROUP BY status");
+    Statement q(store.connection(), "SELECT status, COUNT(*) FROM service_jobs GROUP BY status");
     while (q.Step()) counts[q.Column(0).Text()] = q.Column(1).Int64();
   } catch (const std::exception& e) {
     return base::Status::Internal(std::string("counting jobs: ") + e.what());
@@ -313,8 +310,7 @@ void FinishJobOrThrow(Connection& database, const JobFinish& finish, int64_t sub
   if (!q.Step()) {
     throw std::runtime_error("submission " + std::to_string(submission_id) + " not found");
   }
-  const FinishedSubmission done{q.Column(0).Text(), q.Column(1).Double(),
-                                q.Column(2).Double()};
+  const FinishedSubmission done{q.Column(0).Text(), q.Column(1).Double(), q.Column(2).Double()};
   FinishRowOrThrow(database, finish, done.status, submission_id, "");
   if (finish.outbox)
     InsertOutboxOrThrow(database, finish.job_id, finish.outbox(done), finish.now_ms);
@@ -343,14 +339,14 @@ base::StatusOr<DurationHistogram> GradingHistogram(Store& store,
   try {
     Connection& database = store.connection();
     Statement totals(database,
-                             "SELECT COUNT(*), COALESCE(SUM(grading_ms), 0) FROM service_jobs "
-                             "WHERE grading_ms IS NOT NULL");
+                     "SELECT COUNT(*), COALESCE(SUM(grading_ms), 0) FROM service_jobs "
+                     "WHERE grading_ms IS NOT NULL");
     totals.Step();
     histogram.count = totals.Column(0).Int64();
     histogram.sum_ms = totals.Column(1).Int64();
     Statement below(database,
-                            "SELECT COUNT(*) FROM service_jobs WHERE grading_ms IS NOT NULL "
-                            "AND grading_ms <= ?");
+                    "SELECT COUNT(*) FROM service_jobs WHERE grading_ms IS NOT NULL "
+                    "AND grading_ms <= ?");
     for (int64_t bound : bounds_ms) {
       below.Reset();
       below.Bind(1, bound);

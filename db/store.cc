@@ -44,9 +44,9 @@ SubmissionRecord ReadSubmissionRow(const Statement& row) {
 // Throws.
 std::vector<TestResultRecord> ReadTests(Connection& database, int64_t submission_id) {
   Statement query(database,
-                          "SELECT name, entry, visibility, verdict, score, max_score, message, "
-                          "max_rel_error, cpu_time_ms, wall_time_ms, peak_memory_bytes "
-                          "FROM test_results WHERE submission_id = ? ORDER BY position");
+                  "SELECT name, entry, visibility, verdict, score, max_score, message, "
+                  "max_rel_error, cpu_time_ms, wall_time_ms, peak_memory_bytes "
+                  "FROM test_results WHERE submission_id = ? ORDER BY position");
   query.Bind(1, submission_id);
   std::vector<TestResultRecord> tests;
   while (query.Step()) {
@@ -66,8 +66,8 @@ std::vector<TestResultRecord> ReadTests(Connection& database, int64_t submission
     tests.push_back(std::move(test));
   }
   Statement diagnoses(database,
-                              "SELECT position, misconception, pattern, skills, text "
-                              "FROM test_diagnoses WHERE submission_id = ? ORDER BY position");
+                      "SELECT position, misconception, pattern, skills, text "
+                      "FROM test_diagnoses WHERE submission_id = ? ORDER BY position");
   diagnoses.Bind(1, submission_id);
   while (diagnoses.Step()) {
     const auto position = static_cast<size_t>(diagnoses.Column(0).Int64());
@@ -236,8 +236,8 @@ base::StatusOr<int64_t> Store::RecordSubmission(const SubmissionRecord& submissi
 base::StatusOr<SubmissionRecord> Store::GetSubmission(int64_t id) const {
   const std::string context = "reading submission " + std::to_string(id);
   try {
-    Statement query(
-        *connection_, std::string("SELECT ") + kSubmissionColumns + " FROM submissions WHERE id = ?");
+    Statement query(*connection_,
+                    std::string("SELECT ") + kSubmissionColumns + " FROM submissions WHERE id = ?");
     query.Bind(1, id);
     if (!query.Step()) {
       return base::Status::NotFound("submission " + std::to_string(id) + " does not exist");
@@ -258,8 +258,8 @@ base::StatusOr<std::vector<SubmissionRecord>> Store::ListSubmissions(const std::
   }
   try {
     Statement query(*connection_, std::string("SELECT ") + kSubmissionColumns +
-                                            " FROM submissions WHERE ?1 = '' OR learner = ?1 "
-                                            "ORDER BY id DESC LIMIT ?2");
+                                      " FROM submissions WHERE ?1 = '' OR learner = ?1 "
+                                      "ORDER BY id DESC LIMIT ?2");
     query.Bind(1, learner);
     query.Bind(2, limit);
     std::vector<SubmissionRecord> records;

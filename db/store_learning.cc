@@ -39,9 +39,9 @@ void Store::InsertLearningRowsOrThrow(int64_t submission_id, const SubmissionRec
                    "INSERT INTO skill_mastery (learner, skill, p_mastery, observations, correct, "
                    "last_submission_id, updated_at) VALUES (?, ?, ?, 0, 0, ?, " +
                        now + ") ON CONFLICT (learner, skill) DO NOTHING");
-  Statement read(database,
-                 std::string("SELECT p_mastery FROM skill_mastery WHERE learner = ? AND skill = ?") +
-                     ForUpdate(dialect));
+  Statement read(
+      database, std::string("SELECT p_mastery FROM skill_mastery WHERE learner = ? AND skill = ?") +
+                    ForUpdate(dialect));
   Statement insert_evidence(
       database,
       "INSERT INTO skill_evidence (submission_id, skill, correct, source, mastery_before, "
@@ -90,8 +90,8 @@ void Store::InsertLearningRowsOrThrow(int64_t submission_id, const SubmissionRec
 base::StatusOr<std::vector<MasteryRecord>> Store::GetMastery(const std::string& learner) const {
   try {
     Statement query(*connection_,
-                            "SELECT skill, p_mastery, observations, correct, last_submission_id, "
-                            "updated_at FROM skill_mastery WHERE learner = ? ORDER BY skill");
+                    "SELECT skill, p_mastery, observations, correct, last_submission_id, "
+                    "updated_at FROM skill_mastery WHERE learner = ? ORDER BY skill");
     query.Bind(1, learner);
     std::vector<MasteryRecord> out;
     while (query.Step()) {

@@ -9,9 +9,9 @@ void Store::InsertLinksOrThrow(int64_t submission_id, const RecordLinks& links) 
   if (links.batch_item) {
     const RecordLinks::BatchItem& item = *links.batch_item;
     Statement link(*connection_,
-                           "UPDATE batch_items SET submission_id = ?, cache_hit = ?, "
-                           "elapsed_ms = ? WHERE run_id = ? AND position = ? AND "
-                           "submission_id IS NULL");
+                   "UPDATE batch_items SET submission_id = ?, cache_hit = ?, "
+                   "elapsed_ms = ? WHERE run_id = ? AND position = ? AND "
+                   "submission_id IS NULL");
     link.Bind(1, submission_id);
     link.Bind(2, item.cache_hit ? 1 : 0);
     link.Bind(3, item.elapsed_ms);
@@ -24,10 +24,9 @@ void Store::InsertLinksOrThrow(int64_t submission_id, const RecordLinks& links) 
   }
   if (!links.cache_key.empty()) {
     Statement insert(*connection_,
-                             std::string("INSERT INTO result_cache (cache_key, submission_id, "
-                                         "created_at) VALUES (?, ?, ") +
-                                 NowSql(connection_->dialect()) +
-                                 ") ON CONFLICT (cache_key) DO NOTHING");
+                     std::string("INSERT INTO result_cache (cache_key, submission_id, "
+                                 "created_at) VALUES (?, ?, ") +
+                         NowSql(connection_->dialect()) + ") ON CONFLICT (cache_key) DO NOTHING");
     insert.Bind(1, links.cache_key);
     insert.Bind(2, submission_id);
     insert.Exec();
@@ -37,8 +36,7 @@ void Store::InsertLinksOrThrow(int64_t submission_id, const RecordLinks& links) 
 
 base::StatusOr<std::optional<int64_t>> Store::FindCachedResult(const std::string& cache_key) const {
   try {
-    Statement query(*connection_,
-                            "SELECT submission_id FROM result_cache WHERE cache_key = ?");
+    Statement query(*connection_, "SELECT submission_id FROM result_cache WHERE cache_key = ?");
     query.Bind(1, cache_key);
     if (!query.Step()) return std::optional<int64_t>();
     return std::optional<int64_t>(query.Column(0).Int64());
@@ -57,16 +55,16 @@ base::StatusOr<int64_t> Store::OpenBatchRun(const std::string& run_key,
     find.Bind(1, run_key);
     if (find.Step()) return find.Column(0).Int64();
     Statement insert(*connection_,
-                             std::string("INSERT INTO batch_runs (run_key, problem_id, source, "
-                                         "created_at) VALUES (?, ?, ?, ") +
-                                 NowSql(connection_->dialect()) + ") RETURNING id");
+                     std::string("INSERT INTO batch_runs (run_key, problem_id, source, "
+                                 "created_at) VALUES (?, ?, ?, ") +
+                         NowSql(connection_->dialect()) + ") RETURNING id");
     insert.Bind(1, run_key);
     insert.Bind(2, problem_id);
     insert.Bind(3, source);
     const int64_t run_id = InsertReturningId(insert);
     Statement item(*connection_,
-                           "INSERT INTO batch_items (run_id, position, learner, file, late, "
-                           "source_hash) VALUES (?, ?, ?, ?, ?, ?)");
+                   "INSERT INTO batch_items (run_id, position, learner, file, late, "
+                   "source_hash) VALUES (?, ?, ?, ?, ?, ?)");
     for (const BatchItemRecord& record : items) {
       item.Reset();
       item.Bind(1, run_id);
@@ -87,9 +85,9 @@ base::StatusOr<int64_t> Store::OpenBatchRun(const std::string& run_key,
 base::StatusOr<std::vector<BatchItemRecord>> Store::ListBatchItems(int64_t run_id) const {
   try {
     Statement query(*connection_,
-                            "SELECT position, learner, file, late, source_hash, submission_id, "
-                            "cache_hit, elapsed_ms FROM batch_items WHERE run_id = ? "
-                            "ORDER BY position");
+                    "SELECT position, learner, file, late, source_hash, submission_id, "
+                    "cache_hit, elapsed_ms FROM batch_items WHERE run_id = ? "
+                    "ORDER BY position");
     query.Bind(1, run_id);
     std::vector<BatchItemRecord> items;
     while (query.Step()) {
@@ -113,7 +111,8 @@ base::StatusOr<std::vector<BatchItemRecord>> Store::ListBatchItems(int64_t run_i
 base::Status Store::FinishBatchRun(int64_t run_id) {
   try {
     Statement done(*connection_, std::string("UPDATE batch_runs SET finished_at = ") +
-                                           NowSql(connection_->dialect()) + " WHERE id = ? AND finished_at IS NULL");
+                                     NowSql(connection_->dialect()) +
+                                     " WHERE id = ? AND finished_at IS NULL");
     done.Bind(1, run_id);
     done.Exec();
     return base::Status::Ok();

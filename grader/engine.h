@@ -44,7 +44,7 @@ namespace grader {
 inline constexpr std::string_view kRecordingFailed = "recording the result failed: ";
 
 struct EngineOptions {
-  std::filesystem::path data_dir;      // resolved (ResolveDataDir)
+  std::filesystem::path data_dir;  // resolved (ResolveDataDir)
   // The database (db/connection.h): "sqlite:PATH" or "postgresql://..."; empty: the data
   // directory's grader.db.
   std::string database_url;

@@ -490,8 +490,8 @@ StatusOr<ScoringSpec> ParseScoring(const toml::node& node, const Where& sw,
   if (!metric.ok()) return metric.status();
   auto parsed = MetricFromName(*metric);
   if (!parsed) {
-    return sw.Key("metric").Error("must be \"accuracy\" or \"bits_per_char\", not \"" +
-                                  *metric + "\"");
+    return sw.Key("metric").Error("must be \"accuracy\" or \"bits_per_char\", not \"" + *metric +
+                                  "\"");
   }
   spec.metric = *parsed;
   for (auto [key, field] : {std::pair<const char*, std::string*>{"data", &spec.data},
@@ -1228,8 +1228,9 @@ base::StatusOr<ProblemSpec> ParseProblem(const std::string& toml_text,
       auto parsed = ParseScoring(*scoring, ew.Key("scoring"), *entry);
       if (!parsed.ok()) return parsed.status();
       if (entry->gradient_of) {
-        return ew.Key("scoring").Error("and gradient_of exclude each other (a training run has "
-                                       "no gradient to check)");
+        return ew.Key("scoring").Error(
+            "and gradient_of exclude each other (a training run has "
+            "no gradient to check)");
       }
       entry->scoring = std::move(*parsed);
     }

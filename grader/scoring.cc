@@ -56,8 +56,8 @@ TierOutcome Accuracy(const std::string& name, const reference::Tensor& got,
   if (predicted.size() == 1 && classes.size() > 1) {
     out.diagnosis = Pattern(
         "single_class",
-        "every prediction is " + std::string(reveal ? "class " + Format("%g", *predicted.begin())
-                                                    : "the same class") +
+        "every prediction is " +
+            std::string(reveal ? "class " + Format("%g", *predicted.begin()) : "the same class") +
             ": the model collapsed to one class (typical of mini-batches that are not "
             "shuffled when the training set is sorted by class, or of a training that diverged)");
   } else if (*out.value < chance + 0.1) {
@@ -96,8 +96,7 @@ TierOutcome BitsPerChar(const std::string& name, const reference::Tensor& got,
       out.message = "output '" + name + "' is not a probability distribution: " +
                     (reveal ? "row " + std::to_string(i) + " sums to " + Format("%.9g", sum)
                             : "a row does not sum to 1") +
-                    " (each row must sum to 1 within " + Format("%g", kDistributionTolerance) +
-                    ")";
+                    " (each row must sum to 1 within " + Format("%g", kDistributionTolerance) + ")";
       out.diagnosis = Pattern("not_a_distribution",
                               "a row of probabilities does not sum to 1: normalise each row "
                               "(divide counts by their row total, or apply softmax)");
@@ -124,9 +123,9 @@ TierOutcome BitsPerChar(const std::string& name, const reference::Tensor& got,
   out.value = n > 0 ? total / static_cast<double>(n) : 0.0;
   const double uniform = std::log2(static_cast<double>(std::max<int64_t>(v, 1)));
   if (*out.value > uniform - 0.05) {
-    out.diagnosis = Pattern("chance_level",
-                            "the cross-entropy is no better than a uniform guess (" +
-                                Format("%.3g", uniform) + " bits): the model did not learn");
+    out.diagnosis =
+        Pattern("chance_level", "the cross-entropy is no better than a uniform guess (" +
+                                    Format("%.3g", uniform) + " bits): the model did not learn");
   }
   return out;
 }
@@ -163,7 +162,8 @@ base::Status CheckTiers(Metric metric, const std::vector<Tier>& tiers) {
     if (i == 0) continue;
     const Tier& prev = tiers[i - 1];
     if (t.credit <= prev.credit) {
-      return base::Status::InvalidArgument(where + ".credit must be > the credit of the tier "
+      return base::Status::InvalidArgument(where +
+                                           ".credit must be > the credit of the tier "
                                            "before it (tiers go from the lowest to the highest)");
     }
     const bool better = HigherIsBetter(metric) ? t.at > prev.at : t.at < prev.at;

@@ -56,11 +56,11 @@ struct TierOutcome {
   // kPassed (the top tier), kPartial (a lower tier), kWrongAnswer (no tier, or an output that
   // is not a valid prediction), kShapeMismatch, kNonFinite.
   Verdict verdict = Verdict::kWrongAnswer;
-  double credit = 0.0;                  // share of the test's points
-  std::optional<double> value;          // the metric; absent when the output was invalid
-  std::optional<size_t> tier;           // index into tiers
-  std::string message;                  // for the learner (see `reveal_value`)
-  std::optional<Diagnosis> diagnosis;   // a pattern the outputs show, when one applies
+  double credit = 0.0;                 // share of the test's points
+  std::optional<double> value;         // the metric; absent when the output was invalid
+  std::optional<size_t> tier;          // index into tiers
+  std::string message;                 // for the learner (see `reveal_value`)
+  std::optional<Diagnosis> diagnosis;  // a pattern the outputs show, when one applies
 };
 
 // Scores `got` against `target`. With `reveal_value` false (hidden tests) the message names the

@@ -15,8 +15,8 @@ base::StatusOr<TrainingData> MakeTrainingData(const TestSpec& test, const EntryS
   TrainingData out;
   out.data_inputs = *drawn;
   Rng rng(InputSeed(test_seed, kDataSeedInput));
-  out.data_inputs[kDataSeedInput] = {reference::TensorKind::kScalar, 1, 1,
-                                     {static_cast<double>(rng.Below(int64_t{1} << 31))}};
+  out.data_inputs[kDataSeedInput] = {
+      reference::TensorKind::kScalar, 1, 1, {static_cast<double>(rng.Below(int64_t{1} << 31))}};
   auto made = reference::Evaluate(code.reference, scoring.data, out.data_inputs);
   if (!made.ok()) {
     return made.status().WithContext("data entry '" + scoring.data + "' of test '" + test.name +

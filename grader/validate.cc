@@ -190,7 +190,8 @@ std::vector<std::string> TierMistakeFailures(const std::string& file, const Grad
     if (t.score < t.max_score) lower = true;
     tiers += (tiers.empty() ? "" : "; ") + t.name + ": " + t.message;
   }
-  if (!lower) return {file + " reaches the top tier on every test; it must land lower (" + tiers + ")"};
+  if (!lower)
+    return {file + " reaches the top tier on every test; it must land lower (" + tiers + ")"};
   return {};
 }
 

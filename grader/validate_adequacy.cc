@@ -15,8 +15,6 @@
 #include "grader/training_data.h"
 #include "grader/validate.h"
 
-#include "grader/training_data.h"
-
 namespace grader {
 namespace {
 

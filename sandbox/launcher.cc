@@ -128,8 +128,16 @@ int DieWithParent(pid_t parent_pid) {
 // dup2 can overwrite a source that is still needed. Unused targets are closed with
 // close_range, which does not fail (nor set errno) on an fd that is not open.
 int RedirectFds(const ChildFds& fds, const LaunchPlan& plan, int* error_fd) {
-  int sources[] = {fds.stdin_fd,  fds.stdout_fd,  fds.stderr_fd, fds.result_fd, *error_fd,
-                   fds.program_fd, fds.status_fd, fds.notify_fd, -1,            -1};
+  int sources[] = {fds.stdin_fd,
+                   fds.stdout_fd,
+                   fds.stderr_fd,
+                   fds.result_fd,
+                   *error_fd,
+                   fds.program_fd,
+                   fds.status_fd,
+                   fds.notify_fd,
+                   -1,
+                   -1};
   for (size_t i = 0; i < plan.cgroup_fds.size() && i < kMaxCgroupFds; ++i) {
     sources[8 + i] = plan.cgroup_fds[i];
   }

@@ -15,8 +15,8 @@
 //   7. read the program's own wait status from the init, the cgroup's peak memory and OOM count,
 //      remove a fresh pair of cgroups, and classify with the pure Classify() (classify.h).
 // The grader side runs as root; the box's init as root inside the namespaces (a kExecute init in
-// the grader's own memory, launcher.cc); the program as its box uid. Concurrent Run() calls share only the kernel, the empty network namespace and the
-// slot lock directory.
+// the grader's own memory, launcher.cc); the program as its box uid. Concurrent Run() calls share
+// only the kernel, the empty network namespace and the slot lock directory.
 #include "sandbox/sandbox.h"
 
 #include <fcntl.h>
@@ -203,9 +203,9 @@ Outcome Run(const Command& command, const Limits& limits, Policy policy) {
   // The init stays outside the groups: the program joins them (launcher.cc, JoinCgroups).
   const int64_t extra_processes = 0;
   // kExecute reuses its slot's groups; the compiler's (2 GiB, files written) get a fresh pair.
-  BoxCgroup* cgroup =
-      policy == Policy::kExecute && lease ? SlotCgroup(lease->slot(), limits, extra_processes)
-                                          : nullptr;
+  BoxCgroup* cgroup = policy == Policy::kExecute && lease
+                          ? SlotCgroup(lease->slot(), limits, extra_processes)
+                          : nullptr;
   std::optional<BoxCgroup> fresh_cgroup;
   if (cgroup == nullptr) cgroup = &fresh_cgroup.emplace(BoxCgroup::Create(limits, extra_processes));
   AddNote(&notes, cgroup->note());

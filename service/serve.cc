@@ -111,8 +111,7 @@ int RunServe(const ServeOptions& options) {
     for (const std::string& a :
          {std::string("worker"), std::string("--config"), config->path.string(),
           std::string("--worker-id"), std::to_string(n), std::string("--supervised"),
-          std::string("--public-url"),
-          api.public_url()}) {
+          std::string("--public-url"), api.public_url()}) {
       args.push_back(a);
     }
     worker_args.push_back(std::move(args));

@@ -72,12 +72,14 @@ std::string HostName() {
 db::DeploymentFacts DeploymentFactsFor(const grader::Engine& engine,
                                        const std::vector<grader::ProblemSpec>& problems) {
   std::set<std::string> versions;
-  for (const grader::ProblemSpec& p : problems) versions.insert(p.id + "@" + std::to_string(p.version));
+  for (const grader::ProblemSpec& p : problems)
+    versions.insert(p.id + "@" + std::to_string(p.version));
   std::string listed;
   for (const std::string& v : versions) listed += (listed.empty() ? "" : " ") + v;
   // A fingerprint, never the secret: sha256 of a label and the key.
-  return {{"secret_sha256", grader::Sha256Hex("grader deployment secret\n" + engine.context().secret)},
-          {"problems", listed}};
+  return {
+      {"secret_sha256", grader::Sha256Hex("grader deployment secret\n" + engine.context().secret)},
+      {"problems", listed}};
 }
 
 int RunWorker(const WorkerOptions& options) {
@@ -124,7 +126,8 @@ int RunWorker(const WorkerOptions& options) {
   }
   const db::DeploymentFacts facts = DeploymentFactsFor(**engine, *problems);
   auto agrees = [&]() -> bool {
-    base::Status checked = db::CheckDeployment(**store, facts, "worker " + who + " on " + HostName());
+    base::Status checked =
+        db::CheckDeployment(**store, facts, "worker " + who + " on " + HostName());
     if (checked.code() == base::StatusCode::kInvalidArgument) {
       Log(who, "refusing to take jobs: " + checked.message());
       return false;

@@ -24,8 +24,8 @@ struct WorkerOptions {
   grader::EngineOptions engine;
   std::filesystem::path problems_dir;
   ServiceConfig config;
-  std::string worker_id;   // "1".."workers": the lease owner is "<id>:<pid>:<random>"
-  std::string public_url;  // base of the callbacks' result_url
+  std::string worker_id;    // "1".."workers": the lease owner is "<id>:<pid>:<random>"
+  std::string public_url;   // base of the callbacks' result_url
   bool supervised = false;  // started by serve: stop when it dies
 };
 

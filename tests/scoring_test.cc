@@ -1,12 +1,13 @@
 // Tier scoring of training runs (grader/scoring.h) and its problem.toml tables
 // (docs/problem-format.md, "Training problems: tier scoring").
+#include "grader/scoring.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
 
 #include "grader/problem_spec.h"
-#include "grader/scoring.h"
 
 namespace grader {
 namespace {
@@ -205,8 +206,7 @@ TEST(ScoreRunTest, RowsThatAreNotDistributionsAreNotScored) {
   EXPECT_FALSE(o.value.has_value());
   EXPECT_NE(o.message.find("row 2 sums to 1.01"), std::string::npos) << o.message;
   EXPECT_EQ(o.diagnosis->pattern, "not_a_distribution");
-  EXPECT_EQ(ScoreRun(Bits(), "probs", probs, next, false).message.find("row 2"),
-            std::string::npos);
+  EXPECT_EQ(ScoreRun(Bits(), "probs", probs, next, false).message.find("row 2"), std::string::npos);
   probs = Distributions(3, 0.5, next);
   probs.values[0 * 4 + 1] = -0.1;
   probs.values[0 * 4 + 2] += 0.1;
@@ -325,7 +325,8 @@ TEST(ScoringSpecTest, RefusesBrokenScoringNamingTheKey) {
        "entries.fit.scoring tiers[1].at must be greater"},
       {"{ at = 0.95, credit = 1.0 }", "{ at = 0.95, credit = 0.9 }",
        "entries.fit.scoring tiers: the last (top) tier must have credit = 1"},
-      {"{ at = 0.6, credit = 0.25 }", "{ at = 0.6 }", "entries.fit.scoring.tiers[0].credit is required"},
+      {"{ at = 0.6, credit = 0.25 }", "{ at = 0.6 }",
+       "entries.fit.scoring.tiers[0].credit is required"},
       {"tiers = [", "levels = [", "entries.fit.scoring.levels is not a known key"},
       {"cpu_time_ms = 20000\nwall_time_ms = 40000", "cpu_time_ms = 70000",
        "entries.fit.limits.cpu_time_ms must be in 10..60000"},

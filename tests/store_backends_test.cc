@@ -33,8 +33,8 @@ class TestDatabase {
  public:
   explicit TestDatabase(const std::string& backend) {
     static std::atomic<int> counter{0};
-    const std::string name = "store_test_" + std::to_string(::getpid()) + "_" +
-                             std::to_string(counter++);
+    const std::string name =
+        "store_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
     if (backend == "sqlite") {
       dir_ = std::filesystem::temp_directory_path() / name;
       std::filesystem::create_directories(dir_);
@@ -64,7 +64,8 @@ class TestDatabase {
     if (!dir_.empty()) std::filesystem::remove_all(dir_);
     if (!database_.empty()) {
       auto admin = OpenPostgres(server_);
-      if (admin.ok()) (*admin)->ExecScript("DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)");
+      if (admin.ok())
+        (*admin)->ExecScript("DROP DATABASE IF EXISTS " + database_ + " WITH (FORCE)");
     }
   }
   const std::string& url() const { return url_; }
@@ -117,8 +118,8 @@ SubmissionRecord MakeSubmission(const std::string& learner) {
   hidden.verdict = "wrong_answer";
   hidden.score = 0;
   hidden.max_rel_error.reset();
-  hidden.diagnosis = DiagnosisRecord{"dense.transposed", "", {"matmul-shapes", "chain-rule"},
-                                     "you transposed W"};
+  hidden.diagnosis =
+      DiagnosisRecord{"dense.transposed", "", {"matmul-shapes", "chain-rule"}, "you transposed W"};
   s.tests = {visible, hidden};
   return s;
 }
@@ -400,8 +401,9 @@ TEST_P(StoreBackendTest, ConcurrentMasteryUpdatesOfOneLearnerLoseNothing) {
     EXPECT_NEAR(m.p_mastery, expected, 1e-12) << m.skill;
   }
   // Each update started from a different state: no two evidence rows share mastery_before.
-  EXPECT_EQ(Count(*first, "SELECT COUNT(DISTINCT mastery_before) FROM skill_evidence "
-                          "WHERE skill = 'chain-rule'"),
+  EXPECT_EQ(Count(*first,
+                  "SELECT COUNT(DISTINCT mastery_before) FROM skill_evidence "
+                  "WHERE skill = 'chain-rule'"),
             2 * kPerThread);
 }
 
