@@ -130,6 +130,15 @@ const std::map<std::pair<std::string, std::string>, std::string> kTodaysSignatur
     {{"tanh", "tanh_forward"}, "Eigen::MatrixXd tanh_forward(const Eigen::MatrixXd& Z)"},
     {{"tanh", "tanh_backward"},
      "Eigen::MatrixXd tanh_backward(const Eigen::MatrixXd& Z, const Eigen::MatrixXd& dA)"},
+    // Curriculum II (issue 14).
+    {{"mlp2", "mlp2_forward"},
+     "Mlp2Result mlp2_loss_and_grads(const Eigen::MatrixXd& X, const Eigen::VectorXi& y, const "
+     "Eigen::MatrixXd& W1, const Eigen::VectorXd& b1, const Eigen::MatrixXd& W2, const "
+     "Eigen::VectorXd& b2)"},
+    {{"mlp2", "mlp2_backward"},
+     "Mlp2Result mlp2_loss_and_grads(const Eigen::MatrixXd& X, const Eigen::VectorXi& y, const "
+     "Eigen::MatrixXd& W1, const Eigen::VectorXd& b1, const Eigen::MatrixXd& W2, const "
+     "Eigen::VectorXd& b2)"},
 };
 
 std::string ReadFile(const fs::path& path) {
@@ -175,7 +184,7 @@ TEST(GlueTest, DerivedSignaturesEqualTodaysStrings) {
       ++entries;
     }
   }
-  EXPECT_EQ(problems->size(), 25u);
+  EXPECT_EQ(problems->size(), 26u);
   EXPECT_EQ(entries, kTodaysSignatures.size());
 }
 
