@@ -139,6 +139,11 @@ const std::map<std::pair<std::string, std::string>, std::string> kTodaysSignatur
      "Mlp2Result mlp2_loss_and_grads(const Eigen::MatrixXd& X, const Eigen::VectorXi& y, const "
      "Eigen::MatrixXd& W1, const Eigen::VectorXd& b1, const Eigen::MatrixXd& W2, const "
      "Eigen::VectorXd& b2)"},
+    {{"numerical_gradient", "numerical_gradient"},
+     "Eigen::MatrixXd numerical_gradient(const std::function<double(const Eigen::MatrixXd&)>& "
+     "f, const Eigen::MatrixXd& x, double h)"},
+    {{"numerical_gradient", "relative_error"},
+     "double relative_error(const Eigen::MatrixXd& analytic, const Eigen::MatrixXd& numeric)"},
 };
 
 std::string ReadFile(const fs::path& path) {
@@ -184,7 +189,7 @@ TEST(GlueTest, DerivedSignaturesEqualTodaysStrings) {
       ++entries;
     }
   }
-  EXPECT_EQ(problems->size(), 26u);
+  EXPECT_EQ(problems->size(), 27u);
   EXPECT_EQ(entries, kTodaysSignatures.size());
 }
 
