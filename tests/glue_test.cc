@@ -144,6 +144,10 @@ const std::map<std::pair<std::string, std::string>, std::string> kTodaysSignatur
      "f, const Eigen::MatrixXd& x, double h)"},
     {{"numerical_gradient", "relative_error"},
      "double relative_error(const Eigen::MatrixXd& analytic, const Eigen::MatrixXd& numeric)"},
+    {{"rope", "rope_forward"},
+     "Eigen::MatrixXd rope_forward(const Eigen::MatrixXd& X)"},
+    {{"rope", "rope_backward"},
+     "Eigen::MatrixXd rope_backward(const Eigen::MatrixXd& dY)"},
 };
 
 std::string ReadFile(const fs::path& path) {
@@ -189,7 +193,7 @@ TEST(GlueTest, DerivedSignaturesEqualTodaysStrings) {
       ++entries;
     }
   }
-  EXPECT_EQ(problems->size(), 27u);
+  EXPECT_EQ(problems->size(), 28u);
   EXPECT_EQ(entries, kTodaysSignatures.size());
 }
 
