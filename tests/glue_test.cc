@@ -148,6 +148,18 @@ const std::map<std::pair<std::string, std::string>, std::string> kTodaysSignatur
      "Eigen::MatrixXd rope_forward(const Eigen::MatrixXd& X)"},
     {{"rope", "rope_backward"},
      "Eigen::MatrixXd rope_backward(const Eigen::MatrixXd& dY)"},
+    {{"conv2d", "conv2d_forward"},
+     "Eigen::MatrixXd conv2d_forward(const Eigen::MatrixXd& X, const Eigen::MatrixXd& K, const "
+     "Eigen::VectorXd& b, int C, int H, int W, int kh, int kw, int stride, int pad)"},
+    {{"conv2d", "conv2d_forward_padded"},
+     "Eigen::MatrixXd conv2d_forward(const Eigen::MatrixXd& X, const Eigen::MatrixXd& K, const "
+     "Eigen::VectorXd& b, int C, int H, int W, int kh, int kw, int stride, int pad)"},
+    {{"conv2d", "conv2d_backward"},
+     "Conv2dGrads conv2d_backward(const Eigen::MatrixXd& X, const Eigen::MatrixXd& K, const "
+     "Eigen::MatrixXd& dY, int C, int H, int W, int kh, int kw, int stride, int pad)"},
+    {{"conv2d", "conv2d_backward_padded"},
+     "Conv2dGrads conv2d_backward(const Eigen::MatrixXd& X, const Eigen::MatrixXd& K, const "
+     "Eigen::MatrixXd& dY, int C, int H, int W, int kh, int kw, int stride, int pad)"},
 };
 
 std::string ReadFile(const fs::path& path) {
@@ -193,7 +205,7 @@ TEST(GlueTest, DerivedSignaturesEqualTodaysStrings) {
       ++entries;
     }
   }
-  EXPECT_EQ(problems->size(), 28u);
+  EXPECT_EQ(problems->size(), 29u);
   EXPECT_EQ(entries, kTodaysSignatures.size());
 }
 
