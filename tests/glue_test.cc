@@ -144,10 +144,8 @@ const std::map<std::pair<std::string, std::string>, std::string> kTodaysSignatur
      "f, const Eigen::MatrixXd& x, double h)"},
     {{"numerical_gradient", "relative_error"},
      "double relative_error(const Eigen::MatrixXd& analytic, const Eigen::MatrixXd& numeric)"},
-    {{"rope", "rope_forward"},
-     "Eigen::MatrixXd rope_forward(const Eigen::MatrixXd& X)"},
-    {{"rope", "rope_backward"},
-     "Eigen::MatrixXd rope_backward(const Eigen::MatrixXd& dY)"},
+    {{"rope", "rope_forward"}, "Eigen::MatrixXd rope_forward(const Eigen::MatrixXd& X)"},
+    {{"rope", "rope_backward"}, "Eigen::MatrixXd rope_backward(const Eigen::MatrixXd& dY)"},
     {{"conv2d", "conv2d_forward"},
      "Eigen::MatrixXd conv2d_forward(const Eigen::MatrixXd& X, const Eigen::MatrixXd& K, const "
      "Eigen::VectorXd& b, int C, int H, int W, int kh, int kw, int stride, int pad)"},
