@@ -16,7 +16,8 @@ bool ByValue(const std::string& type) {
 }
 
 bool UsesEigen(const std::string& type) {
-  return type == "matrix" || type == "vector" || type == "labels" || type == "matrix_list";
+  return type == "matrix" || type == "vector" || type == "labels" || type == "matrix_list" ||
+         type == "scalar_function";
 }
 
 // Every type the problem's declarations mention.
@@ -40,6 +41,10 @@ bool NeedsEigen(const ProblemSpec& problem) {
 }
 
 bool NeedsVector(const ProblemSpec& problem) { return TypesUsed(problem).count("matrix_list") > 0; }
+
+bool NeedsFunctional(const ProblemSpec& problem) {
+  return TypesUsed(problem).count("scalar_function") > 0;
+}
 
 std::string Param(const TypedName& p) {
   return ByValue(p.type) ? CppType(p.type) + " " + p.name
@@ -319,6 +324,7 @@ std::string ApiHeader(const ProblemSpec& problem) {
       << "// Generated from problem.toml by grader/glue.cc.\n"
       << "#pragma once\n";
   if (NeedsEigen(problem)) out << "#include <Eigen/Dense>\n";
+  if (NeedsFunctional(problem)) out << "#include <functional>\n";
   if (NeedsVector(problem)) out << "#include <vector>\n";
   for (const StructSpec& s : problem.structs) {
     out << "\n";
@@ -346,6 +352,7 @@ std::string Starter(const ProblemSpec& problem) {
   out << "// " << problem.id << ": implement the functions below (api.h declares them; the grader\n"
       << "// makes it visible when compiling this file).\n";
   if (NeedsEigen(problem)) out << "#include <Eigen/Dense>\n";
+  if (NeedsFunctional(problem)) out << "#include <functional>\n";
   if (NeedsVector(problem)) out << "#include <vector>\n";
   for (const FunctionSpec& f : problem.functions) {
     out << "\n";

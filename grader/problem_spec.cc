@@ -1034,9 +1034,11 @@ Status CheckEntryGlue(const ProblemSpec& problem, EntrySpec* entry, const Where&
 
 }  // namespace
 
+// scalar_function is a function of a matrix the harness provides (numerical_gradient's f): no
+// input decodes to it, so only a custom entry's hand-written adapter can bind it.
 bool IsValueType(const std::string& type) {
   return type == "matrix" || type == "vector" || type == "labels" || type == "scalar" ||
-         type == "int" || type == "bool" || type == "matrix_list";
+         type == "int" || type == "bool" || type == "matrix_list" || type == "scalar_function";
 }
 
 std::string CppType(const std::string& type) {
@@ -1047,6 +1049,7 @@ std::string CppType(const std::string& type) {
   if (type == "int") return "int";
   if (type == "bool") return "bool";
   if (type == "matrix_list") return "std::vector<Eigen::MatrixXd>";
+  if (type == "scalar_function") return "std::function<double(const Eigen::MatrixXd&)>";
   return type;
 }
 

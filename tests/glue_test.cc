@@ -136,6 +136,34 @@ const std::map<std::pair<std::string, std::string>, std::string> kTodaysSignatur
     {{"tanh", "tanh_forward"}, "Eigen::MatrixXd tanh_forward(const Eigen::MatrixXd& Z)"},
     {{"tanh", "tanh_backward"},
      "Eigen::MatrixXd tanh_backward(const Eigen::MatrixXd& Z, const Eigen::MatrixXd& dA)"},
+    // Curriculum II (issue 14).
+    {{"mlp2", "mlp2_forward"},
+     "Mlp2Result mlp2_loss_and_grads(const Eigen::MatrixXd& X, const Eigen::VectorXi& y, const "
+     "Eigen::MatrixXd& W1, const Eigen::VectorXd& b1, const Eigen::MatrixXd& W2, const "
+     "Eigen::VectorXd& b2)"},
+    {{"mlp2", "mlp2_backward"},
+     "Mlp2Result mlp2_loss_and_grads(const Eigen::MatrixXd& X, const Eigen::VectorXi& y, const "
+     "Eigen::MatrixXd& W1, const Eigen::VectorXd& b1, const Eigen::MatrixXd& W2, const "
+     "Eigen::VectorXd& b2)"},
+    {{"numerical_gradient", "numerical_gradient"},
+     "Eigen::MatrixXd numerical_gradient(const std::function<double(const Eigen::MatrixXd&)>& "
+     "f, const Eigen::MatrixXd& x, double h)"},
+    {{"numerical_gradient", "relative_error"},
+     "double relative_error(const Eigen::MatrixXd& analytic, const Eigen::MatrixXd& numeric)"},
+    {{"rope", "rope_forward"}, "Eigen::MatrixXd rope_forward(const Eigen::MatrixXd& X)"},
+    {{"rope", "rope_backward"}, "Eigen::MatrixXd rope_backward(const Eigen::MatrixXd& dY)"},
+    {{"conv2d", "conv2d_forward"},
+     "Eigen::MatrixXd conv2d_forward(const Eigen::MatrixXd& X, const Eigen::MatrixXd& K, const "
+     "Eigen::VectorXd& b, int C, int H, int W, int kh, int kw, int stride, int pad)"},
+    {{"conv2d", "conv2d_forward_padded"},
+     "Eigen::MatrixXd conv2d_forward(const Eigen::MatrixXd& X, const Eigen::MatrixXd& K, const "
+     "Eigen::VectorXd& b, int C, int H, int W, int kh, int kw, int stride, int pad)"},
+    {{"conv2d", "conv2d_backward"},
+     "Conv2dGrads conv2d_backward(const Eigen::MatrixXd& X, const Eigen::MatrixXd& K, const "
+     "Eigen::MatrixXd& dY, int C, int H, int W, int kh, int kw, int stride, int pad)"},
+    {{"conv2d", "conv2d_backward_padded"},
+     "Conv2dGrads conv2d_backward(const Eigen::MatrixXd& X, const Eigen::MatrixXd& K, const "
+     "Eigen::MatrixXd& dY, int C, int H, int W, int kh, int kw, int stride, int pad)"},
 };
 
 std::string ReadFile(const fs::path& path) {
@@ -181,7 +209,7 @@ TEST(GlueTest, DerivedSignaturesEqualTodaysStrings) {
       ++entries;
     }
   }
-  EXPECT_EQ(problems->size(), 27u);
+  EXPECT_EQ(problems->size(), 31u);
   EXPECT_EQ(entries, kTodaysSignatures.size());
 }
 
