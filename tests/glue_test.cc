@@ -113,6 +113,18 @@ const std::map<std::pair<std::string, std::string>, std::string> kTodaysSignatur
      "MomentumState& state, double lr, double mu)"},
     {{"mse_loss", "mse_loss"},
      "MseResult mse_loss(const Eigen::MatrixXd& Yhat, const Eigen::MatrixXd& Y)"},
+    {{"multihead_attention", "multihead_attention_forward"},
+     "Eigen::MatrixXd multihead_attention_forward(const Eigen::MatrixXd& X, const MhaWeights& w, "
+     "int heads, bool causal)"},
+    {{"multihead_attention", "multihead_attention_forward_causal"},
+     "Eigen::MatrixXd multihead_attention_forward(const Eigen::MatrixXd& X, const MhaWeights& w, "
+     "int heads, bool causal)"},
+    {{"multihead_attention", "multihead_attention_backward"},
+     "MhaGrads multihead_attention_backward(const Eigen::MatrixXd& X, const MhaWeights& w, const "
+     "Eigen::MatrixXd& dY, int heads, bool causal)"},
+    {{"multihead_attention", "multihead_attention_backward_causal"},
+     "MhaGrads multihead_attention_backward(const Eigen::MatrixXd& X, const MhaWeights& w, const "
+     "Eigen::MatrixXd& dY, int heads, bool causal)"},
     {{"relu", "relu_forward"}, "Eigen::MatrixXd relu_forward(const Eigen::MatrixXd& Z)"},
     {{"relu", "relu_backward"},
      "Eigen::MatrixXd relu_backward(const Eigen::MatrixXd& Z, const Eigen::MatrixXd& dA)"},
@@ -130,6 +142,9 @@ const std::map<std::pair<std::string, std::string>, std::string> kTodaysSignatur
     {{"tanh", "tanh_forward"}, "Eigen::MatrixXd tanh_forward(const Eigen::MatrixXd& Z)"},
     {{"tanh", "tanh_backward"},
      "Eigen::MatrixXd tanh_backward(const Eigen::MatrixXd& Z, const Eigen::MatrixXd& dA)"},
+    {{"transformer_block", "transformer_block_forward"},
+     "Eigen::MatrixXd transformer_block_forward(const Eigen::MatrixXd& X, const "
+     "TransformerBlockParams& p, int heads)"},
 };
 
 std::string ReadFile(const fs::path& path) {
@@ -175,7 +190,7 @@ TEST(GlueTest, DerivedSignaturesEqualTodaysStrings) {
       ++entries;
     }
   }
-  EXPECT_EQ(problems->size(), 25u);
+  EXPECT_EQ(problems->size(), 27u);
   EXPECT_EQ(entries, kTodaysSignatures.size());
 }
 

@@ -340,7 +340,7 @@ dims = { N = 3, D = 4 }
 
 // Every backward entry whose forward (or training-mode) entry is in the same problem is checked
 // numerically against the learner's own forward: sigmoid, tanh, gelu, layernorm, batchnorm,
-// dropout, relu, embedding, attention and maxpool2d.
+// dropout, relu, embedding, attention, maxpool2d and multihead_attention.
 TEST(GradientCheckTest, EveryBackwardWithAForwardDeclaresGradientOf) {
   auto problems = LoadAllProblems(std::filesystem::path(GRADER_SOURCE_DIR) / "problems");
   ASSERT_TRUE(problems.ok()) << problems.status().message();
@@ -359,7 +359,7 @@ TEST(GradientCheckTest, EveryBackwardWithAForwardDeclaresGradientOf) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 10);
+  EXPECT_EQ(checked, 11);
 }
 
 // --- skills catalogue and evidence ---------------------------------------------------------
