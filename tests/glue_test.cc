@@ -119,6 +119,18 @@ const std::map<std::pair<std::string, std::string>, std::string> kTodaysSignatur
      "MomentumState& state, double lr, double mu)"},
     {{"mse_loss", "mse_loss"},
      "MseResult mse_loss(const Eigen::MatrixXd& Yhat, const Eigen::MatrixXd& Y)"},
+    {{"multihead_attention", "multihead_attention_forward"},
+     "Eigen::MatrixXd multihead_attention_forward(const Eigen::MatrixXd& X, const MhaWeights& w, "
+     "int heads, bool causal)"},
+    {{"multihead_attention", "multihead_attention_forward_causal"},
+     "Eigen::MatrixXd multihead_attention_forward(const Eigen::MatrixXd& X, const MhaWeights& w, "
+     "int heads, bool causal)"},
+    {{"multihead_attention", "multihead_attention_backward"},
+     "MhaGrads multihead_attention_backward(const Eigen::MatrixXd& X, const MhaWeights& w, const "
+     "Eigen::MatrixXd& dY, int heads, bool causal)"},
+    {{"multihead_attention", "multihead_attention_backward_causal"},
+     "MhaGrads multihead_attention_backward(const Eigen::MatrixXd& X, const MhaWeights& w, const "
+     "Eigen::MatrixXd& dY, int heads, bool causal)"},
     {{"relu", "relu_forward"}, "Eigen::MatrixXd relu_forward(const Eigen::MatrixXd& Z)"},
     {{"relu", "relu_backward"},
      "Eigen::MatrixXd relu_backward(const Eigen::MatrixXd& Z, const Eigen::MatrixXd& dA)"},
@@ -164,6 +176,9 @@ const std::map<std::pair<std::string, std::string>, std::string> kTodaysSignatur
     {{"conv2d", "conv2d_backward_padded"},
      "Conv2dGrads conv2d_backward(const Eigen::MatrixXd& X, const Eigen::MatrixXd& K, const "
      "Eigen::MatrixXd& dY, int C, int H, int W, int kh, int kw, int stride, int pad)"},
+    {{"transformer_block", "transformer_block_forward"},
+     "Eigen::MatrixXd transformer_block_forward(const Eigen::MatrixXd& X, const "
+     "TransformerBlockParams& p, int heads)"},
 };
 
 std::string ReadFile(const fs::path& path) {
@@ -209,7 +224,7 @@ TEST(GlueTest, DerivedSignaturesEqualTodaysStrings) {
       ++entries;
     }
   }
-  EXPECT_EQ(problems->size(), 31u);
+  EXPECT_EQ(problems->size(), 33u);
   EXPECT_EQ(entries, kTodaysSignatures.size());
 }
 

@@ -340,7 +340,7 @@ dims = { N = 3, D = 4 }
 
 // Every backward entry whose forward (or training-mode) entry is in the same problem is checked
 // numerically against the learner's own forward: sigmoid, tanh, gelu, layernorm, batchnorm,
-// dropout, relu, embedding, attention, maxpool2d, mlp2, rope and conv2d.
+// dropout, relu, embedding, attention, maxpool2d, mlp2, rope, conv2d and multihead_attention.
 TEST(GradientCheckTest, EveryBackwardWithAForwardDeclaresGradientOf) {
   auto problems = LoadAllProblems(std::filesystem::path(GRADER_SOURCE_DIR) / "problems");
   ASSERT_TRUE(problems.ok()) << problems.status().message();
@@ -359,7 +359,7 @@ TEST(GradientCheckTest, EveryBackwardWithAForwardDeclaresGradientOf) {
       ++checked;
     }
   }
-  EXPECT_EQ(checked, 13);
+  EXPECT_EQ(checked, 14);
 }
 
 // --- skills catalogue and evidence ---------------------------------------------------------
