@@ -15,6 +15,7 @@
 #include "problems/batchnorm/api.h"
 #include "problems/layernorm/api.h"
 #include "reference/registry.h"
+#include "tests/pack_reference.h"
 #include "tests/reference_check.h"
 
 namespace {
@@ -22,21 +23,6 @@ namespace {
 using Eigen::MatrixXd;
 using Eigen::VectorXd;
 using namespace reference_check;
-
-// The reference of `problem_id`, its pack loaded once (as the engine loads it).
-reference::Tensors Run(const std::string& problem_id, const std::string& entry,
-                       const reference::Tensors& inputs) {
-  static std::map<std::string, const reference::ProblemCode*> loaded;
-  const reference::ProblemCode*& code = loaded[problem_id];
-  if (code == nullptr) {
-    auto spec =
-        grader::LoadProblem(std::filesystem::path(GRADER_SOURCE_DIR) / "problems" / problem_id);
-    if (!spec.ok()) throw std::runtime_error(problem_id + ": " + spec.status().message());
-    code = reference::FindProblemCode(problem_id);
-    if (code == nullptr) throw std::runtime_error("no code for " + problem_id);
-  }
-  return code->reference(entry, inputs);
-}
 
 // The packs' references with the signatures of the learner's API.
 namespace pack {
@@ -49,13 +35,13 @@ using reference::FromVector;
 
 struct Dropout {
   static MatrixXd dropout_forward(const MatrixXd& X, const MatrixXd& U, double p, bool train) {
-    return AsMatrix(Run("dropout", train ? "dropout_train" : "dropout_eval",
-                        {{"X", FromMatrix(X)}, {"U", FromMatrix(U)}, {"p", FromScalar(p)}}),
+    return AsMatrix(RunPack("dropout", train ? "dropout_train" : "dropout_eval",
+                            {{"X", FromMatrix(X)}, {"U", FromMatrix(U)}, {"p", FromScalar(p)}}),
                     "Y");
   }
   static MatrixXd dropout_backward(const MatrixXd& dY, const MatrixXd& U, double p) {
-    return AsMatrix(Run("dropout", "dropout_backward",
-                        {{"dY", FromMatrix(dY)}, {"U", FromMatrix(U)}, {"p", FromScalar(p)}}),
+    return AsMatrix(RunPack("dropout", "dropout_backward",
+                            {{"dY", FromMatrix(dY)}, {"U", FromMatrix(U)}, {"p", FromScalar(p)}}),
                     "dX");
   }
 };
@@ -63,20 +49,20 @@ struct Dropout {
 struct LayerNorm {
   static MatrixXd layernorm_forward(const MatrixXd& X, const VectorXd& gamma, const VectorXd& beta,
                                     double eps) {
-    return AsMatrix(Run("layernorm", "layernorm_forward",
-                        {{"X", FromMatrix(X)},
-                         {"gamma", FromVector(gamma)},
-                         {"beta", FromVector(beta)},
-                         {"eps", FromScalar(eps)}}),
+    return AsMatrix(RunPack("layernorm", "layernorm_forward",
+                            {{"X", FromMatrix(X)},
+                             {"gamma", FromVector(gamma)},
+                             {"beta", FromVector(beta)},
+                             {"eps", FromScalar(eps)}}),
                     "Y");
   }
   static LayerNormGrads layernorm_backward(const MatrixXd& dY, const MatrixXd& X,
                                            const VectorXd& gamma, double eps) {
-    const reference::Tensors out = Run("layernorm", "layernorm_backward",
-                                       {{"dY", FromMatrix(dY)},
-                                        {"X", FromMatrix(X)},
-                                        {"gamma", FromVector(gamma)},
-                                        {"eps", FromScalar(eps)}});
+    const reference::Tensors out = RunPack("layernorm", "layernorm_backward",
+                                           {{"dY", FromMatrix(dY)},
+                                            {"X", FromMatrix(X)},
+                                            {"gamma", FromVector(gamma)},
+                                            {"eps", FromScalar(eps)}});
     return {AsMatrix(out, "dX"), AsVector(out, "dgamma"), AsVector(out, "dbeta")};
   }
 };
@@ -86,35 +72,35 @@ struct BatchNorm {
                                               const VectorXd& beta, const VectorXd& running_mean,
                                               const VectorXd& running_var, double momentum,
                                               double eps) {
-    const reference::Tensors out = Run("batchnorm", "batchnorm_train",
-                                       {{"X", FromMatrix(X)},
-                                        {"gamma", FromVector(gamma)},
-                                        {"beta", FromVector(beta)},
-                                        {"running_mean", FromVector(running_mean)},
-                                        {"running_var", FromVector(running_var)},
-                                        {"momentum", FromScalar(momentum)},
-                                        {"eps", FromScalar(eps)}});
+    const reference::Tensors out = RunPack("batchnorm", "batchnorm_train",
+                                           {{"X", FromMatrix(X)},
+                                            {"gamma", FromVector(gamma)},
+                                            {"beta", FromVector(beta)},
+                                            {"running_mean", FromVector(running_mean)},
+                                            {"running_var", FromVector(running_var)},
+                                            {"momentum", FromScalar(momentum)},
+                                            {"eps", FromScalar(eps)}});
     return {AsMatrix(out, "Y"), AsVector(out, "running_mean"), AsVector(out, "running_var")};
   }
   static MatrixXd batchnorm_eval(const MatrixXd& X, const VectorXd& gamma, const VectorXd& beta,
                                  const VectorXd& running_mean, const VectorXd& running_var,
                                  double eps) {
-    return AsMatrix(Run("batchnorm", "batchnorm_eval",
-                        {{"X", FromMatrix(X)},
-                         {"gamma", FromVector(gamma)},
-                         {"beta", FromVector(beta)},
-                         {"running_mean", FromVector(running_mean)},
-                         {"running_var", FromVector(running_var)},
-                         {"eps", FromScalar(eps)}}),
+    return AsMatrix(RunPack("batchnorm", "batchnorm_eval",
+                            {{"X", FromMatrix(X)},
+                             {"gamma", FromVector(gamma)},
+                             {"beta", FromVector(beta)},
+                             {"running_mean", FromVector(running_mean)},
+                             {"running_var", FromVector(running_var)},
+                             {"eps", FromScalar(eps)}}),
                     "Y");
   }
   static BatchNormGrads batchnorm_backward(const MatrixXd& dY, const MatrixXd& X,
                                            const VectorXd& gamma, double eps) {
-    const reference::Tensors out = Run("batchnorm", "batchnorm_backward",
-                                       {{"dY", FromMatrix(dY)},
-                                        {"X", FromMatrix(X)},
-                                        {"gamma", FromVector(gamma)},
-                                        {"eps", FromScalar(eps)}});
+    const reference::Tensors out = RunPack("batchnorm", "batchnorm_backward",
+                                           {{"dY", FromMatrix(dY)},
+                                            {"X", FromMatrix(X)},
+                                            {"gamma", FromVector(gamma)},
+                                            {"eps", FromScalar(eps)}});
     return {AsMatrix(out, "dX"), AsVector(out, "dgamma"), AsVector(out, "dbeta")};
   }
 };
