@@ -109,6 +109,8 @@ grader::GradeResult ResultFromJson(const json& j) {
     grader::TestResult test;
     test.name = t.value("name", "");
     test.message = t.value("message", "");
+    test.score = t.value("score", 0.0);
+    test.max_score = t.value("max_score", 0.0);
     test.verdict = t.value("verdict", "") == "passed" ? grader::Verdict::kPassed
                                                       : grader::Verdict::kWrongAnswer;
     if (t.contains("diagnosis") && t["diagnosis"].contains("misconception")) {
@@ -134,7 +136,13 @@ TEST_P(OwnFilesTest, SolutionFullMarksOthersLess) {
   if (rel.ends_with("/solution.cpp") || rel.find("/alternatives/") != std::string::npos) {
     failures = grader::SolutionFailures(rel, graded);
   } else if (rel.find("/mistakes/") != std::string::npos) {
-    failures = grader::MistakeFailures(rel, fs::path(rel).stem().string(), graded);
+    // A training problem's mistakes are named for what they do and must land in a lower tier;
+    // every other mistake is named for the mutant it must be diagnosed as.
+    auto spec = grader::LoadProblem(kProblems / problem);
+    ASSERT_TRUE(spec.ok()) << spec.status().message();
+    failures = spec->TierScored()
+                   ? grader::TierMistakeFailures(rel, graded)
+                   : grader::MistakeFailures(rel, fs::path(rel).stem().string(), graded);
   } else {
     failures = grader::StarterFailures(graded);
   }
