@@ -5,6 +5,8 @@
 //   Throughput/Batch/N      `grader batch --jobs N` of BATCH_N (default 200) distinct submissions;
 //                           also the CPU seconds (user + system, every process) per submission
 //   Cache/IdenticalBatch    `grader batch` of BATCH_N identical submissions, result cached
+//   .../ExecClang           the same with GRADER_COMPILE_SERVER=off: every compile execs
+//                           clang++ instead of forking a compile server (the baseline of issue 15)
 // Every submission is fresh (a unique comment), so nothing but the prebuilt PCH is reused where
 // a miss is meant. Wall-clock time of child processes: UseRealTime.
 #include <benchmark/benchmark.h>
@@ -102,6 +104,20 @@ double ChildrenCpuSeconds() {
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
+// GRADER_COMPILE_SERVER=off for the grader processes started while it lives.
+class ExecClang {
+ public:
+  explicit ExecClang(bool on) : on_(on) {
+    if (on_) setenv("GRADER_COMPILE_SERVER", "off", 1);
+  }
+  ~ExecClang() {
+    if (on_) unsetenv("GRADER_COMPILE_SERVER");
+  }
+
+ private:
+  bool on_;
+};
+
 void Warm(const fs::path& data) {
   Run({GRADER_BINARY, "--data-dir", data.string(), "grade", "--problem", "linear_forward",
        (kProblem / "solution.cpp").string()});
@@ -124,8 +140,9 @@ BENCHMARK(PlainGxxO2)
     ->UseRealTime()
     ->Iterations(3);
 
-void GraderGrade(benchmark::State& state) {
-  const fs::path data = Scratch() / "latency";
+void GraderGrade(benchmark::State& state, bool exec_clang) {
+  const ExecClang mode(exec_clang);
+  const fs::path data = Scratch() / (exec_clang ? "latency-exec" : "latency");
   Warm(data);
   const fs::path file = Scratch() / "fresh.cpp";
   int n = 0;
@@ -137,16 +154,22 @@ void GraderGrade(benchmark::State& state) {
     }
   }
 }
-BENCHMARK(GraderGrade)
+BENCHMARK_CAPTURE(GraderGrade, server, false)
     ->Name("Latency/GraderGrade")
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime()
     ->Iterations(5);
+BENCHMARK_CAPTURE(GraderGrade, exec, true)
+    ->Name("Latency/GraderGradeExecClang")
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(5);
 
-void Batch(benchmark::State& state) {
+void Batch(benchmark::State& state, bool exec_clang) {
+  const ExecClang mode(exec_clang);
   const int jobs = static_cast<int>(state.range(0));
   const int count = BatchSize();
-  const fs::path cls = Scratch() / ("class-" + std::to_string(jobs));
+  const fs::path cls = Scratch() / ("class-" + std::to_string(jobs) + (exec_clang ? "-exec" : ""));
   fs::create_directories(cls);
   for (int i = 0; i < count; ++i) {
     WriteFile(cls / ("learner_" + std::to_string(jobs) + "_" + std::to_string(i) + ".cpp"),
@@ -155,8 +178,8 @@ void Batch(benchmark::State& state) {
   int round = 0;
   double cpu_seconds = 0;
   for (auto _ : state) {
-    const fs::path data =
-        Scratch() / ("batch-" + std::to_string(jobs) + "-" + std::to_string(round++));
+    const fs::path data = Scratch() / ("batch-" + std::to_string(jobs) + "-" +
+                                       std::to_string(round++) + (exec_clang ? "-exec" : ""));
     state.PauseTiming();
     Warm(data);
     state.ResumeTiming();
@@ -172,9 +195,15 @@ void Batch(benchmark::State& state) {
   state.counters["cpu_s_per_submission"] =
       cpu_seconds / (static_cast<double>(count) * static_cast<double>(state.iterations()));
 }
-BENCHMARK(Batch)
+BENCHMARK_CAPTURE(Batch, server, false)
     ->Name("Throughput/Batch")
     ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime()
+    ->Iterations(1);
+BENCHMARK_CAPTURE(Batch, exec, true)
+    ->Name("Throughput/BatchExecClang")
     ->Arg(2)
     ->Unit(benchmark::kSecond)
     ->UseRealTime()

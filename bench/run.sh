@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
-cmake --build "$build" -j2 --target grade_bench grader > /dev/null
+cmake --build "$build" -j2 --target grade_bench grader grader-compiler > /dev/null
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 echo "load before: $(uptime)"
@@ -24,6 +24,11 @@ cpu1 = runs["Throughput/Batch/1"]["cpu_s_per_submission"]
 cpu2 = runs["Throughput/Batch/2"]["cpu_s_per_submission"]
 print(f"cpu: {cpu1:.3f} s per fresh submission with 1 worker, {cpu2:.3f} s with 2 (user + system, every process): at most {1 / cpu2:.2f}/s per core")
 print(f"scaling: 2 workers {two:.2f}/s vs 1 worker {one:.2f}/s: speedup {two / one:.2f}x (goal >= 1.8x)")
+exec_grade = ms("Latency/GraderGradeExecClang")
+exec_two = runs["Throughput/BatchExecClang/2"]["submissions_per_s"]
+exec_cpu = runs["Throughput/BatchExecClang/2"]["cpu_s_per_submission"]
+print(f"compile server vs exec'd clang++ (GRADER_COMPILE_SERVER=off), 2 workers: {two:.2f}/s vs {exec_two:.2f}/s ({two / exec_two:.2f}x), "
+      f"{cpu2:.3f} vs {exec_cpu:.3f} s CPU per submission ({cpu2 / exec_cpu:.2f}x); latency {grade:.0f} vs {exec_grade:.0f} ms")
 hit = runs["Cache/IdenticalBatch"]["submissions_per_s"]
 print(f"cache: {hit:.0f} identical submissions/s (goal >= 200/s)")
 PY

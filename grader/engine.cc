@@ -52,6 +52,12 @@ base::StatusOr<std::unique_ptr<Engine>> Engine::Open(EngineOptions options) {
   if (skills.ok() || skills.status().code() != base::StatusCode::kNotFound) {
     engine->skills_ = std::move(skills);
   }
+  if (options.runner == nullptr && !options.compile_server.empty()) {
+    auto runner = std::make_unique<CompileServerRunner>(options.compile_server);
+    if (options.prestart_compile_server) runner->servers().Prestart();
+    engine->own_runner_ = std::move(runner);
+    options.runner = engine->own_runner_.get();
+  }
   if (options.runner == nullptr) {
     engine->own_runner_ = std::make_unique<SandboxRunner>();
     options.runner = engine->own_runner_.get();

@@ -1,5 +1,7 @@
 #include "grader/resources.h"
 
+#include <cstdlib>
+#include <string_view>
 #include <system_error>
 
 namespace grader {
@@ -19,10 +21,12 @@ fs::path InstalledRoot() {
 Resources Resolve() {
   const fs::path root = InstalledRoot();
   if (root.empty()) {  // the build tree's grader
-    return {GRADER_SOURCE_DIR, fs::path(GRADER_SOURCE_DIR) / "problems", GRADER_PREBUILT_PACKS};
+    return {GRADER_SOURCE_DIR, fs::path(GRADER_SOURCE_DIR) / "problems", GRADER_PREBUILT_PACKS,
+            GRADER_COMPILE_SERVER};
   }
-  // <prefix>/share/dlgrader -> <prefix>/lib/dlgrader/packs
-  return {root, root / "problems", root.parent_path().parent_path() / "lib" / "dlgrader" / "packs"};
+  // <prefix>/share/dlgrader -> <prefix>/lib/dlgrader/{packs,grader-compiler}
+  const fs::path lib = root.parent_path().parent_path() / "lib" / "dlgrader";
+  return {root, root / "problems", lib / "packs", lib / "grader-compiler"};
 }
 
 }  // namespace
@@ -30,6 +34,17 @@ Resources Resolve() {
 const Resources& InstalledResources() {
   static const Resources resources = Resolve();
   return resources;
+}
+
+std::filesystem::path CompileServerToUse(std::string* warning) {
+  const char* setting = std::getenv("GRADER_COMPILE_SERVER");
+  if (setting != nullptr && std::string_view(setting) == "off") return {};
+  const fs::path& server = InstalledResources().compile_server;
+  std::error_code error;
+  if (fs::is_regular_file(server, error)) return server;
+  *warning = "the compile server " + server.string() +
+             " is missing: every compile execs clang++ (slower; see docs/install.md)";
+  return {};
 }
 
 }  // namespace grader

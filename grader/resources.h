@@ -9,6 +9,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 namespace grader {
 
@@ -17,7 +18,15 @@ struct Resources {
   std::filesystem::path problems;  // the shipped problems (default of --problems)
   // The shipped problems' packs, compiled with the grader (grader/pack_loader.h); read-only.
   std::filesystem::path prebuilt_packs;
+  // The compile server program (compiler/servers.h): build/grader-compiler, or
+  // <prefix>/lib/dlgrader/grader-compiler when installed.
+  std::filesystem::path compile_server;
 };
+
+// The compile server to use: Resources::compile_server, unless the environment says
+// GRADER_COMPILE_SERVER=off (then every compile execs clang++: a baseline, or a way around a
+// broken server). Empty, with `warning` saying so, when the program is missing.
+std::filesystem::path CompileServerToUse(std::string* warning);
 
 // Resolved once per process from the executable's location (/proc/self/exe).
 const Resources& InstalledResources();

@@ -3,6 +3,9 @@
 // or inject failures without a real sandbox.
 #pragma once
 
+#include <filesystem>
+
+#include "compiler/servers.h"
 #include "sandbox/sandbox.h"
 
 namespace grader {
@@ -21,6 +24,23 @@ class SandboxRunner : public ProcessRunner {
                        sandbox::Policy policy) override {
     return sandbox::Run(command, limits, policy);
   }
+};
+
+// The real one with compile servers (compiler/servers.h): compiler commands run in a server
+// that keeps clang and lld loaded, in the same compile box; everything else is sandbox::Run.
+// The outcomes are the same; a compile costs about half the CPU (docs/compile-pipeline.md).
+class CompileServerRunner : public ProcessRunner {
+ public:
+  explicit CompileServerRunner(std::filesystem::path server) : servers_(std::move(server)) {}
+  sandbox::Outcome Run(const sandbox::Command& command, const sandbox::Limits& limits,
+                       sandbox::Policy policy) override {
+    if (policy == sandbox::Policy::kCompile) return servers_.Run(command, limits, policy);
+    return sandbox::Run(command, limits, policy);
+  }
+  compiler::CompileServers& servers() { return servers_; }
+
+ private:
+  compiler::CompileServers servers_;
 };
 
 }  // namespace grader

@@ -53,6 +53,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 
@@ -298,13 +299,31 @@ int ProgramMain(void* argument) {
 [[noreturn]] void BecomeInit(const LaunchPlan& plan, const ChildFds& fds, int error_fd,
                              size_t next_step) {
   ProgramStart start{&plan, &fds, error_fd, next_step};
-  char* stack_top = plan.spawn_stack.get() + LaunchPlan::kSpawnStackBytes;
-  const int pid = clone(ProgramMain, stack_top, CLONE_VM | CLONE_VFORK | SIGCHLD, &start);
+  long pid = -1;
+  if (plan.in_process != nullptr) {
+    // The program runs the caller's code, not an exec: it needs memory of its own, and glibc's
+    // fork (not a raw clone) so that glibc's view of its thread is its own.
+    pid = fork();
+    if (pid == 0) ProgramMain(&start);
+  } else {
+    char* stack_top = plan.spawn_stack.get() + LaunchPlan::kSpawnStackBytes;
+    pid = clone(ProgramMain, stack_top, CLONE_VM | CLONE_VFORK | SIGCHLD, &start);
+  }
   if (pid < 0) FailSetup(error_fd, static_cast<int32_t>(ChildStep::kSpawnInit), 0, errno);
   // The init keeps only the status pipe: the program's EOFs must not wait for it.
   close_range(0, kStatusFd - 1, 0);
   close_range(kStatusFd + 1, ~0U, 0);
-  RunBoxInit(pid, kStatusFd);
+  RunBoxInit(static_cast<pid_t>(pid), kStatusFd);
+}
+
+// Command::in_process, after every step: the setup is done, so the error pipe closes as a
+// successful exec would close it, and the environment becomes the command's.
+[[noreturn]] void RunInProcess(const LaunchPlan& plan, int error_fd) {
+  syscall(SYS_close, error_fd);
+  environ = const_cast<char**>(plan.envp.data());
+  const int code = plan.in_process(*plan.command);
+  std::fflush(nullptr);
+  _exit(code);
 }
 
 [[noreturn]] void RunChild(const LaunchPlan& plan, const ChildFds& fds, int error_fd,
@@ -320,6 +339,7 @@ int ProgramMain(void* argument) {
       FailSetup(error_fd, static_cast<int32_t>(step), detail, error_number);
     }
   }
+  if (plan.in_process != nullptr) RunInProcess(plan, error_fd);
   if (plan.exec_from_fd) {
     syscall(SYS_execveat, kProgramFd, ExecPathnameToken(), plan.argv.data(), plan.envp.data(),
             AT_EMPTY_PATH);
@@ -408,6 +428,13 @@ base::StatusOr<LaunchPlan> PrepareLaunch(const Command& command, const Limits& l
     base::StatusOr<FsView> view = CompileView(command, box.state_dir + "/empty");
     if (!view.ok()) return view.status();
     plan.view = std::move(*view);
+  }
+  if (command.in_process != nullptr) {
+    if (policy != Policy::kCompile) {
+      return base::Status::InvalidArgument("command.in_process is for kCompile boxes only");
+    }
+    plan.in_process = command.in_process;
+    plan.command = &command;
   }
   if (policy == Policy::kExecute) {
     plan.exec_from_fd = true;

@@ -66,6 +66,10 @@ struct LaunchPlan {
   gid_t gid = 0;
   const SeccompFilter* seccomp = nullptr;
   bool exec_from_fd = false;  // kExecute: execveat(kProgramFd, "", AT_EMPTY_PATH)
+  // Command::in_process: the program's process is forked from the init (its own memory) and
+  // calls this instead of exec'ing; `command` is what it is called with.
+  int (*in_process)(const Command& command) = nullptr;
+  const Command* command = nullptr;
   // The stack of the program's process while it shares the init's memory (launcher.cc).
   static constexpr size_t kSpawnStackBytes = 64 << 10;
   std::unique_ptr<char[]> spawn_stack;

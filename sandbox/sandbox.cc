@@ -178,6 +178,9 @@ Outcome Run(const Command& command, const Limits& limits, Policy policy) {
   if (base::Status valid = ValidateLimits(limits); !valid.ok()) {
     return SandboxError(valid.message());
   }
+  if (command.in_process != nullptr && policy != Policy::kCompile) {
+    return SandboxError("sandbox setup: command.in_process is for kCompile boxes only");
+  }
   std::string notes;
   BoxSetup box;
   const NamespaceSetup namespaces = NamespacesFor(policy);

@@ -56,6 +56,12 @@ struct Command {
   // toolchain (sandbox/filesystem.h).
   std::vector<std::string> writable_dirs;
   std::vector<std::string> readonly_dirs;
+  // kCompile only, for a trusted caller whose memory holds nothing secret (the compile server,
+  // compiler/): instead of exec'ing argv, the box's program process calls in_process(*this)
+  // after every setup step, seccomp included, with `env` as its environment, and exits with
+  // what it returns. It has its own copy of the caller's memory (a fork, not a vfork), so it
+  // may allocate and call anything. argv[0] must still be absolute; it is not executed.
+  int (*in_process)(const Command& command) = nullptr;
 };
 
 enum class Status {

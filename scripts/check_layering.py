@@ -2,6 +2,7 @@
 """Fails when an #include points against the direction of the layers (docs/architecture.md).
 
     commands (grader/cli) -> service, reports -> engine (grader) -> sandbox / reference / problems / db -> base
+                                                         \\-> compiler (the compile server) -> sandbox
                                                          \\-> harness (learner side) -> base
 
 harness/ is everything compiled into the learner's program: it is as untrusted as the learner's
@@ -27,10 +28,13 @@ ALLOWED = {
     "harness": {"harness", "base"},
     "sandbox": {"sandbox", "base"},
     "db": {"db", "base"},
+    # The compile server and the grader's side of it: over the sandbox only (no engine state).
+    "compiler": {"compiler", "sandbox", "base"},
     "problems": {"problems", "harness"},
     "reference": {"reference", "problems", "harness", "base"},
-    "grader": {"grader", "reference", "problems", "harness", "sandbox", "db", "base"},
-    "service": {"service", "grader", "reference", "problems", "harness", "sandbox", "db", "base"},
+    "grader": {"grader", "compiler", "reference", "problems", "harness", "sandbox", "db", "base"},
+    "service": {"service", "grader", "compiler", "reference", "problems", "harness", "sandbox", "db",
+                "base"},
     # Instructor reports: over the engine's specs and skills and the store (docs/report.md).
     "reports": {"reports", "grader", "db", "base"},
 }

@@ -21,7 +21,10 @@ unshare --mount sh -eu -c '
   unset GRADER_CACHE GRADER_PROBLEMS GRADER_DATA
   grader="$work/prefix/bin/grader --data-dir $work/data"
   $grader problems list | grep -q "^relu "
-  $grader grade --problem relu --json ../right.cpp > ../right.json
+  $grader grade --problem relu --json ../right.cpp > ../right.json 2> ../right.err
+  # The installed compile server, not a fallback to exec'"'"'d clang++.
+  if grep -q "compile server" ../right.err; then cat ../right.err; exit 1; fi
+  test -x "$work/prefix/lib/dlgrader/grader-compiler"
   $grader grade --problem relu --json ../wrong.cpp > ../wrong.json
   $grader grade --problem sigmoid --json ../pack_wrong.cpp > ../pack_wrong.json
 ' sh "$source" "$work"

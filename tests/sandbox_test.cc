@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -633,6 +635,69 @@ TEST(CompileViewTest, RunsAsTheBoxUidWithoutNetworkOrHostFiles) {
   EXPECT_EQ(outcome.stdout_data.find("passwd"), std::string::npos) << outcome.stdout_data;
   EXPECT_EQ(outcome.stdout_data.find("work\n"), std::string::npos) << outcome.stdout_data;
   EXPECT_NE(outcome.stdout_data.find("lo\nsandbox\n"), std::string::npos) << outcome.stdout_data;
+}
+
+// ---------------------------------------------------------------- Command::in_process
+
+int g_touched_by_the_box = 0;
+
+// What a box shows the code it runs in process: uid, environment, files, network, seccomp.
+int ReportFromInsideTheBox(const Command& command) {
+  g_touched_by_the_box = 1;  // the box's own copy of memory: the caller never sees this
+  const char* only = getenv("ONLY");
+  char host[64] = {};
+  gethostname(host, sizeof host - 1);
+  std::printf("argv0=%s uid=%d only=%s host=%s passwd=%d work=%d\n", command.argv[0].c_str(),
+              static_cast<int>(getuid()), only == nullptr ? "-" : only, host,
+              access("/etc/passwd", F_OK) == 0, access("/work", F_OK) == 0);
+  const int sock = socket(AF_INET, SOCK_STREAM, 0);
+  std::printf("socket=%s\n", sock < 0 ? std::strerror(errno) : "open");
+  std::fprintf(stderr, "to stderr\n");
+  return 9;
+}
+
+int SpinForever(const Command&) {
+  volatile unsigned long spins = 0;
+  for (;;) spins = spins + 1;
+}
+
+TEST(InProcessTest, RunsTheFunctionInTheBoxInsteadOfExecing) {
+  if (geteuid() != 0) GTEST_SKIP() << "needs root";
+  Command command = Program({"/not/executed"});
+  command.env = {"ONLY=this"};
+  command.in_process = ReportFromInsideTheBox;
+  const Outcome outcome = sandbox::Run(command, TestLimits(), Policy::kCompile);
+  ASSERT_EQ(outcome.status, Status::kOk) << outcome.error << outcome.stderr_data;
+  EXPECT_EQ(outcome.exit_code, 9);
+  EXPECT_EQ(g_touched_by_the_box, 0);
+  std::istringstream lines(outcome.stdout_data);
+  std::string first;
+  std::string second;
+  std::getline(lines, first);
+  std::getline(lines, second);
+  EXPECT_NE(first.find("argv0=/not/executed uid=6"), std::string::npos) << first;
+  EXPECT_NE(first.find(" only=this host=sandbox passwd=0 work=0"), std::string::npos) << first;
+  EXPECT_EQ(second, "socket=Permission denied");  // the compile policy's seccomp denylist
+  EXPECT_EQ(outcome.stderr_data, "to stderr\n");
+}
+
+TEST(InProcessTest, LimitsStillApply) {
+  Command command = Program({"/not/executed"});
+  command.in_process = SpinForever;
+  Limits limits = TestLimits();
+  limits.cpu_time = milliseconds(300);
+  const Outcome outcome = sandbox::Run(command, limits, Policy::kCompile);
+  EXPECT_EQ(outcome.status, Status::kCpuTime) << outcome.error;
+}
+
+TEST(InProcessTest, IsRefusedForTheExecutePolicy) {
+  Command command = Program({"/not/executed"});
+  command.in_process = ReportFromInsideTheBox;
+  const Outcome outcome = sandbox::Run(command, TestLimits(), Policy::kExecute);
+  EXPECT_EQ(outcome.status, Status::kSandboxError);
+  EXPECT_NE(outcome.error.find("in_process is for kCompile boxes only"), std::string::npos)
+      << outcome.error;
+  EXPECT_EQ(g_touched_by_the_box, 0);
 }
 
 // --- cgroups left by killed graders ----------------------------------------------------------

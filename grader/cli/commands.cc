@@ -98,6 +98,10 @@ base::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, 
   options.source_root = InstalledResources().root;
   options.init = global.init;
   options.needs_secret = needs_secret;
+  std::string missing_server;
+  options.compile_server = CompileServerToUse(&missing_server);
+  if (!missing_server.empty() && needs_secret) Warn(missing_server);
+  options.prestart_compile_server = needs_secret;  // the commands that grade
   // The first grading of a problem with a compiler builds its precompiled header: say why the
   // grader is quiet for a while.
   options.on_preparing = [](const std::string& problem_id) {
