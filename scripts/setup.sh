@@ -10,6 +10,8 @@ packages=(
   nlohmann-json3-dev libtomlplusplus-dev libcli11-dev libzip-dev
   libgtest-dev libgmock-dev libbenchmark-dev python3 libboost1.81-dev libcpp-httplib-dev libicu-dev
   openssl chromium postgresql libpqxx-dev
+  # clang and lld as libraries, for the compile server (compiler/, docs/compile-pipeline.md)
+  libclang-cpp14-dev libclang-14-dev liblld-14-dev llvm-14-dev zlib1g-dev
 )
 
 missing=()
