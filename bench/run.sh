@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Runs the grading benchmarks (issues 6 and 15) and prints each goal's figure beside its
+# Runs the grading and sandbox benchmarks (issues 6 and 15) and prints each goal's figure beside its
 # baseline measured in the same run, with the machine's load (the figures depend on it).
 # Usage: bench/run.sh [build-dir]   (BATCH_N=200 by default: submissions per batch)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
-cmake --build "$build" -j2 --target grade_bench grader grader-compiler > /dev/null
+cmake --build "$build" -j2 --target grade_bench sandbox_bench grader grader-compiler > /dev/null
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 echo "load before: $(uptime)"
@@ -32,4 +32,7 @@ print(f"compile server vs exec'd clang++ (GRADER_COMPILE_SERVER=off), 2 workers:
 hit = runs["Cache/IdenticalBatch"]["submissions_per_s"]
 print(f"cache: {hit:.0f} identical submissions/s (goal >= 200/s)")
 PY
+# The sandbox goal: the execute box against a bare fork + exec of the same static binary,
+# interleaved (its summary only; add --realtime by hand on a loaded machine).
+"$build/bench/sandbox_bench" --benchmark_filter='^$' --summary_runs=300 | grep -E "per run|bare|sandboxed|added over"
 echo "load after: $(uptime)"

@@ -25,6 +25,7 @@
 #include <llvm/Option/ArgList.h>
 #include <llvm/Support/BuryPointer.h>
 #include <llvm/Support/CommandLine.h>
+#include <llvm/Support/CrashRecoveryContext.h>
 #include <llvm/Support/ErrorHandling.h>
 #include <llvm/Support/Host.h>
 #include <llvm/Support/Process.h>
@@ -91,14 +92,24 @@ int Cc1(llvm::ArrayRef<const char*> args, const char* argv0) {
   return ok ? 0 : 1;
 }
 
-// The driver's in-process cc1 hook: ARGV = {executable, "-cc1", args...}.
-int Cc1Tool(llvm::SmallVectorImpl<const char*>& argv) {
-  llvm::cl::ResetAllOptionOccurrences();
-  if (argv.size() < 2 || llvm::StringRef(argv[1]) != "-cc1") {
-    llvm::errs() << "compile server: unsupported in-process tool " << argv[1] << "\n";
-    return 1;
+// The driver execs cc1 as a process of its own whenever there is more than one job (a compile
+// and a link): clang loads itself twice per compile. Here cc1 runs in this process instead,
+// under a crash-recovery context as the driver's own in-process cc1 does, so that a compiler
+// crash on a learner's source is that command's failure ("exit code 139"), not a dead box.
+bool IsOurCc1(const clang::driver::Command& job) {
+  return !job.getArguments().empty() && llvm::StringRef(job.getArguments()[0]) == "-cc1" &&
+         SameFile(job.getExecutable(), ClangExecutable());
+}
+
+int Cc1InProcess(const clang::driver::Command& job) {
+  int code = 0;
+  llvm::CrashRecoveryContext recovery;
+  const llvm::opt::ArgStringList& args = job.getArguments();
+  if (!recovery.RunSafely(
+          [&] { code = Cc1(llvm::makeArrayRef(args).drop_front(), job.getExecutable()); })) {
+    return recovery.RetCode;
   }
-  return Cc1(llvm::makeArrayRef(argv).drop_front(2), argv[0]);
+  return code;
 }
 
 bool IsLldLink(const clang::driver::Command& job) {
@@ -121,7 +132,9 @@ int ExecuteJobs(clang::driver::Driver& driver, clang::driver::Compilation& compi
   if (driver.getDiags().hasErrorOccurred()) return 1;
   for (const clang::driver::Command& job : compilation.getJobs()) {
     const clang::driver::Command* failing = nullptr;
-    const int code = IsLldLink(job) ? LinkInProcess(job) : compilation.ExecuteCommand(job, failing);
+    const int code = IsOurCc1(job)    ? Cc1InProcess(job)
+                     : IsLldLink(job) ? LinkInProcess(job)
+                                      : compilation.ExecuteCommand(job, failing);
     if (code == 0) continue;
     if (!driver.isSaveTempsEnabled()) {
       const auto* action = llvm::cast<clang::driver::JobAction>(&job.getSource());
@@ -166,7 +179,6 @@ int RunDriver(llvm::SmallVectorImpl<const char*>& argv) {
   if (name.TargetIsValid) argv.insert(argv.begin() + 1, {"-target", name.TargetPrefix.c_str()});
   driver.setTargetAndMode(name);
   driver.setInstalledDir(llvm::sys::path::parent_path(argv[0]));
-  driver.CC1Main = &Cc1Tool;
   std::unique_ptr<clang::driver::Compilation> compilation(driver.BuildCompilation(argv));
   int result = 1;
   if (compilation && !compilation->containsError()) result = ExecuteJobs(driver, *compilation);
@@ -187,6 +199,7 @@ bool RunsInProcess(const std::string& program) { return SameFile(program, ClangE
 
 int CompileInProcess(const sandbox::Command& command) {
   clang::noteBottomOfStack();
+  llvm::CrashRecoveryContext::Enable();
   llvm::SmallVector<const char*, 64> argv;
   for (const std::string& arg : command.argv) argv.push_back(arg.c_str());
   const int result = RunDriver(argv);

@@ -92,9 +92,13 @@ base::StatusOr<CompileServers::Server> CompileServers::Start() {
   posix_spawn_file_actions_addclosefrom_np(&actions, kServerSocketFd + 1);
   const std::string program = program_.string();
   char* argv[] = {const_cast<char*>(program.c_str()), nullptr};
-  // Its own environment: nothing of the grader's (tokens, database URLs) reaches it.
+  // Its own environment: nothing of the grader's (tokens, database URLs) reaches it. malloc
+  // asks for transparent huge pages (madvise): a compile touches a few hundred MB of fresh heap
+  // (the PCH's tables), and 2 MB pages cut its page faults enough to save about a fifth of its
+  // CPU (docs/compile-pipeline.md).
   char* envp[] = {const_cast<char*>("PATH=/usr/bin:/bin"), const_cast<char*>("LANG=C"),
-                  const_cast<char*>("LC_ALL=C"), nullptr};
+                  const_cast<char*>("LC_ALL=C"),
+                  const_cast<char*>("GLIBC_TUNABLES=glibc.malloc.hugetlb=1"), nullptr};
   pid_t pid = -1;
   const int spawned = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, envp);
   posix_spawn_file_actions_destroy(&actions);

@@ -274,6 +274,25 @@ TEST_F(CompileServerTest, DiagnosticsAndExitCodesAreTheExecdClangs) {
   EXPECT_FALSE(fs::exists(work_ / "program"));
 }
 
+// A compiler crash on a learner's source is that compile's failure, reported as the driver
+// reports a crashed cc1: the box's process survives it and says so.
+TEST_F(CompileServerTest, ACompilerCrashIsAFailedCompileNotADeadBox) {
+  Write("crash.cpp", "#pragma clang __debug crash\nint main() {}\n");
+  const Outcome outcome =
+      servers_.Run(Clang("crash.cpp"), CompileLimits(), sandbox::Policy::kCompile);
+  ASSERT_EQ(outcome.status, Status::kOk) << outcome.error << outcome.stderr_data;
+  EXPECT_NE(outcome.exit_code, 0);
+  EXPECT_NE(outcome.stderr_data.find("clang: error: clang frontend command failed"),
+            std::string::npos)
+      << outcome.stderr_data;
+  EXPECT_FALSE(fs::exists(work_ / "program"));
+  // The server is still there for the next compile.
+  Write("fine.cpp", "int main() { return 0; }\n");
+  EXPECT_EQ(servers_.Run(Clang("fine.cpp"), CompileLimits(), sandbox::Policy::kCompile).exit_code,
+            0);
+  EXPECT_EQ(servers_.started(), 1);
+}
+
 // The compile runs in the compile box: the learner's source cannot read what the box hides.
 TEST_F(CompileServerTest, TheInProcessCompileIsBoxed) {
   if (::geteuid() != 0) GTEST_SKIP() << "the compile box's filesystem view needs root";
