@@ -34,5 +34,5 @@ print(f"cache: {hit:.0f} identical submissions/s (goal >= 200/s)")
 PY
 # The sandbox goal: the execute box against a bare fork + exec of the same static binary,
 # interleaved (its summary only; add --realtime by hand on a loaded machine).
-"$build/bench/sandbox_bench" --benchmark_filter='^$' --summary_runs=300 | grep -E "per run|bare|sandboxed|added over"
+"$build/bench/sandbox_bench" --benchmark_filter='^$' --summary_runs=300 2> /dev/null | grep -E "per run|bare|sandboxed|added over"
 echo "load after: $(uptime)"

@@ -110,7 +110,7 @@ base::StatusOr<CompileServers::Server> CompileServers::Start() {
   return Server{pid, std::move(ours)};
 }
 
-CompileServers::Server CompileServers::Take(bool* fresh) {
+base::StatusOr<CompileServers::Server> CompileServers::Take(bool* fresh) {
   {
     std::lock_guard lock(mutex_);
     if (!idle_.empty()) {
@@ -123,7 +123,7 @@ CompileServers::Server CompileServers::Take(bool* fresh) {
   }
   *fresh = true;
   base::StatusOr<Server> started = Start();
-  if (!started.ok()) return Server{};
+  if (!started.ok()) return started.status();
   std::lock_guard lock(mutex_);
   busy_.push_back(started->pid);
   return std::move(*started);
@@ -150,8 +150,9 @@ sandbox::Outcome CompileServers::Run(const sandbox::Command& command, const sand
   const std::string request = EncodeRequest(command, limits, policy);
   for (int attempt = 0;; ++attempt) {
     bool fresh = false;
-    Server server = Take(&fresh);
-    if (server.pid <= 0) return ServerError("cannot start " + program_.string());
+    base::StatusOr<Server> taken = Take(&fresh);
+    if (!taken.ok()) return ServerError(taken.status().message());
+    Server server = std::move(*taken);
     const auto deadline = std::chrono::steady_clock::now() + limits.wall_time + kAnswerGrace;
     std::string failure;
     bool answered = false;

@@ -56,7 +56,7 @@ class CompileServers {
   };
 
   base::StatusOr<Server> Start();
-  Server Take(bool* fresh);
+  base::StatusOr<Server> Take(bool* fresh);  // an idle server, else a new one (*fresh)
   void Give(Server server);
   static void End(Server& server);
 
