@@ -68,9 +68,11 @@ int main(int argc, char** argv) {
     std::vector<double> wall_ms;
     double cpu_ms = 0;
   };
-  Side sides[] = {
-      {"exec'd clang++", std::make_unique<grader::SandboxRunner>(), {}, 0},
-      {"compile server", std::make_unique<grader::CompileServerRunner>(GRADER_COMPILE_SERVER), {}, 0}};
+  Side sides[] = {{"exec'd clang++", std::make_unique<grader::SandboxRunner>(), {}, 0},
+                  {"compile server",
+                   std::make_unique<grader::CompileServerRunner>(GRADER_COMPILE_SERVER),
+                   {},
+                   0}};
   // The PCH and runtime.o once (shared by both sides, as by every grader of a cache).
   grader::ProgramBuilder warm(*sides[0].runner, source, fs::path(scratch) / "cache",
                               grader::Toolchain{});
@@ -85,11 +87,13 @@ int main(int argc, char** argv) {
       const double cpu_before = ChildrenCpuMs();
       const auto start = Clock::now();
       auto built = builder.Build(*problem, Variant(solution.str(), n++), work);
-      side.wall_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+      side.wall_ms.push_back(
+          std::chrono::duration<double, std::milli>(Clock::now() - start).count());
       side.cpu_ms += ChildrenCpuMs() - cpu_before;
       if (!built.ok() || !built->compiled) {
-        std::fprintf(stderr, "%s: the build failed: %s\n", side.name,
-                     built.ok() ? built->compiler_output.c_str() : built.status().message().c_str());
+        std::fprintf(
+            stderr, "%s: the build failed: %s\n", side.name,
+            built.ok() ? built->compiler_output.c_str() : built.status().message().c_str());
         return 1;
       }
       fs::remove_all(work);
@@ -108,7 +112,8 @@ int main(int argc, char** argv) {
                 Median(side.wall_ms), side.cpu_ms / count);
   }
   std::printf("  server / exec'd: wall %.2fx, CPU %.2fx\n",
-              Median(sides[1].wall_ms) / Median(sides[0].wall_ms), sides[1].cpu_ms / sides[0].cpu_ms);
+              Median(sides[1].wall_ms) / Median(sides[0].wall_ms),
+              sides[1].cpu_ms / sides[0].cpu_ms);
   fs::remove_all(scratch);
   return 0;
 }

@@ -316,10 +316,13 @@ int ProgramMain(void* argument) {
   RunBoxInit(static_cast<pid_t>(pid), kStatusFd);
 }
 
-// Command::in_process, after every step: the setup is done, so the error pipe closes as a
-// successful exec would close it, and the environment becomes the command's.
+// Command::in_process, after every step: the setup is done, so the launcher's own fds close
+// as a successful exec would close them (all are close-on-exec): the error pipe (closing it says
+// "running"), and the status pipe and cgroup files, which the code must never write. The
+// environment becomes the command's.
 [[noreturn]] void RunInProcess(const LaunchPlan& plan, int error_fd) {
   syscall(SYS_close, error_fd);
+  for (int fd = kErrorFd; fd < kFirstUnusedFd; ++fd) syscall(SYS_close, fd);
   environ = const_cast<char**>(plan.envp.data());
   const int code = plan.in_process(*plan.command);
   std::fflush(nullptr);

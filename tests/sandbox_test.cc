@@ -656,6 +656,17 @@ int ReportFromInsideTheBox(const Command& command) {
   return 9;
 }
 
+// The fds the box's process holds, but the one that lists them.
+int ListOpenFds(const Command&) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    const std::string fd = entry.path().filename().string();
+    std::error_code error;
+    const auto target = std::filesystem::read_symlink(entry.path(), error);
+    if (target.string().rfind("/proc/", 0) != 0) std::printf("%s ", fd.c_str());
+  }
+  return 0;
+}
+
 int SpinForever(const Command&) {
   volatile unsigned long spins = 0;
   for (;;) spins = spins + 1;
@@ -679,6 +690,20 @@ TEST(InProcessTest, RunsTheFunctionInTheBoxInsteadOfExecing) {
   EXPECT_NE(first.find(" only=this host=sandbox passwd=0 work=0"), std::string::npos) << first;
   EXPECT_EQ(second, "socket=Permission denied");  // the compile policy's seccomp denylist
   EXPECT_EQ(outcome.stderr_data, "to stderr\n");
+}
+
+// The caller's memory comes along (a fork), its fds do not: a compile server's socket to the
+// grader is not reachable from the box.
+TEST(InProcessTest, TheCallersFdsAreClosed) {
+  int ends[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, ends), 0);  // inheritable, on purpose
+  Command command = Program({"/not/executed"});
+  command.in_process = ListOpenFds;
+  const Outcome outcome = sandbox::Run(command, TestLimits(), Policy::kCompile);
+  ::close(ends[0]);
+  ::close(ends[1]);
+  ASSERT_EQ(outcome.status, Status::kOk) << outcome.error << outcome.stderr_data;
+  EXPECT_EQ(outcome.stdout_data, "0 1 2 ") << "socket fds " << ends[0] << ", " << ends[1];
 }
 
 TEST(InProcessTest, LimitsStillApply) {
