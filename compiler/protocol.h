@@ -20,6 +20,9 @@ namespace compiler {
 
 inline constexpr size_t kMaxFrameBytes = 256 << 20;
 
+// The server's end of its socket: the grader starts it with the socket on this fd.
+inline constexpr int kServerSocketFd = 3;
+
 struct Request {
   sandbox::Command command;
   sandbox::Limits limits;

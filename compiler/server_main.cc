@@ -20,7 +20,7 @@
 
 namespace {
 
-constexpr int kSocketFd = 3;
+using compiler::kServerSocketFd;
 
 sandbox::Outcome Serve(compiler::Request request) {
   if (request.policy == sandbox::Policy::kCompile && !request.command.argv.empty() &&
@@ -35,7 +35,7 @@ sandbox::Outcome Serve(compiler::Request request) {
 // *thread* that started us ends, and worker threads come and go while servers are kept.
 void ExitWhenTheGraderIsGone() {
   std::thread([] {
-    pollfd hangup{kSocketFd, POLLRDHUP, 0};
+    pollfd hangup{kServerSocketFd, POLLRDHUP, 0};
     while (::poll(&hangup, 1, -1) < 0 && errno == EINTR) {
     }
     _exit(0);
@@ -46,7 +46,7 @@ void ExitWhenTheGraderIsGone() {
 
 int main(int argc, char** argv) {
   struct stat socket_stat {};
-  if (argc != 1 || ::fstat(kSocketFd, &socket_stat) != 0 || !S_ISSOCK(socket_stat.st_mode)) {
+  if (argc != 1 || ::fstat(kServerSocketFd, &socket_stat) != 0 || !S_ISSOCK(socket_stat.st_mode)) {
     std::fprintf(stderr,
                  "%s is the grader's compile server: the grader starts it, with a socket on fd 3\n",
                  argc > 0 ? argv[0] : "grader-compiler");
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   ExitWhenTheGraderIsGone();
   compiler::InitializeClang();
   for (;;) {
-    base::StatusOr<std::string> frame = compiler::ReadFrame(kSocketFd);
+    base::StatusOr<std::string> frame = compiler::ReadFrame(kServerSocketFd);
     if (!frame.ok()) {
       if (frame.status().code() == base::StatusCode::kNotFound) return 0;  // the grader is done
       std::fprintf(stderr, "grader-compiler: %s\n", frame.status().message().c_str());
@@ -69,6 +69,6 @@ int main(int argc, char** argv) {
       outcome.status = sandbox::Status::kSandboxError;
       outcome.error = "compile server: " + request.status().message();
     }
-    if (!compiler::WriteFrame(kSocketFd, compiler::EncodeOutcome(outcome)).ok()) return 1;
+    if (!compiler::WriteFrame(kServerSocketFd, compiler::EncodeOutcome(outcome)).ok()) return 1;
   }
 }

@@ -19,9 +19,6 @@
 namespace compiler {
 namespace {
 
-// The server's end of the socket, as the server expects it (server_main.cc).
-constexpr int kServerSocketFd = 3;
-
 // How long past the command's own wall-time limit (which the server enforces) we wait for an
 // answer before calling the server lost: its start-up, under load, is part of the first answer.
 constexpr std::chrono::seconds kAnswerGrace{60};

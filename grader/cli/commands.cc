@@ -98,10 +98,10 @@ base::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, 
   options.source_root = InstalledResources().root;
   options.init = global.init;
   options.needs_secret = needs_secret;
-  std::string missing_server;
-  options.compile_server = CompileServerToUse(&missing_server);
-  if (!missing_server.empty() && needs_secret) Warn(missing_server);
-  options.prestart_compile_server = needs_secret;  // the commands that grade
+  if (needs_secret) {  // the commands that grade
+    options.compile_server = CompileServerOrWarn();
+    options.prestart_compile_server = true;
+  }
   // The first grading of a problem with a compiler builds its precompiled header: say why the
   // grader is quiet for a while.
   options.on_preparing = [](const std::string& problem_id) {
@@ -113,6 +113,13 @@ base::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, 
     for (const std::string& warning : (*engine)->warnings()) Warn(warning);
   }
   return engine;
+}
+
+std::filesystem::path CompileServerOrWarn() {
+  std::string missing;
+  std::filesystem::path server = CompileServerToUse(&missing);
+  if (!missing.empty()) Warn(missing);
+  return server;
 }
 
 namespace {

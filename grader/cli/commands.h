@@ -42,6 +42,8 @@ std::filesystem::path ProblemsRoot(const GlobalOptions& global);
 base::StatusOr<ProblemSpec> FindProblem(const GlobalOptions& global, const std::string& id);
 base::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global,
                                                    bool needs_secret = true);
+// The compile server the engine should start (grader/resources.h), warning when it is missing.
+std::filesystem::path CompileServerOrWarn();
 
 int Grade(const GlobalOptions& global, const GradeOptions& options);
 int ProblemsList(const GlobalOptions& global, bool json);

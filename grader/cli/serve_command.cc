@@ -20,9 +20,7 @@ EngineOptions EngineFor(const GlobalOptions& global) {
   options.problems_dir = ProblemsRoot(global);
   options.source_root = InstalledResources().root;
   options.init = global.init;
-  std::string missing_server;
-  options.compile_server = CompileServerToUse(&missing_server);
-  if (!missing_server.empty()) std::cerr << "grader: " << missing_server << "\n";
+  options.compile_server = CompileServerOrWarn();
   // Started on a worker's first compile: the serve process itself grades nothing when it has
   // worker processes.
   options.prestart_compile_server = false;
