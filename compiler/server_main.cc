@@ -3,7 +3,7 @@
 // Reads requests (compiler/protocol.h) from the socket on fd 3, one at a time, and answers each
 // with the Outcome of sandbox::Run for it. A command whose argv[0] is the clang it was built
 // with runs in its box as a fork of this process (compiler/clang_in_process.h), with clang and
-// lld already loaded and relocated. Exits when the grader closes the socket or dies.
+// lld already loaded and relocated, and their code already mapped (compiler/huge_text.h). Exits when the grader closes the socket or dies.
 // (ExitWhenTheGraderIsGone: the grader's end closes when it exits, however it exits.)
 #include <poll.h>
 #include <sys/stat.h>
@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "compiler/clang_in_process.h"
+#include "compiler/huge_text.h"
 #include "compiler/protocol.h"
 #include "sandbox/sandbox.h"
 
@@ -52,6 +53,7 @@ int main(int argc, char** argv) {
                  argc > 0 ? argv[0] : "grader-compiler");
     return 2;
   }
+  compiler::MoveLibraryCodeToHugePages();  // before any other thread runs
   ExitWhenTheGraderIsGone();
   compiler::InitializeClang();
   for (;;) {

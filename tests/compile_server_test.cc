@@ -11,7 +11,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -355,6 +357,45 @@ TEST_F(CompileServerTest, ConcurrentRunsUseSeparateServersThatAreKept) {
   EXPECT_LE(started, 2);
   EXPECT_EQ(compile("three").exit_code, 0);
   EXPECT_EQ(servers_.started(), started);  // kept, not started again
+}
+
+// Bytes of the process's executable mappings, by what backs them: a file's name, or "" for
+// anonymous memory.
+std::map<std::string, size_t> ExecutableBytes(pid_t pid) {
+  std::map<std::string, size_t> bytes;
+  std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    std::istringstream fields(line);
+    std::string addresses, perms, offset, device, inode, path;
+    fields >> addresses >> perms >> offset >> device >> inode >> path;
+    if (perms != "r-xp") continue;
+    const size_t dash = addresses.find('-');
+    const size_t begin = std::stoull(addresses.substr(0, dash), nullptr, 16);
+    const size_t end = std::stoull(addresses.substr(dash + 1), nullptr, 16);
+    bytes[path.empty() || path[0] != '/' ? "" : fs::path(path).filename().string()] += end - begin;
+  }
+  return bytes;
+}
+
+// The server runs clang and LLVM from anonymous memory (compiler/huge_text.h), and compiles
+// with it: of each library's code, only the parts outside its 2 MB-aligned middle stay mapped
+// from the file.
+TEST_F(CompileServerTest, TheServerRunsLibraryCodeFromAnonymousMemory) {
+  Write("a.cpp", "int main() { return 0; }\n");
+  ASSERT_EQ(servers_.Run(Clang("a.cpp"), CompileLimits(), sandbox::Policy::kCompile).exit_code, 0);
+  ASSERT_EQ(servers_.pids().size(), 1u);
+  const std::map<std::string, size_t> code = ExecutableBytes(servers_.pids()[0]);
+  size_t from_llvm_files = 0;
+  for (const auto& [name, bytes] : code) {
+    if (name.starts_with("libLLVM-") || name.starts_with("libclang-cpp.")) {
+      EXPECT_LT(bytes, size_t{4} << 20) << name;
+      from_llvm_files += bytes;
+    }
+  }
+  ASSERT_TRUE(code.contains(""));
+  EXPECT_GT(code.at(""), size_t{32} << 20);  // libLLVM alone has about 70 MB of code
+  EXPECT_LT(from_llvm_files, size_t{8} << 20);
 }
 
 TEST_F(CompileServerTest, AServerThatDiedWhileIdleIsReplaced) {
