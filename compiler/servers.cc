@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstring>
 #include <string>
+#include <thread>
 
 #include "compiler/protocol.h"
 
@@ -89,6 +90,14 @@ base::StatusOr<CompileServers::Server> CompileServers::Start() {
   posix_spawn_file_actions_addclosefrom_np(&actions, kServerSocketFd + 1);
   const std::string program = program_.string();
   char* argv[] = {const_cast<char*>(program.c_str()), nullptr};
+  // At most one server per core gets its own copy of clang's code (compiler/huge_text.h):
+  // more would not compile faster, only hold more memory.
+  bool huge_code = false;
+  {
+    std::lock_guard lock(mutex_);
+    huge_code = huge_code_servers_ < std::max(1u, std::thread::hardware_concurrency());
+    if (huge_code) ++huge_code_servers_;
+  }
   // Its own environment: nothing of the grader's (tokens, database URLs) reaches it. malloc
   // asks for transparent huge pages (madvise) and serves every allocation from one heap that
   // grows 256 MB at a time and is never trimmed: a compile touches tens of MB of fresh heap (the
@@ -101,16 +110,17 @@ base::StatusOr<CompileServers::Server> CompileServers::Start() {
                                     ":glibc.malloc.mmap_threshold=1073741824"
                                     ":glibc.malloc.top_pad=268435456"
                                     ":glibc.malloc.trim_threshold=1073741824"),
-                  nullptr};
+                  const_cast<char*>(huge_code ? "GRADER_COMPILER_HUGE_CODE=1" : nullptr), nullptr};
   pid_t pid = -1;
   const int spawned = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, envp);
   posix_spawn_file_actions_destroy(&actions);
+  std::lock_guard lock(mutex_);
   if (spawned != 0) {
+    if (huge_code) --huge_code_servers_;
     return base::Status::Internal("cannot start " + program + ": " + std::strerror(spawned));
   }
-  std::lock_guard lock(mutex_);
   ++started_;
-  return Server{pid, std::move(ours)};
+  return Server{pid, std::move(ours), huge_code};
 }
 
 base::StatusOr<CompileServers::Server> CompileServers::Take(bool* fresh) {
@@ -184,6 +194,7 @@ sandbox::Outcome CompileServers::Run(const sandbox::Command& command, const sand
     {
       std::lock_guard lock(mutex_);
       busy_.erase(std::remove(busy_.begin(), busy_.end(), server.pid), busy_.end());
+      if (server.huge_code) --huge_code_servers_;
     }
     End(server);
     // A kept server that died while idle never saw the request: one retry on a fresh one.

@@ -16,6 +16,8 @@
 // - A server that dies or does not answer costs that call a kSandboxError (never the learner's
 //   compile error); the next call starts a new server. A server that died while idle is
 //   replaced before the call is sent.
+// - At most one live server per core copies clang's and LLVM's code into its own huge pages
+//   (about 150 MB each, compiler/huge_text.h); the others run it from the shared files.
 // - The destructor ends every server; a server also ends (with the compile it runs) as soon
 //   as the grader's end of its socket closes, however the grader exits.
 #pragma once
@@ -53,6 +55,7 @@ class CompileServers {
   struct Server {
     pid_t pid = -1;
     sandbox::UniqueFd socket;
+    bool huge_code = false;  // it was asked to copy clang's code into huge pages
   };
 
   base::StatusOr<Server> Start();
@@ -65,6 +68,7 @@ class CompileServers {
   std::vector<Server> idle_;
   std::vector<pid_t> busy_;
   int started_ = 0;
+  unsigned huge_code_servers_ = 0;  // live servers with their own copy of clang's code
 };
 
 }  // namespace compiler

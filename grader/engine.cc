@@ -54,7 +54,7 @@ base::StatusOr<std::unique_ptr<Engine>> Engine::Open(EngineOptions options) {
   }
   if (options.runner == nullptr && !options.compile_server.empty()) {
     auto runner = std::make_unique<CompileServerRunner>(options.compile_server);
-    if (options.prestart_compile_server) runner->servers().Prestart();
+    for (size_t i = 0; i < options.prestart_compile_servers; ++i) runner->servers().Prestart();
     engine->own_runner_ = std::move(runner);
     options.runner = engine->own_runner_.get();
   }

@@ -60,9 +60,9 @@ struct EngineOptions {
   // With the real sandbox: the compile server program (grader/resources.h), which compiles with
   // clang and lld kept loaded; empty: every compile execs clang++.
   std::filesystem::path compile_server;
-  // Start one compile server at Open(), so that its loading overlaps the caller's own start-up
-  // (commands that grade).
-  bool prestart_compile_server = false;
+  // Compile servers to start at Open(), so that their loading overlaps the caller's own start-up
+  // (commands that grade: one per worker that will compile at the same time).
+  size_t prestart_compile_servers = 0;
   std::filesystem::path work_parent;  // private work directories; empty: $TMPDIR, else /tmp
   // Told the problem id before its one-time toolchain preparation (ProgramBuilder::OnPreparing).
   std::function<void(const std::string& problem_id)> on_preparing;

@@ -8,7 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -430,6 +432,31 @@ TEST_F(CompileServerTest, AServerKilledDuringARunIsASandboxErrorNotTheCommands) 
   EXPECT_EQ(outcome.status, Status::kSandboxError);
   EXPECT_NE(outcome.error.find("compile server: "), std::string::npos) << outcome.error;
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(15));
+}
+
+size_t Threads(pid_t pid) {
+  std::error_code error;
+  auto tasks = fs::directory_iterator("/proc/" + std::to_string(pid) + "/task", error);
+  return error ? 0 : static_cast<size_t>(std::distance(tasks, fs::directory_iterator()));
+}
+
+// The copy costs each server about 150 MB: one per core, never one per worker.
+TEST(CompileServersTest, OnlyOneServerPerCoreCopiesClangsCode) {
+  CompileServers servers(GRADER_COMPILE_SERVER);
+  const size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  for (size_t i = 0; i < cores + 1; ++i) servers.Prestart();
+  const std::vector<pid_t> pids = servers.pids();
+  ASSERT_EQ(pids.size(), cores + 1);
+  size_t copied = 0;
+  for (const pid_t pid : pids) {
+    // A server starts its second thread (the hang-up watcher) once its code is where it runs.
+    for (int i = 0; i < 3000 && Threads(pid) < 2; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ASSERT_GE(Threads(pid), 2u) << pid;
+    const std::map<std::string, size_t> code = ExecutableBytes(pid);
+    if (code.contains("") && code.at("") > (size_t{32} << 20)) ++copied;
+  }
+  EXPECT_EQ(copied, cores);
 }
 
 // A grader that dies mid-compile (its socket end closes) takes the server and the box with it.

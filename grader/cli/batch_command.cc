@@ -155,13 +155,15 @@ int Batch(const GlobalOptions& global, const BatchOptions& options) {
     return InputError(options.source + ": no submissions found (" +
                       std::to_string(discovery->skipped.size()) + " file(s) skipped)");
   }
-  // The whole data directory is checked here, before anything is compiled.
-  auto engine = OpenEngine(global);
-  if (!engine.ok()) return Fail(engine.status());
-
   const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   BatchSettings settings;
   settings.jobs = options.jobs > 0 ? static_cast<size_t>(options.jobs) : cores;
+  // The whole data directory is checked here, before anything is compiled; one compile server
+  // per worker that can compile at the same time starts loading meanwhile.
+  auto engine = OpenEngine(
+      global, /*needs_secret=*/true,
+      std::min({settings.jobs, size_t{cores}, discovery->submissions.size()}));
+  if (!engine.ok()) return Fail(engine.status());
   settings.use_cache = !options.no_cache;
   settings.regrade = options.regrade;
   settings.stop_on_signals = true;

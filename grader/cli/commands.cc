@@ -90,7 +90,8 @@ base::StatusOr<std::string> ReadSubmission(const std::string& path) {
 
 }  // namespace
 
-base::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, bool needs_secret) {
+base::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, bool needs_secret,
+                                                   size_t compile_servers) {
   EngineOptions options;
   options.data_dir = ResolveDataDir(global.data_dir);
   options.database_url = global.database;
@@ -100,7 +101,7 @@ base::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, 
   options.needs_secret = needs_secret;
   if (needs_secret) {  // the commands that grade
     options.compile_server = CompileServerOrWarn();
-    options.prestart_compile_server = true;
+    options.prestart_compile_servers = compile_servers;
   }
   // The first grading of a problem with a compiler builds its precompiled header: say why the
   // grader is quiet for a while.

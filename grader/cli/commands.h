@@ -40,8 +40,10 @@ struct GradeOptions {
 // engine over the data directory (its warnings printed).
 std::filesystem::path ProblemsRoot(const GlobalOptions& global);
 base::StatusOr<ProblemSpec> FindProblem(const GlobalOptions& global, const std::string& id);
+// The commands that grade (needs_secret) start `compile_servers` compile servers at once.
 base::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global,
-                                                   bool needs_secret = true);
+                                                   bool needs_secret = true,
+                                                   size_t compile_servers = 1);
 // The compile server the engine should start (grader/resources.h), warning when it is missing.
 std::filesystem::path CompileServerOrWarn();
 

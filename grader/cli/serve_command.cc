@@ -23,7 +23,7 @@ EngineOptions EngineFor(const GlobalOptions& global) {
   options.compile_server = CompileServerOrWarn();
   // Started on a worker's first compile: the serve process itself grades nothing when it has
   // worker processes.
-  options.prestart_compile_server = false;
+  options.prestart_compile_servers = 0;
   return options;
 }
 
