@@ -9,7 +9,8 @@
 //
 // Best effort and safe: each library's 2 MB-aligned part of its code is copied, made read-only
 // and executable, and swapped in with one mremap, which either replaces the file mapping or
-// leaves it as it was. Call it before any other thread runs code of those libraries.
+// leaves it as it was. The code is the same before and after, so a thread running it meanwhile
+// only takes a page fault.
 #pragma once
 
 #include <cstddef>

@@ -54,17 +54,23 @@ int main(int argc, char** argv) {
                  argc > 0 ? argv[0] : "grader-compiler");
     return 2;
   }
-  // Before any other thread runs; only when the grader asks (it bounds the memory this costs).
-  if (const char* huge = std::getenv("GRADER_COMPILER_HUGE_CODE"); huge && std::string(huge) == "1")
-    compiler::MoveLibraryCodeToHugePages();
   ExitWhenTheGraderIsGone();
   compiler::InitializeClang();
-  for (;;) {
+  // Only when the grader asks (it bounds the memory this costs), and only once the server is
+  // reused: the copy costs about as much CPU as it saves over four compiles, so a one-off
+  // `grader grade` compiles faster without it.
+  const char* copy_code = std::getenv("GRADER_COMPILER_HUGE_CODE");
+  bool code_to_copy = copy_code != nullptr && std::string(copy_code) == "1";
+  for (int served = 0;; ++served) {
     base::StatusOr<std::string> frame = compiler::ReadFrame(kServerSocketFd);
     if (!frame.ok()) {
       if (frame.status().code() == base::StatusCode::kNotFound) return 0;  // the grader is done
       std::fprintf(stderr, "grader-compiler: %s\n", frame.status().message().c_str());
       return 1;
+    }
+    if (served == 1 && code_to_copy) {
+      compiler::MoveLibraryCodeToHugePages();
+      code_to_copy = false;
     }
     base::StatusOr<compiler::Request> request = compiler::DecodeRequest(*frame);
     sandbox::Outcome outcome;
