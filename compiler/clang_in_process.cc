@@ -30,7 +30,9 @@
 #include <llvm/Support/Host.h>
 #include <llvm/Support/Process.h>
 #include <llvm/Support/Signals.h>
+#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/TargetSelect.h>
+#include <llvm/Support/VirtualFileSystem.h>
 #include <llvm/Support/raw_ostream.h>
 
 #include <cstdlib>
@@ -62,6 +64,24 @@ void FatalError(void* user_data, const char* message, bool gen_crash_diag) {
   llvm::sys::Process::Exit(gen_crash_diag ? 70 : 1);
 }
 
+// The server's copy of this compile's precompiled header (UsePreloadedFile).
+const PreloadedFile* preloaded = nullptr;
+
+// The real file system, with the preloaded file's path answered from the server's copy.
+llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FilesWithPreloaded() {
+  llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> files(
+      new llvm::vfs::OverlayFileSystem(llvm::vfs::getRealFileSystem()));
+  if (preloaded != nullptr) {
+    llvm::IntrusiveRefCntPtr<llvm::vfs::InMemoryFileSystem> copy(
+        new llvm::vfs::InMemoryFileSystem());
+    copy->addFile(preloaded->path, preloaded->modified,
+                  llvm::MemoryBuffer::getMemBuffer(llvm::StringRef(preloaded->data, preloaded->size),
+                                                   preloaded->path));
+    files->pushOverlay(copy);
+  }
+  return files;
+}
+
 // clang -cc1 ARGS: one translation unit.
 int Cc1(llvm::ArrayRef<const char*> args, const char* argv0) {
   auto clang = std::make_unique<clang::CompilerInstance>();
@@ -83,6 +103,7 @@ int Cc1(llvm::ArrayRef<const char*> args, const char* argv0) {
     clang->getDiagnosticClient().finish();
     return 1;
   }
+  clang->createFileManager(FilesWithPreloaded());
   const bool ok = clang::ExecuteCompilerInvocation(clang.get());
   llvm::remove_fatal_error_handler();
   // -disable-free (the driver passes it): the process ends right after; freeing is wasted work.
@@ -196,6 +217,8 @@ void InitializeClang() {
 }
 
 bool RunsInProcess(const std::string& program) { return SameFile(program, ClangExecutable()); }
+
+void UsePreloadedFile(const PreloadedFile* file) { preloaded = file; }
 
 int CompileInProcess(const sandbox::Command& command) {
   clang::noteBottomOfStack();

@@ -10,6 +10,7 @@
 
 #include <string>
 
+#include "compiler/huge_text.h"
 #include "sandbox/sandbox.h"
 
 namespace compiler {
@@ -20,5 +21,9 @@ void InitializeClang();
 bool RunsInProcess(const std::string& program);
 
 int CompileInProcess(const sandbox::Command& command);
+
+// The next CompileInProcess (in a box forked after this call) reads `file`'s path from the
+// server's copy instead of the file; nullptr: from the file.
+void UsePreloadedFile(const PreloadedFile* file);
 
 }  // namespace compiler

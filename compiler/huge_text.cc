@@ -1,7 +1,11 @@
 #include "compiler/huge_text.h"
 
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <fstream>
@@ -59,6 +63,10 @@ void* AlignedHugeRegion(size_t size) {
   return region;
 }
 
+void Unmap(const PreloadedFile& file) {
+  ::munmap(const_cast<char*>(file.data), (file.size + kHugePage) & ~(kHugePage - 1));
+}
+
 bool Move(const Range& code) {
   const size_t size = code.end - code.begin;
   void* copy = AlignedHugeRegion(size);
@@ -74,6 +82,56 @@ bool Move(const Range& code) {
 }
 
 }  // namespace
+
+const PreloadedFile* PreloadFile(const std::string& path) {
+  static std::vector<PreloadedFile> kept;  // the last used at the back
+  struct stat now {};
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return nullptr;
+  if (::fstat(fd, &now) != 0 || !S_ISREG(now.st_mode)) {
+    ::close(fd);
+    return nullptr;
+  }
+  for (auto it = kept.begin(); it != kept.end(); ++it) {
+    if (it->path != path) continue;
+    const bool unchanged = it->device == now.st_dev && it->inode == now.st_ino &&
+                           it->size == static_cast<size_t>(now.st_size) &&
+                           it->modified == now.st_mtime;
+    PreloadedFile found = *it;
+    kept.erase(it);
+    if (unchanged) {
+      ::close(fd);
+      kept.push_back(found);
+      return &kept.back();
+    }
+    Unmap(found);
+    break;
+  }
+  PreloadedFile file{path, nullptr, static_cast<size_t>(now.st_size), now.st_mtime, now.st_ino,
+                     now.st_dev};
+  const size_t mapped = (file.size + kHugePage) & ~(kHugePage - 1);  // room for the NUL
+  char* bytes = static_cast<char*>(AlignedHugeRegion(mapped));
+  size_t done = 0;
+  while (bytes != nullptr && done < file.size) {
+    const ssize_t got = ::read(fd, bytes + done, file.size - done);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    done += static_cast<size_t>(got);
+  }
+  ::close(fd);
+  if (bytes == nullptr) return nullptr;
+  if (done != file.size || ::mprotect(bytes, mapped, PROT_READ) != 0) {
+    ::munmap(bytes, mapped);
+    return nullptr;
+  }
+  file.data = bytes;  // the NUL after it: the region is zero-filled
+  if (kept.size() == 2) {
+    Unmap(kept.front());
+    kept.erase(kept.begin());
+  }
+  kept.push_back(file);
+  return &kept.back();
+}
 
 size_t MoveLibraryCodeToHugePages() {
   size_t moved = 0;

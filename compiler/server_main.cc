@@ -3,17 +3,20 @@
 // Reads requests (compiler/protocol.h) from the socket on fd 3, one at a time, and answers each
 // with the Outcome of sandbox::Run for it. A command whose argv[0] is the clang it was built
 // with runs in its box as a fork of this process (compiler/clang_in_process.h), with clang and
-// lld already loaded and relocated, and their code already mapped (compiler/huge_text.h). Exits when the grader closes the socket or dies.
+// lld already loaded and relocated, and (once reused) their code and the problem's precompiled
+// header already mapped (compiler/huge_text.h). Exits when the grader closes the socket or dies.
 // (ExitWhenTheGraderIsGone: the grader's end closes when it exits, however it exits.)
 #include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "compiler/clang_in_process.h"
 #include "compiler/huge_text.h"
@@ -24,10 +27,19 @@ namespace {
 
 using compiler::kServerSocketFd;
 
-sandbox::Outcome Serve(compiler::Request request) {
+// The precompiled header the command includes (an absolute path), read into the server's
+// huge pages once (compiler/huge_text.h); nullptr if none or unreadable.
+const compiler::PreloadedFile* PrecompiledHeader(const std::vector<std::string>& argv) {
+  const auto flag = std::find(argv.begin(), argv.end(), "-include-pch");
+  if (flag == argv.end() || flag + 1 == argv.end() || !flag[1].starts_with('/')) return nullptr;
+  return compiler::PreloadFile(flag[1]);
+}
+
+sandbox::Outcome Serve(compiler::Request request, bool copy_pch) {
   if (request.policy == sandbox::Policy::kCompile && !request.command.argv.empty() &&
       compiler::RunsInProcess(request.command.argv[0])) {
     request.command.in_process = compiler::CompileInProcess;
+    compiler::UsePreloadedFile(copy_pch ? PrecompiledHeader(request.command.argv) : nullptr);
   }
   return sandbox::Run(request.command, request.limits, request.policy);
 }
@@ -56,11 +68,11 @@ int main(int argc, char** argv) {
   }
   ExitWhenTheGraderIsGone();
   compiler::InitializeClang();
-  // Only when the grader asks (it bounds the memory this costs), and only once the server is
-  // reused: the copy costs about as much CPU as it saves over four compiles, so a one-off
-  // `grader grade` compiles faster without it.
-  const char* copy_code = std::getenv("GRADER_COMPILER_HUGE_CODE");
-  bool code_to_copy = copy_code != nullptr && std::string(copy_code) == "1";
+  // Copies into huge pages (compiler/huge_text.h): only when the grader asks (it bounds the
+  // memory they cost), and only once the server is reused: the code's copy costs about as much
+  // CPU as it saves over four compiles, so a one-off `grader grade` is faster without them.
+  const char* asked = std::getenv("GRADER_COMPILER_HUGE_PAGES");
+  const bool may_copy = asked != nullptr && std::string(asked) == "1";
   for (int served = 0;; ++served) {
     base::StatusOr<std::string> frame = compiler::ReadFrame(kServerSocketFd);
     if (!frame.ok()) {
@@ -68,14 +80,11 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "grader-compiler: %s\n", frame.status().message().c_str());
       return 1;
     }
-    if (served == 1 && code_to_copy) {
-      compiler::MoveLibraryCodeToHugePages();
-      code_to_copy = false;
-    }
+    if (served == 1 && may_copy) compiler::MoveLibraryCodeToHugePages();
     base::StatusOr<compiler::Request> request = compiler::DecodeRequest(*frame);
     sandbox::Outcome outcome;
     if (request.ok()) {
-      outcome = Serve(std::move(*request));
+      outcome = Serve(std::move(*request), /*copy_pch=*/may_copy && served > 0);
     } else {
       outcome.status = sandbox::Status::kSandboxError;
       outcome.error = "compile server: " + request.status().message();

@@ -90,8 +90,9 @@ base::StatusOr<CompileServers::Server> CompileServers::Start() {
   posix_spawn_file_actions_addclosefrom_np(&actions, kServerSocketFd + 1);
   const std::string program = program_.string();
   char* argv[] = {const_cast<char*>(program.c_str()), nullptr};
-  // At most one server per core gets its own copy of clang's code (compiler/huge_text.h):
-  // more would not compile faster, only hold more memory.
+  // At most one server per core gets its own copies of clang's code and of the precompiled
+  // headers it reads (compiler/huge_text.h): more would not compile faster, only hold more
+  // memory.
   bool huge_code = false;
   {
     std::lock_guard lock(mutex_);
@@ -110,7 +111,7 @@ base::StatusOr<CompileServers::Server> CompileServers::Start() {
                                     ":glibc.malloc.mmap_threshold=1073741824"
                                     ":glibc.malloc.top_pad=268435456"
                                     ":glibc.malloc.trim_threshold=1073741824"),
-                  const_cast<char*>(huge_code ? "GRADER_COMPILER_HUGE_CODE=1" : nullptr), nullptr};
+                  const_cast<char*>(huge_code ? "GRADER_COMPILER_HUGE_PAGES=1" : nullptr), nullptr};
   pid_t pid = -1;
   const int spawned = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, envp);
   posix_spawn_file_actions_destroy(&actions);

@@ -16,8 +16,9 @@
 // - A server that dies or does not answer costs that call a kSandboxError (never the learner's
 //   compile error); the next call starts a new server. A server that died while idle is
 //   replaced before the call is sent.
-// - At most one live server per core copies clang's and LLVM's code into its own huge pages
-//   (about 150 MB each, compiler/huge_text.h); the others run it from the shared files.
+// - At most one live server per core, once reused, copies clang's and LLVM's code and the last
+//   two precompiled headers it read into its own huge pages (about 150 MB + 2 x 60 MB,
+//   compiler/huge_text.h); the others read them from the shared files.
 // - The destructor ends every server; a server also ends (with the compile it runs) as soon
 //   as the grader's end of its socket closes, however the grader exits.
 #pragma once

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -408,6 +409,56 @@ TEST_F(CompileServerTest, AReusedServerRunsLibraryCodeFromAnonymousMemory) {
   EXPECT_LT(LibraryCodeFromFiles(server), size_t{8} << 20);  // under 2 x 2 MB per library
 }
 
+// Bytes of the process's anonymous read-only (not executable) mappings.
+size_t ReadOnlyAnonymousBytes(pid_t pid) {
+  size_t bytes = 0;
+  std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    std::istringstream fields(line);
+    std::string addresses, perms, offset, device, inode, path;
+    fields >> addresses >> perms >> offset >> device >> inode >> path;
+    if (perms != "r--p" || !path.empty()) continue;
+    const size_t dash = addresses.find('-');
+    bytes += std::stoull(addresses.substr(dash + 1), nullptr, 16) -
+             std::stoull(addresses.substr(0, dash), nullptr, 16);
+  }
+  return bytes;
+}
+
+// A reused server reads the precompiled header from its own copy, and reads it again when the
+// file changes (a new toolchain or problem version writes a new one).
+TEST_F(CompileServerTest, AReusedServerReadsThePrecompiledHeaderFromItsCopyUntilItChanges) {
+  const std::string pch = (work_ / "answer.pch").string();
+  auto build_pch = [&](int answer) {
+    Write("answer.h", "inline int answer() { return " + std::to_string(answer) + "; }\n");
+    const std::string command = "/usr/bin/clang++ -std=c++20 -O0 -x c++-header " +
+                                (work_ / "answer.h").string() + " -o " + pch + ".new && mv " +
+                                pch + ".new " + pch;
+    ASSERT_EQ(std::system(command.c_str()), 0);
+  };
+  auto compile_and_run = [&] {
+    sandbox::Command command = Clang("main.cpp");
+    command.argv.insert(command.argv.begin() + 1, {"-include-pch", pch});
+    const Outcome outcome = servers_.Run(command, CompileLimits(), sandbox::Policy::kCompile);
+    EXPECT_EQ(outcome.exit_code, 0) << outcome.stderr_data << outcome.error;
+    const int status = std::system((work_ / "program").c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  build_pch(41);
+  Write("main.cpp", "int main() { return answer(); }\n");
+  EXPECT_EQ(compile_and_run(), 41);  // from the file
+  ASSERT_EQ(servers_.pids().size(), 1u);
+  const size_t before = ReadOnlyAnonymousBytes(servers_.pids()[0]);
+  EXPECT_EQ(compile_and_run(), 41);  // from the copy
+  const size_t pch_size = fs::file_size(pch);
+  EXPECT_GE(ReadOnlyAnonymousBytes(servers_.pids()[0]), before + pch_size);
+  build_pch(42);
+  EXPECT_EQ(compile_and_run(), 42);
+  EXPECT_EQ(compile_and_run(), 42);
+  EXPECT_EQ(servers_.started(), 1);
+}
+
 TEST_F(CompileServerTest, AServerThatDiedWhileIdleIsReplaced) {
   Write("a.cpp", "int main() { return 0; }\n");
   ASSERT_EQ(servers_.Run(Clang("a.cpp"), CompileLimits(), sandbox::Policy::kCompile).exit_code, 0);
@@ -452,9 +503,20 @@ TEST(CompileServersTest, OnlyOneServerPerCoreIsAskedToCopyClangsCode) {
   ASSERT_EQ(pids.size(), cores + 1);
   size_t asked = 0;
   for (const pid_t pid : pids) {
-    std::ifstream environ("/proc/" + std::to_string(pid) + "/environ");
-    std::string variable;
-    while (std::getline(environ, variable, '\0')) asked += variable == "GRADER_COMPILER_HUGE_CODE=1";
+    // The grader resumes once the server's exec has begun, before its new environment is
+    // visible in /proc: every server has PATH.
+    std::vector<std::string> environment;
+    for (int i = 0; i < 300 && std::find(environment.begin(), environment.end(),
+                                         "PATH=/usr/bin:/bin") == environment.end(); ++i) {
+      if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      environment.clear();
+      std::ifstream environ("/proc/" + std::to_string(pid) + "/environ");
+      for (std::string variable; std::getline(environ, variable, '\0');)
+        environment.push_back(variable);
+    }
+    ASSERT_NE(std::find(environment.begin(), environment.end(), "PATH=/usr/bin:/bin"),
+              environment.end());
+    asked += std::count(environment.begin(), environment.end(), "GRADER_COMPILER_HUGE_PAGES=1");
   }
   EXPECT_EQ(asked, cores);
 }
