@@ -361,21 +361,37 @@ TEST_F(CompileServerTest, ConcurrentRunsUseSeparateServersThatAreKept) {
   EXPECT_EQ(servers_.started(), started);  // kept, not started again
 }
 
-// Bytes of the process's executable mappings, by what backs them: a file's name, or "" for
-// anonymous memory.
-std::map<std::string, size_t> ExecutableBytes(pid_t pid) {
-  std::map<std::string, size_t> bytes;
+struct Mapping {
+  std::string perms;  // "r-xp"
+  std::string path;   // empty for anonymous memory
+  size_t bytes = 0;
+};
+
+std::vector<Mapping> Mappings(pid_t pid) {
+  std::vector<Mapping> mappings;
   std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
   std::string line;
   while (std::getline(maps, line)) {
     std::istringstream fields(line);
-    std::string addresses, perms, offset, device, inode, path;
-    fields >> addresses >> perms >> offset >> device >> inode >> path;
-    if (perms != "r-xp") continue;
+    std::string addresses, offset, device, inode;
+    Mapping mapping;
+    fields >> addresses >> mapping.perms >> offset >> device >> inode >> mapping.path;
     const size_t dash = addresses.find('-');
-    const size_t begin = std::stoull(addresses.substr(0, dash), nullptr, 16);
-    const size_t end = std::stoull(addresses.substr(dash + 1), nullptr, 16);
-    bytes[path.empty() || path[0] != '/' ? "" : fs::path(path).filename().string()] += end - begin;
+    mapping.bytes = std::stoull(addresses.substr(dash + 1), nullptr, 16) -
+                    std::stoull(addresses.substr(0, dash), nullptr, 16);
+    mappings.push_back(mapping);
+  }
+  return mappings;
+}
+
+// Bytes of the process's executable mappings, by what backs them: a file's name, or "" for
+// anonymous memory.
+std::map<std::string, size_t> ExecutableBytes(pid_t pid) {
+  std::map<std::string, size_t> bytes;
+  for (const Mapping& mapping : Mappings(pid)) {
+    if (mapping.perms != "r-xp") continue;
+    const bool file = !mapping.path.empty() && mapping.path[0] == '/';
+    bytes[file ? fs::path(mapping.path).filename().string() : ""] += mapping.bytes;
   }
   return bytes;
 }
@@ -412,16 +428,8 @@ TEST_F(CompileServerTest, AReusedServerRunsLibraryCodeFromAnonymousMemory) {
 // Bytes of the process's anonymous read-only (not executable) mappings.
 size_t ReadOnlyAnonymousBytes(pid_t pid) {
   size_t bytes = 0;
-  std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
-  std::string line;
-  while (std::getline(maps, line)) {
-    std::istringstream fields(line);
-    std::string addresses, perms, offset, device, inode, path;
-    fields >> addresses >> perms >> offset >> device >> inode >> path;
-    if (perms != "r--p" || !path.empty()) continue;
-    const size_t dash = addresses.find('-');
-    bytes += std::stoull(addresses.substr(dash + 1), nullptr, 16) -
-             std::stoull(addresses.substr(0, dash), nullptr, 16);
+  for (const Mapping& mapping : Mappings(pid)) {
+    if (mapping.perms == "r--p" && mapping.path.empty()) bytes += mapping.bytes;
   }
   return bytes;
 }
