@@ -245,7 +245,8 @@ Block RunBlock(const std::string& tag, int jobs, int processes, int per_process)
     const fs::path data = Scratch() / ("scaling-data-" + name);
     fs::create_directories(cls);
     for (int i = 0; i < per_process; ++i)
-      WriteFile(cls / ("learner_" + std::to_string(i) + ".cpp"), Generated(i) + "// " + name + "\n");
+      WriteFile(cls / ("learner_" + std::to_string(i) + ".cpp"),
+                Generated(i) + "// " + name + "\n");
     Warm(data);
     commands.push_back({GRADER_BINARY, "--data-dir", data.string(), "batch", "--no-cache", "--jobs",
                         std::to_string(jobs), "--problem", "linear_forward", cls.string()});
@@ -303,7 +304,11 @@ void Scaling(benchmark::State& state) {
     state.counters["block_k"] = k;
   }
 }
-BENCHMARK(Scaling)->Name("Throughput/Scaling")->Unit(benchmark::kSecond)->UseManualTime()->Iterations(1);
+BENCHMARK(Scaling)
+    ->Name("Throughput/Scaling")
+    ->Unit(benchmark::kSecond)
+    ->UseManualTime()
+    ->Iterations(1);
 
 void IdenticalBatch(benchmark::State& state) {
   const int count = BatchSize();

@@ -28,9 +28,9 @@
 #include <llvm/Support/CrashRecoveryContext.h>
 #include <llvm/Support/ErrorHandling.h>
 #include <llvm/Support/Host.h>
+#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/Process.h>
 #include <llvm/Support/Signals.h>
-#include <llvm/Support/MemoryBuffer.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/VirtualFileSystem.h>
 #include <llvm/Support/raw_ostream.h>
@@ -75,8 +75,8 @@ llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FilesWithPreloaded() {
     llvm::IntrusiveRefCntPtr<llvm::vfs::InMemoryFileSystem> copy(
         new llvm::vfs::InMemoryFileSystem());
     copy->addFile(preloaded->path, preloaded->modified,
-                  llvm::MemoryBuffer::getMemBuffer(llvm::StringRef(preloaded->data, preloaded->size),
-                                                   preloaded->path));
+                  llvm::MemoryBuffer::getMemBuffer(
+                      llvm::StringRef(preloaded->data, preloaded->size), preloaded->path));
     files->pushOverlay(copy);
   }
   return files;

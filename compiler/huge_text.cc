@@ -73,8 +73,7 @@ bool Move(const Range& code) {
   if (copy == nullptr) return false;
   std::memcpy(copy, reinterpret_cast<const void*>(code.begin), size);
   if (::mprotect(copy, size, PROT_READ | PROT_EXEC) != 0 ||
-      ::mremap(copy, size, size, MREMAP_MAYMOVE | MREMAP_FIXED, code.begin) ==
-          MAP_FAILED) {
+      ::mremap(copy, size, size, MREMAP_MAYMOVE | MREMAP_FIXED, code.begin) == MAP_FAILED) {
     ::munmap(copy, size);  // the library's own mapping is untouched
     return false;
   }
@@ -107,8 +106,8 @@ const PreloadedFile* PreloadFile(const std::string& path) {
     Unmap(found);
     break;
   }
-  PreloadedFile file{path, nullptr, static_cast<size_t>(now.st_size), now.st_mtime, now.st_ino,
-                     now.st_dev};
+  PreloadedFile file{path,         nullptr,    static_cast<size_t>(now.st_size),
+                     now.st_mtime, now.st_ino, now.st_dev};
   const size_t mapped = (file.size + kHugePage) & ~(kHugePage - 1);  // room for the NUL
   char* bytes = static_cast<char*>(AlignedHugeRegion(mapped));
   size_t done = 0;

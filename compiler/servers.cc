@@ -105,13 +105,15 @@ base::StatusOr<CompileServers::Server> CompileServers::Start() {
   // PCH's tables), and 2 MB pages instead of 4 KB ones halve the page faults of a submission and
   // save about a fifth of its CPU (docs/compile-pipeline.md). Without the thresholds, big
   // allocations would get their own mmap, mostly too small or misaligned for a huge page.
-  char* envp[] = {const_cast<char*>("PATH=/usr/bin:/bin"), const_cast<char*>("LANG=C"),
+  char* envp[] = {const_cast<char*>("PATH=/usr/bin:/bin"),
+                  const_cast<char*>("LANG=C"),
                   const_cast<char*>("LC_ALL=C"),
                   const_cast<char*>("GLIBC_TUNABLES=glibc.malloc.hugetlb=1"
                                     ":glibc.malloc.mmap_threshold=1073741824"
                                     ":glibc.malloc.top_pad=268435456"
                                     ":glibc.malloc.trim_threshold=1073741824"),
-                  const_cast<char*>(huge_code ? "GRADER_COMPILER_HUGE_PAGES=1" : nullptr), nullptr};
+                  const_cast<char*>(huge_code ? "GRADER_COMPILER_HUGE_PAGES=1" : nullptr),
+                  nullptr};
   pid_t pid = -1;
   const int spawned = ::posix_spawn(&pid, program.c_str(), &actions, nullptr, argv, envp);
   posix_spawn_file_actions_destroy(&actions);

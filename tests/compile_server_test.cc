@@ -441,8 +441,8 @@ TEST_F(CompileServerTest, AReusedServerReadsThePrecompiledHeaderFromItsCopyUntil
   auto build_pch = [&](int answer) {
     Write("answer.h", "inline int answer() { return " + std::to_string(answer) + "; }\n");
     const std::string command = "/usr/bin/clang++ -std=c++20 -O0 -x c++-header " +
-                                (work_ / "answer.h").string() + " -o " + pch + ".new && mv " +
-                                pch + ".new " + pch;
+                                (work_ / "answer.h").string() + " -o " + pch + ".new && mv " + pch +
+                                ".new " + pch;
     ASSERT_EQ(std::system(command.c_str()), 0);
   };
   auto compile_and_run = [&] {
@@ -515,7 +515,8 @@ TEST(CompileServersTest, OnlyOneServerPerCoreIsAskedToCopyClangsCode) {
     // visible in /proc: every server has PATH.
     std::vector<std::string> environment;
     for (int i = 0; i < 300 && std::find(environment.begin(), environment.end(),
-                                         "PATH=/usr/bin:/bin") == environment.end(); ++i) {
+                                         "PATH=/usr/bin:/bin") == environment.end();
+         ++i) {
       if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
       environment.clear();
       std::ifstream environ("/proc/" + std::to_string(pid) + "/environ");

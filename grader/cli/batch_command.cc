@@ -160,9 +160,8 @@ int Batch(const GlobalOptions& global, const BatchOptions& options) {
   settings.jobs = options.jobs > 0 ? static_cast<size_t>(options.jobs) : cores;
   // The whole data directory is checked here, before anything is compiled; one compile server
   // per worker that can compile at the same time starts loading meanwhile.
-  auto engine = OpenEngine(
-      global, /*needs_secret=*/true,
-      std::min({settings.jobs, size_t{cores}, discovery->submissions.size()}));
+  auto engine = OpenEngine(global, /*needs_secret=*/true,
+                           std::min({settings.jobs, size_t{cores}, discovery->submissions.size()}));
   if (!engine.ok()) return Fail(engine.status());
   settings.use_cache = !options.no_cache;
   settings.regrade = options.regrade;
