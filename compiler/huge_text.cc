@@ -95,7 +95,8 @@ const PreloadedFile* PreloadFile(const std::string& path) {
     if (it->path != path) continue;
     const bool unchanged = it->device == now.st_dev && it->inode == now.st_ino &&
                            it->size == static_cast<size_t>(now.st_size) &&
-                           it->modified == now.st_mtime;
+                           it->modified == now.st_mtim.tv_sec &&
+                           it->modified_ns == now.st_mtim.tv_nsec;
     PreloadedFile found = *it;
     kept.erase(it);
     if (unchanged) {
@@ -106,8 +107,13 @@ const PreloadedFile* PreloadFile(const std::string& path) {
     Unmap(found);
     break;
   }
-  PreloadedFile file{path,         nullptr,    static_cast<size_t>(now.st_size),
-                     now.st_mtime, now.st_ino, now.st_dev};
+  PreloadedFile file;
+  file.path = path;
+  file.size = static_cast<size_t>(now.st_size);
+  file.modified = now.st_mtim.tv_sec;
+  file.modified_ns = now.st_mtim.tv_nsec;
+  file.inode = now.st_ino;
+  file.device = now.st_dev;
   const size_t mapped = (file.size + kHugePage) & ~(kHugePage - 1);  // room for the NUL
   char* bytes = static_cast<char*>(AlignedHugeRegion(mapped));
   size_t done = 0;

@@ -33,13 +33,14 @@ struct PreloadedFile {
   const char* data = nullptr;
   size_t size = 0;
   time_t modified = 0;
+  long modified_ns = 0;  // within the second: a rewrite in the same second is a change too
   ino_t inode = 0;
   dev_t device = 0;
 };
 
 // `path` read into huge pages, or the copy read before if the file is unchanged (same device,
-// inode, size and modification time); nullptr if it cannot be read. Keeps the two files used
-// last; the pointer stays valid until the next call.
+// inode, size and modification time to the nanosecond); nullptr if it cannot be read. Keeps the two
+// files used last; the pointer stays valid until the next call.
 const PreloadedFile* PreloadFile(const std::string& path);
 
 }  // namespace compiler
